@@ -1,0 +1,114 @@
+"""ReportFacts: what extraction learned from a Document, in the format's own terms."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from reviewer.findings import Location, Origin
+
+CellStatus = Literal["ok", "blank", "dash", "non_numeric", "negative"]
+
+
+class CellValue(BaseModel):
+    table: str
+    row: str
+    column: str
+    raw: str | None = None
+    value: float | None = None  # None when the cell holds no readable number
+    status: CellStatus = "ok"
+    inferred: bool = False  # recovered by splitting run-together digits
+    location: Location
+
+    @property
+    def readable(self) -> bool:
+        return self.value is not None
+
+
+class LogicalTable(BaseModel):
+    table_id: str
+    section: str
+    title: str
+    found: bool = True
+    readable: bool = True  # False when cells could not be recovered reliably
+    problem: str | None = None  # why not readable, in Chinese
+    inferred: bool = False  # some cells were recovered by splitting digits
+    cells: dict[str, CellValue] = Field(default_factory=dict)  # key: "row/column"
+    missing_rows: list[str] = Field(default_factory=list)
+    block_ids: list[str] = Field(default_factory=list)
+    span: tuple[int, int] | None = None  # where its data sits in Document.text
+
+    def get(self, row: str, column: str) -> CellValue | None:
+        return self.cells.get(f"{row}/{column}")
+
+    def value(self, row: str, column: str) -> float | None:
+        cell = self.get(row, column)
+        return cell.value if cell else None
+
+
+class Claim(BaseModel):
+    """A number the prose states, mapped to a metric of the format (see formats.METRICS)."""
+
+    metric: str
+    value: float
+    unit: str | None = None
+    quote: str
+    location: Location
+    origin: Origin = "rule"
+    part_of: str | None = None  # id of the “其中” group this is a part of
+    whole: bool = False  # the whole of a “其中” group
+
+
+class PartsGroup(BaseModel):
+    """A “总数X，其中a、b、c” statement."""
+
+    id: str
+    whole: Claim
+    parts: list[Claim]
+
+
+class SectionInfo(BaseModel):
+    key: str  # the standard section key: 一 … 六
+    number: str | None  # the numeral as written (may differ from key when misnumbered)
+    heading: str
+    block_id: str
+    start: int  # char offset of the heading in Document.text
+    end: int  # char offset where the section ends
+    order: int  # position among headings found
+
+
+class YearMention(BaseModel):
+    year: int
+    text: str  # the sentence
+    span: tuple[int, int]
+    block_id: str | None
+    section: str | None
+    kind: Literal["done", "plan", "other"]
+
+
+class ReportFacts(BaseModel):
+    format_id: str
+    title: str | None = None
+    title_location: Location | None = None
+    agency: str | None = None
+    year: int | None = None  # the title year
+    period_start: str | None = None
+    period_end: str | None = None
+    period_text: str | None = None
+    period_location: Location | None = None
+    period_problem: str | None = None  # malformed period, in Chinese
+    sections: list[SectionInfo] = Field(default_factory=list)
+    tables: dict[str, LogicalTable] = Field(default_factory=dict)
+    claims: list[Claim] = Field(default_factory=list)
+    parts_groups: list[PartsGroup] = Field(default_factory=list)
+    years: list[YearMention] = Field(default_factory=list)
+    artefacts: list[Location] = Field(default_factory=list)
+    template: str | None = None  # detected layout: gov-disclosure-2021 | gov-disclosure-2019
+
+    def section_at(self, offset: int) -> str | None:
+        found = None
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                found = s.key
+        return found

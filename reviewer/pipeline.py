@@ -1,0 +1,93 @@
+"""review(document, options) -> Review: the one entry point everything calls.
+
+ingest → extract → checks (+ llm) → Review. The CLI, the Celery task and the API
+differ only in where the bytes come from and where the Review goes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from reviewer.document import Document
+from reviewer.errors import InputError
+from reviewer.findings import LLMInfo, Review, ReviewError
+
+
+class ReviewOptions(BaseModel):
+    use_llm: bool | None = None  # None: on exactly when an LLM is configured
+    review_id: str | None = None
+
+
+def _new_id(options: ReviewOptions) -> str:
+    return options.review_id or uuid.uuid4().hex
+
+
+def review_document(doc: Document, options: ReviewOptions | None = None) -> Review:
+    from reviewer.checks import run_checks
+    from reviewer.extract import extract
+    from reviewer.findings import ReportInfo, Period
+
+    options = options or ReviewOptions()
+    facts = extract(doc)
+    findings = run_checks(facts, doc)
+    review = Review(
+        review_id=_new_id(options),
+        source=doc.source,
+        format=facts.format_id,
+        report=ReportInfo(agency=facts.agency, year=facts.year, title=facts.title,
+                          period=Period(start=facts.period_start, end=facts.period_end)),
+        findings=findings,
+        llm=LLMInfo(status="skipped"),
+    )
+    _run_llm(review, doc, facts, options)
+    return review
+
+
+def _run_llm(review: Review, doc: Document, facts, options: ReviewOptions) -> None:
+    """Adds LLM findings when enabled; never removes or downgrades rule findings."""
+    from reviewer.settings import get_settings
+
+    settings = get_settings()
+    enabled = settings.llm_enabled if options.use_llm is None else options.use_llm
+    if not enabled:
+        review.llm = LLMInfo(
+            status="skipped",
+            reason="未配置大模型，已跳过叙述部分的智能审核；设置 REVIEWER_LLM_BASE_URL 或 "
+            "REVIEWER_LLM_API_KEY 即可启用（LLM review skipped: not configured）"
+            if not settings.llm_enabled else "已按要求关闭大模型审核（--no-llm）",
+        )
+        return
+    try:
+        from reviewer.llm import review_narrative
+    except ImportError:  # the LLM package is optional at this stage of the build
+        review.llm = LLMInfo(status="skipped", reason="大模型审核模块不可用（LLM module unavailable）")
+        return
+    review_narrative(review, doc, facts, settings)
+
+
+def review_bytes(data: bytes, filename: str, options: ReviewOptions | None = None) -> Review:
+    """Never raises for bad input: an unreadable draft gives a failed Review."""
+    from reviewer.ingest import read_bytes
+
+    options = options or ReviewOptions()
+    try:
+        doc = read_bytes(data, filename)
+    except InputError as exc:
+        return Review(review_id=_new_id(options), source=filename, status="failed",
+                      error=ReviewError(code=exc.code, message=exc.message))
+    return review_document(doc, options)
+
+
+def review_path(path: str | Path, options: ReviewOptions | None = None) -> Review:
+    from reviewer.ingest import read_path
+
+    options = options or ReviewOptions()
+    try:
+        doc = read_path(path)
+    except InputError as exc:
+        return Review(review_id=_new_id(options), source=str(path), status="failed",
+                      error=ReviewError(code=exc.code, message=exc.message))
+    return review_document(doc, options)
