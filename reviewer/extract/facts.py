@@ -76,6 +76,7 @@ class SectionInfo(BaseModel):
     start: int  # char offset of the heading in Document.text
     end: int  # char offset where the section ends
     order: int  # position among headings found
+    exact: bool = True  # the standard wording (False: a known variant)
 
 
 class YearMention(BaseModel):
@@ -98,7 +99,8 @@ class ReportFacts(BaseModel):
     period_text: str | None = None
     period_location: Location | None = None
     period_problem: str | None = None  # malformed period, in Chinese
-    sections: list[SectionInfo] = Field(default_factory=list)
+    sections: list[SectionInfo] = Field(default_factory=list)  # one per section found, in order
+    headings: list[SectionInfo] = Field(default_factory=list)  # every section heading seen
     tables: dict[str, LogicalTable] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     parts_groups: list[PartsGroup] = Field(default_factory=list)

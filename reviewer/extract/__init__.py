@@ -1,0 +1,108 @@
+"""Document + format → ReportFacts."""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.document import Document
+from reviewer.extract.facts import LogicalTable, ReportFacts, SectionInfo
+from reviewer.extract.header import read_header, read_period
+from reviewer.extract.sections import find_heading_hits, primary_sections
+from reviewer.extract.stream import Stream, build_stream
+from reviewer.extract.tables import TableReader, read_litigation
+from reviewer.extract.textnorm import compact, loose_pattern
+from reviewer.extract.years import year_mentions
+from reviewer.findings import Location
+from reviewer.formats import GOV_2019, GOV_2021, ReportFormat, detect_layout
+
+_ARTEFACTS = re.compile(
+    r"\[(?:bookmark|image|footnote|comment)[^\]]*\]|_GoBack|HYPERLINK\s+\"[^\"]*\"|PAGEREF\s+\S+|"
+    r"MERGEFORMAT|\{\\[a-z]+[^}]*\}|<!--\[if[^>]*>|mso-[a-z-]+:|&nbsp;|\ufffd{1,}",
+    re.I,
+)
+
+
+def choose_format(doc: Document, year: int | None) -> tuple[ReportFormat, ReportFormat]:
+    """(format the report should follow by its year, layout its tables are in)."""
+    layout = detect_layout(doc.text)
+    due = GOV_2019 if year is not None and year <= 2020 else GOV_2021
+    return due, layout
+
+
+def extract(doc: Document) -> ReportFacts:
+    comp = compact(doc.text)
+    header = read_header(comp)
+    period = read_period(comp)
+    due, layout = choose_format(doc, header.year)
+    facts = ReportFacts(format_id=due.id, template=layout.id, title=header.title, agency=header.agency,
+                        year=header.year)
+    if header.title_span:
+        facts.title_location = _location(doc, header.title_span, facts)
+    if period.span:
+        facts.period_text = period.text
+        facts.period_location = _location(doc, period.span, facts)
+    facts.period_problem = period.problem
+    if period.start:
+        facts.period_start = period.start.isoformat()
+        facts.period_end = period.end.isoformat()
+
+    hits = find_heading_hits(doc, due, comp)
+    facts.sections = primary_sections(doc, hits)
+    facts.headings = [SectionInfo(key=h.key, number=h.number, heading=h.heading.strip(), block_id="",
+                                  start=h.start, end=h.end, order=i, exact=h.exact) for i, h in enumerate(hits)]
+    if facts.title_location:
+        facts.title_location.section = None
+
+    stream = build_stream(doc)
+    facts.tables = read_tables(layout, stream, facts)
+    table_spans = [t.span for t in facts.tables.values() if t.span]
+    facts.years = year_mentions(doc, facts.sections, table_spans)
+    facts.artefacts = [
+        _location(doc, (m.start(), m.end()), facts, text=m.group()) for m in _ARTEFACTS.finditer(doc.text)
+    ]
+    _add_claims(doc, facts, table_spans)
+    return facts
+
+
+def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dict[str, LogicalTable]:
+    tables: dict[str, LogicalTable] = {}
+    limit = len(stream.text)
+    for spec in layout.tables:
+        start = _table_start(spec, stream, facts)
+        if spec.id == "table4" and "table3" in tables and tables["table3"].span:
+            start = stream.offset_of(tables["table3"].span[1])
+        if spec.id == "table4":
+            table = read_litigation(spec, stream, start, limit)
+        else:
+            table = TableReader(spec, layout, stream).read(start, limit)
+        tables[spec.id] = table
+    return tables
+
+
+def _table_start(spec, stream: Stream, facts: ReportFacts) -> int:
+    """Search from the table's anchor; else from its section; else from the top."""
+    for anchor in spec.anchor[:1]:
+        m = re.compile(loose_pattern(anchor)).search(stream.text)
+        if m:
+            return m.start()
+    for s in facts.sections:
+        if s.key == spec.section:
+            return stream.offset_of(s.start)
+    return 0
+
+
+def _location(doc: Document, span: tuple[int, int], facts: ReportFacts, text: str | None = None) -> Location:
+    from reviewer.extract.sections import block_at
+
+    return Location(section=facts.section_at(span[0]), block_id=block_at(doc, span[0]), span=span,
+                    text=text if text is not None else doc.text[span[0]:span[1]])
+
+
+def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, int]]) -> None:
+    try:
+        from reviewer.extract.claims import extract_claims
+    except ImportError:  # prose claims are added by reviewer.extract.claims once present
+        return
+    claims, groups = extract_claims(doc, facts.sections, table_spans)
+    facts.claims = claims
+    facts.parts_groups = groups

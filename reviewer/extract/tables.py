@@ -1,0 +1,398 @@
+"""Map a draft's tables onto the format's rows and columns, by label.
+
+Per table: find the rows' labels in order in the stream (tolerant of spaces,
+line breaks, widths and numbering), read the values that follow each label
+(the rest of its table row, or the digits after it in flowing text), place
+value rows that lost their labels into the gaps between labelled rows when the
+counts agree, and split run-together digits where the relations admit exactly
+one split. Anything less certain makes the table “not reliably readable”.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from reviewer.extract.facts import CellValue, LogicalTable
+from reviewer.extract.splitting import split_runs
+from reviewer.extract.stream import CELL, MARKERS, ROW, Stream
+from reviewer.extract.textnorm import loose_pattern
+from reviewer.findings import Location
+from reviewer.formats.model import RelationInstance, ReportFormat, RowSpec, TableSpec
+
+_NUMBERING = {
+    "、": lambda n: rf"{n}\s*[、.]\s*",
+    "）": lambda n: rf"（\s*{n}\s*）\s*",
+    ".": lambda n: rf"{n}\s*[.、]\s*",
+}
+_DASHES = {"-", "--", "—", "——", "/", "\\", "－", "无", "/"}
+_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
+_TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
+_VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
+_GROUP_WORDS = ("本年度办理结果", "办理结果")
+
+
+@dataclass
+class Raw:
+    """One cell as read: its text, where it is, whether it was split out of a run."""
+
+    text: str
+    start: int  # stream offsets
+    end: int
+    inferred: bool = False
+
+
+@dataclass
+class RowRead:
+    key: str
+    label_start: int
+    cells: list[Raw] | None = None  # exactly ncols, when read directly
+    runs: list[Raw] = field(default_factory=list)  # digit runs needing a split
+    anchored: bool = True
+
+
+def _numbering_regex(number: str) -> str:
+    if not number:
+        return ""
+    digit = number.strip("（）、.")
+    for end, make in _NUMBERING.items():
+        if number.endswith(end):
+            return make(re.escape(digit))
+    return re.escape(number)
+
+
+def row_pattern(row: RowSpec) -> re.Pattern[str]:
+    labels = sorted({row.label, *row.aliases}, key=len, reverse=True)
+    body = "|".join(loose_pattern(x) for x in labels)
+    num = _numbering_regex(row.number)
+    short = len(row.label) <= 2 and row.number
+    prefix = f"(?:{num})" if short else (f"(?:{num})?" if num else "")
+    return re.compile(f"{prefix}(?:{body})")
+
+
+def _region_end(stream: Stream, start: int, stop: re.Pattern[str], limit: int) -> int:
+    m = stop.search(stream.text, start, limit)
+    end = m.start() if m else limit
+    row_end = stream.text.find(ROW, start, end)
+    return row_end if row_end >= 0 else end
+
+
+def _cells_after_label(stream: Stream, start: int, end: int) -> list[Raw] | None:
+    """Values in [start, end): table cells after the label cell, or digits in flowing text."""
+    region = stream.text[start:end]
+    if CELL in region:
+        first_cell = region.index(CELL)
+        head = region[:first_cell]
+        cells: list[Raw] = []
+        if head.strip() and _TEXT_VALUES.match(head):  # a value sharing the label's cell
+            cells.extend(_text_tokens(head, start))
+        elif head.strip():
+            return None
+        pos = start + first_cell
+        for piece in region[first_cell:].split(CELL)[1:]:
+            s = pos + 1
+            lead = len(piece) - len(piece.lstrip())
+            text = piece.strip()
+            cells.append(Raw(text, s + lead, s + lead + len(text)))
+            pos = s + len(piece)
+        return cells
+    # flowing text: the values run until text resumes
+    prefix = _VALUE_PREFIX.match(region).group()
+    if not re.search(r"\d", prefix):
+        return None
+    return _text_tokens(prefix, start)
+
+
+def _text_tokens(region: str, base: int) -> list[Raw]:
+    return [Raw(m.group(), base + m.start(), base + m.end()) for m in _TOKEN.finditer(region)]
+
+
+def _trim(cells: list[Raw], ncols: int) -> list[Raw]:
+    while len(cells) > ncols and not cells[-1].text:
+        cells = cells[:-1]
+    return cells
+
+
+class TableReader:
+    def __init__(self, spec: TableSpec, fmt: ReportFormat, stream: Stream):
+        self.spec = spec
+        self.stream = stream
+        self.ncols = len(spec.columns)
+        self.rows = spec.data_rows()
+        self.patterns = {r.key: row_pattern(r) for r in spec.rows}
+        # any label of any table ends a value region
+        stops = [row_pattern(r).pattern for t in fmt.tables for r in t.rows]
+        stops += [loose_pattern(a) for t in fmt.tables for a in t.anchor]
+        stops += [loose_pattern(c.label) for c in spec.columns if len(c.label) > 2]
+        self.stop = re.compile("|".join(f"(?:{p})" for p in stops))
+
+    # -- locating rows -------------------------------------------------
+    def read(self, start: int, limit: int) -> LogicalTable:
+        reads: dict[str, RowRead] = {}
+        pos = start
+        for row in self.rows:
+            found = self._find_row(row, pos, limit)
+            if found is not None:
+                reads[row.key] = found
+                pos = found.label_start + 1
+        self._place_orphans(reads, start, limit)
+        return self._resolve(reads)
+
+    def _find_row(self, row: RowSpec, pos: int, limit: int) -> RowRead | None:
+        pat = self.patterns[row.key]
+        while True:
+            m = pat.search(self.stream.text, pos, limit)
+            if not m:
+                return None
+            end = _region_end(self.stream, m.end(), self.stop, limit)
+            cells = _cells_after_label(self.stream, m.end(), end)
+            if cells:
+                cells = _trim(cells, self.ncols)
+                if len(cells) == self.ncols:
+                    return RowRead(row.key, m.start(), cells=cells)
+                # too few digits to fill the row: stray text (a page number), not this row's values
+                if all(_is_run(c.text) for c in cells) and len(cells) < self.ncols \
+                        and sum(len(c.text) for c in cells) >= self.ncols:
+                    return RowRead(row.key, m.start(), runs=cells)
+            pos = m.end()
+
+    def _value_rows(self, start: int, limit: int) -> list[tuple[int, list[Raw]]]:
+        """Table rows that hold exactly a row's worth of values and no label."""
+        out = []
+        text = self.stream.text
+        i = text.find(ROW, start, limit)
+        while i >= 0:
+            j = text.find(ROW, i + 1, limit)
+            end = j if j >= 0 else limit
+            body = text[i + 1:end]
+            if body.startswith(CELL):
+                cells = _cells_after_label(self.stream, i + 1, end)
+                if cells:
+                    cells = _trim(cells, self.ncols)
+                    if len(cells) == self.ncols and any(_NUMBER.match(c.text) for c in cells) and \
+                            all(_NUMBER.match(c.text) or c.text in _DASHES or not c.text for c in cells):
+                        out.append((i, cells))
+            i = j
+        return out
+
+    def _place_orphans(self, reads: dict[str, RowRead], start: int, limit: int) -> None:
+        """Rows whose labels were printed apart from their values (PDF extraction)."""
+        missing = [r.key for r in self.rows if r.key not in reads]
+        if not missing or not reads:
+            return
+        used = {c.start for rr in reads.values() for c in (rr.cells or rr.runs)}
+        first = min(rr.label_start for rr in reads.values())
+        orphans = [(p, cells) for p, cells in self._value_rows(first, limit)
+                   if not any(c.start in used for c in cells)]
+        keys = [r.key for r in self.rows]
+        anchored = sorted((keys.index(k), rr.label_start) for k, rr in reads.items())
+        for (i0, p0), (i1, p1) in zip(anchored, anchored[1:] + [(len(keys), limit)]):
+            gap = [k for k in keys[i0 + 1:i1] if k not in reads]
+            if not gap:
+                continue
+            between = [o for o in orphans if p0 < o[0] < p1]
+            if len(between) == len(gap):
+                for key, (p, cells) in zip(gap, between):
+                    reads[key] = RowRead(key, p, cells=cells, anchored=False)
+
+    # -- values ---------------------------------------------------------
+    def _row_relations(self) -> dict[str, list[RelationInstance]]:
+        """Relations whose every operand lies in one row, keyed by that row."""
+        out: dict[str, list[RelationInstance]] = {}
+        for inst in self.spec.relation_instances():
+            rows = {ref.split("/")[0] for ref in inst.refs}
+            if len(rows) == 1:
+                out.setdefault(rows.pop(), []).append(inst)
+        return out
+
+    def _resolve(self, reads: dict[str, RowRead]) -> LogicalTable:
+        table = LogicalTable(table_id=self.spec.id, section=self.spec.section, title=self.spec.title)
+        if not reads:
+            table.found = False
+            table.readable = False
+            return table
+        table.missing_rows = [r.key for r in self.rows if r.key not in reads]
+        col_keys = [c.key for c in self.spec.columns]
+        row_rel = self._row_relations()
+        choices: dict[str, list[list[Raw]]] = {}
+        for key, rr in reads.items():
+            if rr.cells is not None:
+                choices[key] = [rr.cells]
+                continue
+            rels = row_rel.get(key, [])
+            cands = split_runs([r.text for r in rr.runs], self.ncols,
+                               lambda vals, rels=rels: _row_ok(vals, rels, col_keys, key))
+            choices[key] = [[_sub_raw(rr.runs[ri], off, v) for v, ri, off in cand] for cand in cands]
+        chosen = self._combine(choices, col_keys)
+        if chosen is None:
+            table.readable = False
+            table.problem = self._ambiguity(choices)
+            chosen = {k: v[0] for k, v in choices.items() if len(v) == 1}
+        for key, cells in chosen.items():
+            for col, raw in zip(col_keys, cells):
+                table.cells[f"{key}/{col}"] = self._cell_value(key, col, raw)
+        table.inferred = any(c.inferred for c in table.cells.values())
+        spans = [c.location.span for c in table.cells.values() if c.location.span]
+        if spans:
+            table.span = (min(s[0] for s in spans), max(s[1] for s in spans))
+        table.block_ids = sorted({c.location.block_id for c in table.cells.values() if c.location.block_id},
+                                 key=lambda b: int(b[1:]))
+        return table
+
+    def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str]) -> dict[str, list[Raw]] | None:
+        fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
+        open_rows = [k for k, v in choices.items() if len(v) != 1]
+        if not open_rows:
+            return fixed
+        if any(not choices[k] for k in open_rows):
+            return None
+        sizes = 1
+        for k in open_rows:
+            sizes *= len(choices[k])
+        if sizes > 200_000:
+            return None
+        insts = [i for i in self.spec.relation_instances()
+                 if any(ref.split("/")[0] in open_rows for ref in i.refs)]
+        solutions = []
+        for combo in itertools.product(*(choices[k] for k in open_rows)):
+            trial = {**fixed, **dict(zip(open_rows, combo))}
+            if all(_holds(i, trial, col_keys) is not False for i in insts):
+                solutions.append(trial)
+                if len(solutions) > 1:
+                    return None
+        return solutions[0] if solutions else None
+
+    def _ambiguity(self, choices: dict[str, list[list[Raw]]]) -> str:
+        names = {r.key: r.full_label for r in self.rows}
+        none = [names[k] for k, v in choices.items() if not v]
+        many = [names[k] for k, v in choices.items() if len(v) > 1]
+        if none:
+            return (f"“{'、'.join(none[:3])}”等行的数字粘连在一起，且没有任何拆分方式能满足表内勾稽关系，"
+                    "无法可靠读取")
+        return f"“{'、'.join(many[:3])}”等行的数字粘连在一起，存在多种拆分方式，无法可靠读取"
+
+    def _cell_value(self, row: str, col: str, raw: Raw) -> CellValue:
+        stream = self.stream
+        span = stream.span(raw.start, raw.end) if raw.end > raw.start else None
+        block = stream.block_id(raw.start)
+        row_label = self.spec.row(row).full_label
+        col_label = self.spec.column(col).label
+        loc = Location(section=self.spec.section, block_id=block, span=span, text=raw.text,
+                       table=self.spec.id, row=row, column=col, label=f"{row_label} / {col_label}")
+        return CellValue(table=self.spec.id, row=row, column=col, raw=raw.text, location=loc,
+                         inferred=raw.inferred, **parse_cell(raw.text, self.spec.column(col).decimals))
+
+
+def parse_cell(text: str, decimals: bool) -> dict:
+    t = text.strip().replace("，", ",")
+    if not t:
+        return {"value": None, "status": "blank"}
+    if t in _DASHES:
+        return {"value": None, "status": "dash"}
+    if _NUMBER.match(t):
+        v = float(t.replace(",", ""))
+        if v < 0:
+            return {"value": v, "status": "negative"}
+        if v != int(v) and not decimals:
+            return {"value": None, "status": "non_numeric"}
+        return {"value": v, "status": "ok"}
+    return {"value": None, "status": "non_numeric"}
+
+
+def _is_run(text: str) -> bool:
+    return text.isdigit()
+
+
+def _sub_raw(run: Raw, offset: int, value: int) -> Raw:
+    s = run.start + offset
+    digits = str(value)
+    return Raw(digits, s, s + len(digits), inferred=len(run.text) != len(digits))
+
+
+def _row_ok(values: list[int], rels: list[RelationInstance], col_keys: list[str], row: str) -> bool:
+    cells = dict(zip(col_keys, values))
+    for inst in rels:
+        lhs = sum(cells[r.split("/")[1]] for r in inst.lhs)
+        rhs = sum(cells[r.split("/")[1]] for r in inst.rhs)
+        if lhs != rhs:
+            return False
+    return True
+
+
+def _holds(inst: RelationInstance, rows: dict[str, list[Raw]], col_keys: list[str]) -> bool | None:
+    def val(ref: str) -> float | None:
+        row, col = ref.split("/")
+        cells = rows.get(row)
+        if cells is None:
+            return None
+        return parse_cell(cells[col_keys.index(col)].text, True)["value"]
+
+    vals_l = [val(r) for r in inst.lhs]
+    vals_r = [val(r) for r in inst.rhs]
+    if None in vals_l or None in vals_r:
+        return None
+    return abs(sum(vals_l) - sum(vals_r)) < 1e-9
+
+
+def read_litigation(spec: TableSpec, stream: Stream, start: int, limit: int) -> LogicalTable:
+    """Section 四's table has no row label: its 15 values follow the third “总计” header."""
+    text = stream.text
+    anchor = re.compile(loose_pattern("行政复议")).search(text, start, limit)
+    table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)
+    pos = anchor.end() if anchor else None
+    total = re.compile(loose_pattern("总计"))
+    if pos is not None:
+        for _ in range(3):
+            m = total.search(text, pos, min(limit, pos + 600))
+            if not m:
+                pos = None
+                break
+            pos = m.end()
+    if pos is None:
+        table.found = False
+        table.readable = False
+        return table
+    cells = _litigation_cells(stream, pos, limit, len(spec.columns))
+    reader = TableReader(spec, _SingleTableFormat(spec), stream)
+    reads = {}
+    if cells is not None:
+        cells, runs = cells
+        reads["counts"] = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
+    return reader._resolve(reads)
+
+
+def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
+    """The first run of values after the header: blank rows skipped, until text resumes."""
+    text = stream.text
+    digit = re.compile(r"\d").search(text, pos, min(limit, pos + 800))
+    if not digit:
+        return None
+    start = digit.start()
+    if stream.structured[start]:
+        start = text.rfind(ROW, pos, start) if text.rfind(ROW, pos, start) >= 0 else pos
+    m = re.compile(r"[^\s\d" + MARKERS + r".\-—/|]").search(text, digit.start(), limit)
+    end = m.start() if m else limit
+    region = text[start:end]
+    if CELL in region:
+        rows = []
+        i = start
+        for chunk in region.split(ROW):
+            cells = _cells_after_label(stream, i, i + len(chunk)) if chunk.startswith(CELL) else None
+            if cells and any(c.text for c in cells):
+                rows.append(_trim(cells, ncols))
+            i += len(chunk) + 1
+        flat = [c for r in rows for c in r]
+        return (flat, []) if len(flat) == ncols else None
+    tokens = _text_tokens(region, start)
+    if len(tokens) == ncols:
+        return tokens, []
+    if tokens and len(tokens) < ncols and all(_is_run(t.text) for t in tokens):
+        return [], tokens
+    return None
+
+
+class _SingleTableFormat:
+    def __init__(self, spec: TableSpec):
+        self.tables = (spec,)

@@ -1,0 +1,66 @@
+"""Text normalisation with a map back to the original offsets.
+
+Labels in real drafts come with stray spaces, line breaks inside words and a mix
+of full- and half-width punctuation. Matching is done on a compact form (no
+whitespace, one width) whose every character remembers where it came from, so a
+match can always be reported as a span of the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# one character in, one character out: keeps the offset map trivial
+_FOLD = str.maketrans({
+    "(": "（", ")": "）", ":": "：", ",": "，", ";": "；", "?": "？", "!": "！",
+    "．": ".", "。": "。", "〔": "〔", "[": "〔", "]": "〕", "【": "〔", "】": "〕",
+    "\u201c": "“", "\u201d": "”", '"': "”", "「": "“", "」": "”",
+    **{chr(0xFF10 + i): str(i) for i in range(10)},  # full-width digits
+    "－": "-", "—": "-", "–": "-", "―": "-", "\u00a0": " ", "\u3000": " ",
+})
+_SPACE = re.compile(r"\s")
+
+
+def fold(text: str) -> str:
+    """Same length as ``text``; unify widths and quote forms."""
+    return text.translate(_FOLD)
+
+
+@dataclass
+class Compact:
+    """``text`` without whitespace; ``pos[i]`` is the original offset of ``text[i]``."""
+
+    text: str
+    pos: list[int]
+    origin_len: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original half-open span of compact range [start, end)."""
+        if start >= end:
+            p = self.pos[start] if start < len(self.pos) else self.origin_len
+            return p, p
+        return self.pos[start], self.pos[end - 1] + 1
+
+
+def compact(text: str, offset: int = 0) -> Compact:
+    folded = fold(text)
+    chars: list[str] = []
+    pos: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch.isspace():
+            continue
+        chars.append(ch)
+        pos.append(offset + i)
+    return Compact("".join(chars), pos, offset + len(text))
+
+
+def label_key(text: str) -> str:
+    """Canonical form of a label for comparison: folded, no whitespace."""
+    return _SPACE.sub("", fold(text))
+
+
+def loose_pattern(label: str) -> str:
+    """A regex for ``label`` that tolerates whitespace between any two characters."""
+    key = label_key(label)
+    return r"\s*".join(re.escape(ch) for ch in key)

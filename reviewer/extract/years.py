@@ -1,0 +1,85 @@
+"""Years the narrative uses for work, and whether the work is done or planned.
+
+Only a year that opens a sentence or clause (“2024年，我局通过……”) dates the
+action of that sentence; years inside titles, dates, budgets of other years or
+comparisons (“较2022年”) are “other” and never judged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.document import Document
+from reviewer.extract.facts import SectionInfo, YearMention
+from reviewer.extract.textnorm import compact
+
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+_YEAR = re.compile(r"(?<!\d)(\d{4})年(?!\d{1,2}月)(度)?")
+_OPENING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.]|\d+[.、])?(?:在|于|自|截至|截止)?$")
+_PLAN = re.compile(r"将|拟|计划|预计|力争|下一步|下步|下一年|明年|今后|未来|打算|争取|着力于?")
+_DONE = re.compile(r"了|已|取得|完成|实现|收到|办结|办理了|累计|共计|共发布|共公开|印发|制定|开展了")
+_OTHER = re.compile(r"较|比|同比|相比|上年|去年|以来|以前|之前|截至|截止|预算|决算|《|〔|统计|年度报告|报告")
+_ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I)
+_PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
+
+
+def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[int, int]]) -> list[YearMention]:
+    out: list[YearMention] = []
+    plan_heads = _plan_subheadings(doc, sections)
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        comp = compact(doc.text[block.span[0]:block.span[1]], block.span[0])
+        for sm in _SENTENCE.finditer(comp.text):
+            sentence = sm.group()
+            clean = _ARTEFACT.sub(lambda a: " " * len(a.group()), sentence)
+            for ym in _YEAR.finditer(sentence):
+                start, end = comp.span(sm.start() + ym.start(), sm.start() + ym.end())
+                if any(a <= start < b for a, b in skip):
+                    continue
+                clause_head = re.split(r"[，,：:]", clean[:ym.start()])[-1].strip()
+                opening = bool(_OPENING.match(clause_head))
+                section = _section_of(sections, start)
+                kind = _kind(clean.strip(), opening, bool(ym.group(2)), section == "五" and _in_plan(plan_heads, start))
+                s_start, s_end = comp.span(sm.start(), sm.end())
+                out.append(YearMention(year=int(ym.group(1)), text=doc.text[s_start:s_end].strip(),
+                                       span=(start, end), block_id=block.id, section=section, kind=kind))
+    return out
+
+
+def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> str:
+    if not opening:
+        return "other"
+    if _PLAN.search(sentence):
+        return "plan"
+    if _OTHER.search(sentence.split("，")[0]) or (is_niandu and _OTHER.search(sentence)):
+        return "other"
+    if plan_context and not _DONE.search(sentence):
+        return "plan"
+    return "done" if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence) else "other"
+
+
+def _section_of(sections: list[SectionInfo], offset: int) -> str | None:
+    found = None
+    for s in sections:
+        if s.start <= offset < s.end:
+            found = s.key
+    return found
+
+
+def _plan_subheadings(doc: Document, sections: list[SectionInfo]) -> list[tuple[int, bool]]:
+    """(offset, is_plan) of each （一）/（二） sub-heading inside section 五."""
+    out: list[tuple[int, bool]] = []
+    for s in sections:
+        if s.key != "五":
+            continue
+        comp = compact(doc.text[s.start:s.end], s.start)
+        for m in re.finditer(r"[（(][一二三四五六七八九十][）)]", comp.text):
+            head = comp.text[m.start():m.start() + 20]
+            out.append((comp.span(m.start(), m.end())[0], bool(_PLAN_SUBHEADING.match(head))))
+    return out
+
+
+def _in_plan(heads: list[tuple[int, bool]], offset: int) -> bool:
+    last = [is_plan for pos, is_plan in heads if pos <= offset]
+    return bool(last and last[-1])

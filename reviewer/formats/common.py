@@ -1,0 +1,135 @@
+"""Parts the 2021 standard format and the 2019 trial format share."""
+
+from __future__ import annotations
+
+from reviewer.formats.model import ColumnSpec, Relation, RowSpec, SectionSpec, TableSpec
+
+SECTIONS = (
+    SectionSpec("一", "总体情况", ("总体情况概述", "基本情况", "概述")),
+    SectionSpec("二", "主动公开政府信息情况", ("主动公开政府信息", "主动公开情况", "主动公开工作情况")),
+    SectionSpec("三", "收到和处理政府信息公开申请情况",
+                ("收到和处理政府信息公开申请", "依申请公开政府信息情况", "政府信息公开申请情况",
+                 "依申请公开情况")),
+    SectionSpec("四", "政府信息公开行政复议、行政诉讼情况",
+                ("政府信息公开行政复议和行政诉讼情况", "政府信息公开行政复议、行政诉讼",
+                 "因政府信息公开申请行政复议、提起行政诉讼的情况", "行政复议、行政诉讼情况",
+                 "政府信息公开行政复议、行政诉讼情况统计")),
+    SectionSpec("五", "存在的主要问题及改进情况",
+                ("存在的主要问题和改进情况", "存在的主要问题及改进措施", "存在的主要问题和改进措施",
+                 "主要问题及改进情况", "主要问题和改进情况", "政府信息公开工作存在的主要问题及改进情况",
+                 "存在问题及改进措施", "存在的问题及改进措施", "存在的主要问题及整改措施",
+                 "存在的主要问题和整改措施", "存在的主要问题及整改情况", "主要问题及整改措施", "存在的问题和改进措施",
+                 "存在的主要问题及改进方向", "存在问题和改进措施")),
+    SectionSpec("六", "其他需要报告的事项", ("其他需要报告事项", "其他事项")),
+)
+
+APPLICANT_COLUMNS = (
+    ColumnSpec("natural", "自然人"),
+    ColumnSpec("commercial", "商业企业"),
+    ColumnSpec("research", "科研机构"),
+    ColumnSpec("nonprofit", "社会公益组织"),
+    ColumnSpec("legal", "法律服务机构"),
+    ColumnSpec("other", "其他"),
+    ColumnSpec("total", "总计"),
+)
+CATEGORY_KEYS = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
+
+WITHHELD = (
+    ("withheld_secret", "属于国家秘密"),
+    ("withheld_law", "其他法律行政法规禁止公开"),
+    ("withheld_safety", "危及“三安全一稳定”"),
+    ("withheld_third_party", "保护第三方合法权益"),
+    ("withheld_internal", "属于三类内部事务信息"),
+    ("withheld_process", "属于四类过程性信息"),
+    ("withheld_enforcement", "属于行政执法案卷"),
+    ("withheld_query", "属于行政查询事项"),
+)
+UNAVAILABLE = (
+    ("unavailable_none", "本机关不掌握相关政府信息"),
+    ("unavailable_create", "没有现成信息需要另行制作"),
+    ("unavailable_unclear", "补正后申请内容仍不明确"),
+)
+NOT_PROCESSED = (
+    ("np_petition", "信访举报投诉类申请"),
+    ("np_repeat", "重复申请"),
+    ("np_publication", "要求提供公开出版物"),
+    ("np_mass", "无正当理由大量反复申请"),
+    ("np_confirm", "要求行政机关确认或重新出具已获取信息"),
+)
+OTHER_HANDLING = (
+    ("other_no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_no_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", "其他"),
+)
+
+
+def _items(items, parent) -> tuple[RowSpec, ...]:
+    return tuple(RowSpec(key, label, f"{i}.", parent=parent) for i, (key, label) in enumerate(items, 1))
+
+
+def applications_rows(other_has_items: bool) -> tuple[RowSpec, ...]:
+    """Rows of the section-三 table; the 2019 trial format has no items under （六）."""
+    other = (RowSpec("other_group", "其他处理", "（六）", group_only=True), *_items(OTHER_HANDLING, "other_group")) \
+        if other_has_items else (RowSpec("other_handling", "其他处理", "（六）"),)
+    return (
+        RowSpec("new", "本年新收政府信息公开申请数量", "一、"),
+        RowSpec("carried", "上年结转政府信息公开申请数量", "二、"),
+        RowSpec("results", "本年度办理结果", "三、", group_only=True),
+        RowSpec("disclosed", "予以公开", "（一）"),
+        RowSpec("partial", "部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）", aliases=("部分公开",)),
+        RowSpec("withheld", "不予公开", "（三）", group_only=True),
+        *_items(WITHHELD, "withheld"),
+        RowSpec("unavailable", "无法提供", "（四）", group_only=True),
+        *_items(UNAVAILABLE, "unavailable"),
+        RowSpec("not_processed", "不予处理", "（五）", group_only=True),
+        *_items(NOT_PROCESSED, "not_processed"),
+        *other,
+        RowSpec("results_total", "总计", "（七）"),
+        RowSpec("forward", "结转下年度继续办理", "四、"),
+    )
+
+
+def applications_table(other_has_items: bool) -> TableSpec:
+    rows = applications_rows(other_has_items)
+    result_rows = [r.key for r in rows
+                   if not r.group_only and r.key not in ("new", "carried", "results_total", "forward")]
+    return TableSpec(
+        id="table3",
+        section="三",
+        title="收到和处理政府信息公开申请情况表",
+        rows=rows,
+        columns=APPLICANT_COLUMNS,
+        anchor=("本年新收政府信息公开申请数量", "勾稽关系"),
+        relations=(
+            Relation("table3.row_total", ("{row}/total",), tuple(f"{{row}}/{c}" for c in CATEGORY_KEYS), per="row",
+                     description="“{row}”行：各类申请人之和应等于总计"),
+            Relation("table3.results_total", ("results_total/{column}",),
+                     tuple(f"{r}/{{column}}" for r in result_rows), per="column",
+                     description="“{column}”列：（七）总计应等于（一）至（六）各项办理结果之和"),
+            Relation("table3.balance", ("new/{column}", "carried/{column}"),
+                     ("results_total/{column}", "forward/{column}"), per="column",
+                     description="“{column}”列：第一项加第二项之和应等于第三项（七）总计加第四项之和（勾稽关系）"),
+        ),
+    )
+
+
+_OUTCOMES = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+             ("pending", "尚未审结"), ("total", "总计"))
+_GROUPS = (("review", "行政复议"), ("direct", "行政诉讼·未经复议直接起诉"), ("after", "行政诉讼·复议后起诉"))
+
+LITIGATION_COLUMNS = tuple(ColumnSpec(f"{g}_{o}", f"{gl}·{ol}") for g, gl in _GROUPS for o, ol in _OUTCOMES)
+
+LITIGATION_TABLE = TableSpec(
+    id="table4",
+    section="四",
+    title="政府信息公开行政复议、行政诉讼情况表",
+    rows=(RowSpec("counts", "行政复议、行政诉讼情况"),),
+    columns=LITIGATION_COLUMNS,
+    anchor=("行政复议", "结果维持"),
+    relations=tuple(
+        Relation(f"table4.{g}_total", (f"counts/{g}_total",),
+                 tuple(f"counts/{g}_{o}" for o, _ in _OUTCOMES if o != "total"),
+                 description=f"{gl}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和")
+        for g, gl in _GROUPS
+    ),
+)

@@ -1,0 +1,157 @@
+"""The vocabulary formats are declared in: sections, tables, rows, columns, relations.
+
+A format is data. Checks and extraction read these declarations; nothing in
+them knows a particular row of a particular table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str  # 一 … 六
+    title: str  # the standard heading, word for word
+    aliases: tuple[str, ...] = ()  # other wordings real reports use (without the numeral)
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    decimals: bool = False  # money columns may hold decimals
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    label: str  # label as printed in the template (without numbering)
+    number: str = ""  # numbering as printed before the label: "一、", "（一）", "1."
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None  # for sub-items, the key of the group row they belong to
+    group_only: bool = False  # a heading row with no cells of its own (e.g. “（三）不予公开”)
+
+    @property
+    def full_label(self) -> str:
+        return self.number + self.label
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``lhs == sum(rhs)`` over cell refs “row/column”, evaluated for each instance.
+
+    ``per`` says how a template relation is instantiated: "row" (for every data
+    row of the table, with ``{row}`` substituted), "column" (for every column),
+    or "" (once, as written).
+    """
+
+    id: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    per: str = ""
+    description: str = ""  # Chinese, with {row}/{column} placeholders for the label
+
+
+@dataclass(frozen=True)
+class RelationInstance:
+    """One concrete equation: ``sum(lhs) == sum(rhs)`` over “row/column” cell refs."""
+
+    relation: Relation
+    key: str  # the row or column it was instantiated for ("" when once)
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    description: str
+
+    @property
+    def id(self) -> str:
+        return self.relation.id
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    section: str
+    title: str
+    rows: tuple[RowSpec, ...]
+    columns: tuple[ColumnSpec, ...]
+    relations: tuple[Relation, ...] = ()
+    anchor: tuple[str, ...] = ()  # text that marks where the table starts (e.g. “第二十条第（一）项”)
+
+    def relation_instances(self) -> list[RelationInstance]:
+        out: list[RelationInstance] = []
+        for rel in self.relations:
+            if rel.per == "row":
+                targets = [(r.key, r.label) for r in self.data_rows()]
+            elif rel.per == "column":
+                targets = [(c.key, c.label) for c in self.columns]
+            else:
+                targets = [("", "")]
+            for key, label in targets:
+                sub = (lambda ref: ref.replace("{row}", key).replace("{column}", key))
+                out.append(RelationInstance(
+                    rel, key, tuple(map(sub, rel.lhs)), tuple(map(sub, rel.rhs)),
+                    rel.description.replace("{row}", label).replace("{column}", label)))
+        return out
+
+    def data_rows(self) -> list[RowSpec]:
+        return [r for r in self.rows if not r.group_only]
+
+    def row(self, key: str) -> RowSpec:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    def column(self, key: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """Something prose can state a number for, and the cells that hold it (summed)."""
+
+    id: str
+    description: str
+    cells: tuple[str, ...] = ()  # “table/row/column” refs; empty: no table holds it
+    unit: str = "件"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    id: str
+    name: str
+    document: str  # the circular that defines it
+    sections: tuple[SectionSpec, ...]
+    tables: tuple[TableSpec, ...]
+    metrics: tuple[Metric, ...] = ()
+    valid_years: tuple[int, int] = (0, 9999)  # report years this format is current for
+    markers: tuple[str, ...] = ()  # phrases only this format's template has
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> TableSpec:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def section(self, key: str) -> SectionSpec:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def metric(self, metric_id: str) -> Metric | None:
+        for m in self.metrics:
+            if m.id == metric_id:
+                return m
+        return None
