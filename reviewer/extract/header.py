@@ -72,8 +72,8 @@ def read_period(comp: Compact) -> PeriodRead:
         return PeriodRead()
     y1, m1, d1, y2, m2, d2 = m.groups()
     y2 = y2 or y1
-    span = comp.span(m.start(), m.end())
-    text = comp.text[m.start():m.end()]
+    span = comp.span(m.start(1), m.end())
+    text = comp.text[m.start(1):m.end()]
     try:
         start = date(int(y1), int(m1), int(d1))
         end = date(int(y2), int(m2), int(d2))

@@ -1,0 +1,118 @@
+"""Every relation of the format, evaluated by one generic engine, plus root-cause grouping."""
+
+from __future__ import annotations
+
+from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.rootcause import implied_value, localise
+from reviewer.extract.facts import LogicalTable
+from reviewer.findings import Finding
+from reviewer.formats import FORMATS
+from reviewer.formats.model import RelationInstance, TableSpec
+
+ROOT_CAUSE = Rule("arithmetic.root_cause", "arithmetic", "info",
+                  "多条勾稽关系不成立时，指出只需更正哪几个单元格即可全部成立")
+
+
+def _relation_rules() -> list[Rule]:
+    out: dict[str, Rule] = {}
+    for fmt in FORMATS.values():
+        for table in fmt.tables:
+            for rel in table.relations:
+                desc = rel.description.replace("“{row}”行：", "每行：").replace("“{column}”列：", "每列：")
+                out[rel.id] = Rule(rel.id, "arithmetic", "error", f"{table.title}：{desc}")
+    return list(out.values())
+
+
+def _values(table: LogicalTable) -> dict[str, float]:
+    return {k: c.value for k, c in table.cells.items() if c.value is not None}
+
+
+@check(*_relation_rules(), ROOT_CAUSE)
+def relations(ctx: Context):
+    for spec in ctx.layout.tables:
+        table = ctx.facts.tables.get(spec.id)
+        if not table or not table.cells:
+            continue
+        yield from _table_relations(spec, table, ctx)
+
+
+def _table_relations(spec: TableSpec, table: LogicalTable, ctx: Context):
+    values = _values(table)
+    instances = spec.relation_instances()
+    broken: list[RelationInstance] = []
+    findings: list[Finding] = []
+    for inst in instances:
+        if not all(r in values for r in inst.refs):
+            continue  # an operand could not be read: no finding from missing data
+        lhs = sum(values[r] for r in inst.lhs)
+        rhs = sum(values[r] for r in inst.rhs)
+        if abs(lhs - rhs) > 1e-6:
+            broken.append(inst)
+            findings.append(_relation_finding(inst, table, lhs, rhs))
+    if len(broken) >= 1:
+        fixes = localise(instances, values, broken)
+        if fixes and len(fixes) <= 3:
+            group = f"{spec.id}.rc"
+            summary = _fix_text(fixes, table)
+            for f in findings:
+                f.group = group
+                if len(broken) > 1:
+                    f.suggestion = f"{f.suggestion}。根因分析：{summary}"
+            if len(broken) > 1:
+                cells = [table.cells[ref].location for fix in fixes for ref in fix.cells]
+                findings.append(finding(
+                    ROOT_CAUSE.id,
+                    f"{spec.title}共有{len(broken)}条勾稽关系不成立，它们有共同的根源：{summary}",
+                    cells, group=group, suggestion=summary,
+                    expected="；".join(_fix_values(fix, table) for fix in fixes)))
+    yield from findings
+
+
+def _relation_finding(inst: RelationInstance, table: LogicalTable, lhs: float, rhs: float) -> Finding:
+    cells = [table.cells[r] for r in dict.fromkeys(inst.refs)]
+    lhs_text = "＋".join(_cell_name(table.cells[r].location.label) for r in inst.lhs)
+    rhs_text = _terms(inst.rhs, table)
+    message = (f"{inst.description}：{lhs_text}为{fmt_num(lhs)}，而{rhs_text}为{fmt_num(rhs)}，"
+               f"相差{fmt_num(abs(lhs - rhs))}")
+    return finding(inst.id, message, [c.location for c in cells], expected=fmt_num(rhs), actual=fmt_num(lhs),
+                   suggestion=f"核对{table.title}中相关单元格的数字", evidence=[c.raw or "" for c in cells[:8]])
+
+
+def _terms(refs: tuple[str, ...], table: LogicalTable) -> str:
+    if len(refs) <= 3:
+        return "＋".join(_cell_name(table.cells[r].location.label) for r in refs)
+    return f"各分项（{len(refs)}项）之和"
+
+
+def _cell_name(label: str | None) -> str:
+    return f"“{label}”" if label else "单元格"
+
+
+def _fix_values(fix, table: LogicalTable) -> str:
+    parts = []
+    for ref, v in fix.cells.items():
+        cur = table.cells[ref]
+        want = "（需核实）" if v is None else fmt_num(float(v))
+        parts.append(f"“{cur.location.label}”由{fmt_num(cur.value)}改为{want}")
+    return "、".join(parts)
+
+
+def _fix_text(fixes, table: LogicalTable) -> str:
+    if len(fixes) == 1:
+        return f"只需将{_fix_values(fixes[0], table)}，全部勾稽关系即可成立"
+    options = "；或".join(_fix_values(f, table) for f in fixes)
+    return f"以下任一种更正即可使全部勾稽关系成立：{options}"
+
+
+def blank_implied_values(spec: TableSpec, table: LogicalTable) -> dict[str, float]:
+    """For blank/dash cells: the value the relations imply, where they imply exactly one."""
+    values = _values(table)
+    instances = spec.relation_instances()
+    out = {}
+    for key, cell in table.cells.items():
+        if cell.status in ("blank", "dash"):
+            v = implied_value(key, instances, values)
+            if v is not None:
+                out[key] = v
+    return out
+

@@ -1,0 +1,62 @@
+"""Format of the draft itself: converter artefacts and what sits in count cells."""
+
+from __future__ import annotations
+
+from reviewer.checks.arithmetic import blank_implied_values
+from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+
+ARTEFACT = Rule("format.converter_artefact", "format", "error", "残留了格式转换产生的标记（如 [bookmark: _GoBack]）")
+BLANK = Rule("format.blank_cell", "format", "warning", "应填数字的单元格为空")
+DASH = Rule("format.dash_cell", "format", "info", "应填数字的单元格用“-”等符号代替了0")
+NON_NUMERIC = Rule("format.non_numeric_cell", "format", "warning", "应填数字的单元格不是数字")
+NEGATIVE = Rule("format.negative_count", "format", "error", "数量为负数")
+UNREADABLE = Rule("format.table_unreadable", "format", "warning", "表格数字粘连或残缺，无法可靠读取，相关核对未进行")
+INFERRED = Rule("format.cells_inferred", "format", "info", "表格单元格边界丢失，已按勾稽关系唯一确定各数")
+
+
+@check(ARTEFACT)
+def artefacts(ctx: Context):
+    by_text: dict[str, list] = {}
+    for loc in ctx.facts.artefacts:
+        by_text.setdefault(loc.text or "", []).append(loc)
+    for text, locs in by_text.items():
+        where = f"第{locs[0].section}部分" if locs[0].section else "文中"
+        yield finding(ARTEFACT.id, f"{where}残留格式转换标记“{text}”" + (f"（共{len(locs)}处）" if len(locs) > 1 else ""),
+                      locs, evidence=[text], suggestion=f"删除“{text}”")
+
+
+@check(BLANK, DASH, NON_NUMERIC, NEGATIVE, UNREADABLE, INFERRED)
+def cells(ctx: Context):
+    for spec in ctx.layout.tables:
+        table = ctx.facts.tables.get(spec.id)
+        if not table or not table.found:
+            continue
+        if not table.readable:
+            yield finding(UNREADABLE.id, f"“{spec.title}”{table.problem or '无法可靠读取'}；该表的勾稽关系及正文核对未进行",
+                          [c.location for c in table.cells.values() if c.location.span][:1],
+                          suggestion="提交带表格结构的原文（.docx 或含表格的网页），或在数字之间补上分隔")
+        elif table.inferred:
+            yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分",
+                          [c.location for c in table.cells.values() if c.inferred][:3],
+                          suggestion="发布稿请保留表格结构")
+        implied = blank_implied_values(spec, table)
+        by_status: dict[str, list] = {}
+        for key, cell in table.cells.items():
+            by_status.setdefault(cell.status, []).append((key, cell))
+        if by_status.get("blank"):
+            items = by_status["blank"]
+            hints = [f"“{c.location.label}”按勾稽关系应为{fmt_num(implied[k])}" for k, c in items if k in implied]
+            yield finding(BLANK.id, f"“{spec.title}”有{len(items)}个应填数字的单元格为空：" +
+                          "、".join(c.location.label for _, c in items[:5]) + ("等" if len(items) > 5 else ""),
+                          [c.location for _, c in items],
+                          suggestion="；".join(hints) if hints else "没有数据的单元格请填0")
+        if by_status.get("dash"):
+            items = by_status["dash"]
+            yield finding(DASH.id, f"“{spec.title}”有{len(items)}个单元格用“{items[0][1].raw}”等符号代替数字",
+                          [c.location for _, c in items], suggestion="标准格式要求填写数字，没有数据的填0")
+        for key, cell in by_status.get("non_numeric", []):
+            yield finding(NON_NUMERIC.id, f"“{cell.location.label}”应为数字，实为“{cell.raw}”", [cell.location],
+                          actual=cell.raw, suggestion="改为阿拉伯数字")
+        for key, cell in by_status.get("negative", []):
+            yield finding(NEGATIVE.id, f"“{cell.location.label}”为负数（{cell.raw}），数量不能为负", [cell.location],
+                          actual=cell.raw, suggestion="核对该数字")

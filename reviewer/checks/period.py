@@ -1,0 +1,70 @@
+"""Years: title year, statistics period, and the years the narrative uses."""
+
+from __future__ import annotations
+
+from reviewer.checks.registry import Context, Rule, check, finding
+
+TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
+MISSING = Rule("period.missing", "period", "warning", "未写明统计期限（应为报告年度1月1日至12月31日）")
+MALFORMED = Rule("period.malformed", "period", "error", "统计期限不是完整的报告年度或日期无效")
+NO_TITLE_YEAR = Rule("period.title_year_missing", "period", "warning", "标题中找不到报告年度")
+DONE_YEAR = Rule("period.narrative_year", "period", "error", "正文把其他年度的工作写成本年度已完成的工作")
+PLAN_YEAR = Rule("period.plan_year", "period", "warning", "改进计划使用了报告年度或更早的年份，应为下一年度")
+
+
+@check(TITLE_VS_PERIOD, MISSING, MALFORMED, NO_TITLE_YEAR)
+def title_and_period(ctx: Context):
+    f = ctx.facts
+    if f.year is None:
+        yield finding(NO_TITLE_YEAR.id, "标题中没有找到报告年度（如“2023年政府信息公开工作年度报告”）",
+                      suggestion="在标题中写明报告年度")
+    if f.period_location is None:
+        yield finding(MISSING.id, "未找到统计期限说明，标准格式要求写明“本报告所列数据的统计期限自N年1月1日起至N年12月31日止”",
+                      suggestion=f"在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
+        return
+    if f.period_problem:
+        yield finding(MALFORMED.id, f"统计期限“{f.period_text}”有误：{f.period_problem}", [f.period_location],
+                      suggestion=f"改为：{f.year or 'N'}年1月1日至{f.year or 'N'}年12月31日",
+                      evidence=[f.period_location.text or ""])
+    if f.year is not None and f.period_start:
+        years = {int(f.period_start[:4]), int(f.period_end[:4])}
+        if years != {f.year}:
+            locs = [loc for loc in (f.title_location, f.period_location) if loc]
+            narrative = [y.year for y in f.years if y.kind == "done" and y.section == "一"]
+            hint = ""
+            if f.year in narrative:
+                hint = f"正文总体情况也按{f.year}年叙述，统计期限很可能写错。"
+            yield finding(
+                TITLE_VS_PERIOD.id,
+                f"标题年度为{f.year}年，但统计期限为{f.period_text}，二者不一致。{hint}",
+                locs, expected=f"{f.year}年1月1日至{f.year}年12月31日", actual=f.period_text,
+                suggestion=f"核实报告年度：{f.year}年度报告的统计期限应为{f.year}年1月1日至{f.year}年12月31日",
+                evidence=[loc.text or "" for loc in locs])
+
+
+@check(DONE_YEAR, PLAN_YEAR)
+def narrative_years(ctx: Context):
+    f = ctx.facts
+    n = f.year
+    if n is None:
+        return
+    for y in f.years:
+        loc_kw = dict(section=y.section, block_id=y.block_id, span=y.span, text=f"{y.year}年")
+        from reviewer.findings import Location
+
+        loc = Location(**loc_kw)
+        if y.kind == "done" and y.year in (n + 1, n - 1):
+            when = "下一年度" if y.year == n + 1 else "上一年度"
+            yield finding(DONE_YEAR.id,
+                          f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（{when}）的工作写成已经完成的工作",
+                          [loc], expected=f"{n}年", actual=f"{y.year}年", evidence=[y.text],
+                          suggestion=f"若叙述的是{n}年的工作，改为“{n}年”；若是计划，改用将来时表述")
+        elif y.kind == "plan" and y.section == "五" and y.year <= n:
+            yield finding(PLAN_YEAR.id,
+                          f"第五部分的改进计划写的是“{y.year}年”，{n}年度报告的改进计划通常应针对{n + 1}年",
+                          [loc], expected=f"{n + 1}年", actual=f"{y.year}年", evidence=[y.text],
+                          suggestion=f"核实年份，计划安排应写为“{n + 1}年”")
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "……"

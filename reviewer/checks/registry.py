@@ -1,0 +1,71 @@
+"""The rule registry: every rule id, its category, severity and description.
+
+A check is a function ``(ctx) -> Iterable[Finding]`` registered with the rules it
+may emit. ``reviewer rules`` prints this registry; the ids are the stable public
+names of the findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from reviewer.document import Document
+from reviewer.extract.facts import ReportFacts
+from reviewer.findings import Category, Finding, Location, Severity
+from reviewer.formats import FORMATS, ReportFormat
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: Category
+    severity: Severity
+    title: str  # Chinese, one line
+
+
+@dataclass
+class Context:
+    facts: ReportFacts
+    doc: Document
+    fmt: ReportFormat  # the format the report must follow (by its year)
+    layout: ReportFormat  # the layout its tables are in
+    extra: dict = field(default_factory=dict)
+
+
+CheckFn = Callable[[Context], Iterable[Finding]]
+RULES: dict[str, Rule] = {}
+CHECKS: list[CheckFn] = []
+
+
+def check(*rules: Rule) -> Callable[[CheckFn], CheckFn]:
+    def wrap(fn: CheckFn) -> CheckFn:
+        for r in rules:
+            if r.id in RULES and RULES[r.id] != r:
+                raise ValueError(f"rule {r.id} declared twice")
+            RULES[r.id] = r
+        CHECKS.append(fn)
+        return fn
+
+    return wrap
+
+
+def finding(rule_id: str, message: str, locations: list[Location] | None = None, *,
+            suggestion: str | None = None, expected: str | None = None, actual: str | None = None,
+            evidence: list[str] | None = None, severity: Severity | None = None, origin: str = "rule",
+            group: str | None = None) -> Finding:
+    rule = RULES[rule_id]
+    return Finding(rule_id=rule_id, category=rule.category, severity=severity or rule.severity, origin=origin,
+                   message=message, locations=locations or [], suggestion=suggestion, expected=expected,
+                   actual=actual, evidence=evidence or [], group=group)
+
+
+def context(facts: ReportFacts, doc: Document) -> Context:
+    return Context(facts=facts, doc=doc, fmt=FORMATS[facts.format_id],
+                   layout=FORMATS.get(facts.template or facts.format_id, FORMATS[facts.format_id]))
+
+
+def fmt_num(v: float | None) -> str:
+    if v is None:
+        return "空"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"

@@ -1,0 +1,80 @@
+"""The standard structure: six sections in order, each table in its section, every row present."""
+
+from __future__ import annotations
+
+from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.findings import Location
+
+MISSING_SECTION = Rule("structure.missing_section", "structure", "error", "缺少标准格式规定的部分")
+DUPLICATE_SECTION = Rule("structure.duplicate_section", "structure", "warning", "同一部分的标题出现多次")
+NUMBERING = Rule("structure.section_numbering", "structure", "warning", "部分标题的序号与标准格式不一致")
+ORDER = Rule("structure.section_order", "structure", "warning", "各部分的顺序与标准格式不一致")
+TABLE_PLACEMENT = Rule("structure.table_outside_section", "structure", "error", "表格不在其所属部分之内")
+MISSING_TABLE = Rule("structure.missing_table", "structure", "error", "缺少标准格式规定的表格")
+MISSING_ROWS = Rule("structure.missing_rows", "structure", "error", "表格缺少标准格式规定的行")
+OUTDATED = Rule("structure.outdated_template", "structure", "error", "使用了已废止的2019年试行格式")
+
+
+def _heading_loc(s) -> Location:
+    return Location(section=s.key, block_id=s.block_id or None, span=(s.start, s.start + len(s.heading)),
+                    text=s.heading)
+
+
+@check(MISSING_SECTION, DUPLICATE_SECTION, NUMBERING, ORDER)
+def sections(ctx: Context):
+    found = {s.key: s for s in ctx.facts.sections}
+    for spec in ctx.fmt.sections:
+        if spec.required and spec.key not in found:
+            yield finding(MISSING_SECTION.id, f"缺少第{spec.key}部分“{spec.key}、{spec.title}”",
+                          suggestion=f"按{ctx.fmt.document}补充“{spec.key}、{spec.title}”部分")
+    exact_counts: dict[str, list] = {}
+    for h in ctx.facts.headings:
+        if h.exact:
+            exact_counts.setdefault(h.key, []).append(h)
+    for key, hs in exact_counts.items():
+        if len(hs) > 1:
+            yield finding(DUPLICATE_SECTION.id, f"“{hs[0].heading}”等第{key}部分标题出现了{len(hs)}次",
+                          [_heading_loc(h) for h in hs], suggestion="删除重复的标题，或核对是否误把其他内容编成了该部分")
+    wrong = [s for s in ctx.facts.sections if s.number and s.number != s.key]
+    if wrong:
+        shown = "；".join(f"“{s.heading}”应为第{s.key}部分" for s in wrong)
+        yield finding(NUMBERING.id, f"以下标题的序号与标准格式不一致：{shown}", [_heading_loc(s) for s in wrong],
+                      suggestion="按标准格式的一至六顺序编号（如本地区格式另有规定，可忽略）")
+    keys = [s.key for s in ctx.facts.sections]
+    order = "一二三四五六"
+    if keys != sorted(keys, key=order.index):
+        yield finding(ORDER.id, f"各部分出现顺序为{'、'.join(keys)}，与标准格式的顺序不一致",
+                      [_heading_loc(s) for s in ctx.facts.sections], suggestion="按一至六的顺序排列各部分")
+
+
+@check(TABLE_PLACEMENT, MISSING_TABLE, MISSING_ROWS, OUTDATED)
+def tables(ctx: Context):
+    f = ctx.facts
+    if ctx.layout.id != ctx.fmt.id and f.year is not None and f.year >= 2021:
+        yield finding(OUTDATED.id,
+                      f"{f.year}年度报告的表格使用了{ctx.layout.document}（{ctx.layout.name}）的样式，"
+                      f"2021年度起应使用{ctx.fmt.document}规定的格式",
+                      suggestion=f"按{ctx.fmt.document}更新第二、三部分的表格（如第二十条第（一）项改为本年制发/本年废止/现行有效件数）")
+    sections = {s.key: s for s in f.sections}
+    for spec in ctx.layout.tables:
+        table = f.tables.get(spec.id)
+        if table is None or not table.found:
+            yield finding(MISSING_TABLE.id, f"未找到第{spec.section}部分的表格“{spec.title}”",
+                          suggestion=f"按标准格式在第{spec.section}部分填列“{spec.title}”（数据为0也应填写）")
+            continue
+        if table.missing_rows and table.readable:
+            labels = [spec.row(k).full_label for k in table.missing_rows]
+            yield finding(MISSING_ROWS.id, f"“{spec.title}”缺少以下行：{'、'.join(labels[:6])}"
+                          + ("等" if len(labels) > 6 else ""),
+                          suggestion="按标准格式补全表格各行，没有数据的填0")
+        sec = sections.get(spec.section)
+        if sec is None or not table.span:
+            continue
+        start = table.span[0]
+        if not (sec.start <= start < sec.end):
+            where = "之前" if start < sec.start else "之后的其他部分中"
+            first = min((c for c in table.cells.values() if c.location.span), key=lambda c: c.location.span[0])
+            yield finding(TABLE_PLACEMENT.id,
+                          f"“{spec.title}”出现在第{spec.section}部分标题“{sec.heading}”{where}",
+                          [first.location, _heading_loc(sec)],
+                          suggestion=f"把该表移到“{sec.heading}”标题之下")
