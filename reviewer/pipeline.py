@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from reviewer.document import Document
+from reviewer import errors
 from reviewer.errors import InputError
 from reviewer.findings import LLMInfo, Review, ReviewError
 
@@ -21,7 +22,7 @@ class ReviewOptions(BaseModel):
     review_id: str | None = None
 
 
-def _new_id(options: ReviewOptions) -> str:
+def new_review_id(options: ReviewOptions) -> str:
     return options.review_id or uuid.uuid4().hex
 
 
@@ -32,9 +33,14 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
 
     options = options or ReviewOptions()
     facts = extract(doc)
+    if not _looks_like_report(facts):
+        return Review(review_id=new_review_id(options), source=doc.source, status="failed",
+                      error=ReviewError(code=errors.NOT_A_REPORT,
+                                        message="未识别出政府信息公开工作年度报告的标题、章节或表格，请确认提交的是年度报告草稿"
+                                                "（not a government information-disclosure annual report）"))
     findings = run_checks(facts, doc)
     review = Review(
-        review_id=_new_id(options),
+        review_id=new_review_id(options),
         source=doc.source,
         format=facts.format_id,
         report=ReportInfo(agency=facts.agency, year=facts.year, title=facts.title,
@@ -44,6 +50,11 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
     )
     _run_llm(review, doc, facts, options)
     return review
+
+
+def _looks_like_report(facts) -> bool:
+    """A draft with no title year, no standard section and no table is something else."""
+    return bool(facts.year or facts.sections or any(t.found for t in facts.tables.values()))
 
 
 def _run_llm(review: Review, doc: Document, facts, options: ReviewOptions) -> None:
@@ -76,7 +87,7 @@ def review_bytes(data: bytes, filename: str, options: ReviewOptions | None = Non
     try:
         doc = read_bytes(data, filename)
     except InputError as exc:
-        return Review(review_id=_new_id(options), source=filename, status="failed",
+        return Review(review_id=new_review_id(options), source=filename, status="failed",
                       error=ReviewError(code=exc.code, message=exc.message))
     return review_document(doc, options)
 
@@ -88,6 +99,6 @@ def review_path(path: str | Path, options: ReviewOptions | None = None) -> Revie
     try:
         doc = read_path(path)
     except InputError as exc:
-        return Review(review_id=_new_id(options), source=str(path), status="failed",
+        return Review(review_id=new_review_id(options), source=str(path), status="failed",
                       error=ReviewError(code=exc.code, message=exc.message))
     return review_document(doc, options)

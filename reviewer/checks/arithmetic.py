@@ -70,22 +70,11 @@ def _table_relations(spec: TableSpec, table: LogicalTable, ctx: Context):
 
 def _relation_finding(inst: RelationInstance, table: LogicalTable, lhs: float, rhs: float) -> Finding:
     cells = [table.cells[r] for r in dict.fromkeys(inst.refs)]
-    lhs_text = "＋".join(_cell_name(table.cells[r].location.label) for r in inst.lhs)
-    rhs_text = _terms(inst.rhs, table)
-    message = (f"{inst.description}：{lhs_text}为{fmt_num(lhs)}，而{rhs_text}为{fmt_num(rhs)}，"
+    rel = inst.relation
+    message = (f"{inst.description}；实际{rel.lhs_name}为{fmt_num(lhs)}，{rel.rhs_name}为{fmt_num(rhs)}，"
                f"相差{fmt_num(abs(lhs - rhs))}")
     return finding(inst.id, message, [c.location for c in cells], expected=fmt_num(rhs), actual=fmt_num(lhs),
                    suggestion=f"核对{table.title}中相关单元格的数字", evidence=[c.raw or "" for c in cells[:8]])
-
-
-def _terms(refs: tuple[str, ...], table: LogicalTable) -> str:
-    if len(refs) <= 3:
-        return "＋".join(_cell_name(table.cells[r].location.label) for r in refs)
-    return f"各分项（{len(refs)}项）之和"
-
-
-def _cell_name(label: str | None) -> str:
-    return f"“{label}”" if label else "单元格"
 
 
 def _fix_values(fix, table: LogicalTable) -> str:
@@ -102,6 +91,17 @@ def _fix_text(fixes, table: LogicalTable) -> str:
         return f"只需将{_fix_values(fixes[0], table)}，全部勾稽关系即可成立"
     options = "；或".join(_fix_values(f, table) for f in fixes)
     return f"以下任一种更正即可使全部勾稽关系成立：{options}"
+
+
+def blanks_mean_zero(spec: TableSpec, table: LogicalTable) -> bool:
+    """Whether reading every blank/dash cell as 0 leaves every relation holding."""
+    values = {k: (0.0 if c.status in ("blank", "dash") else c.value) for k, c in table.cells.items()}
+    values = {k: v for k, v in values.items() if v is not None}
+    for inst in spec.relation_instances():
+        if all(r in values for r in inst.refs):
+            if abs(sum(values[r] for r in inst.lhs) - sum(values[r] for r in inst.rhs)) > 1e-6:
+                return False
+    return True
 
 
 def blank_implied_values(spec: TableSpec, table: LogicalTable) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.checks.arithmetic import blank_implied_values
+from reviewer.checks.arithmetic import blank_implied_values, blanks_mean_zero
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 
 ARTEFACT = Rule("format.converter_artefact", "format", "error", "残留了格式转换产生的标记（如 [bookmark: _GoBack]）")
@@ -46,10 +46,16 @@ def cells(ctx: Context):
         if by_status.get("blank"):
             items = by_status["blank"]
             hints = [f"“{c.location.label}”按勾稽关系应为{fmt_num(implied[k])}" for k, c in items if k in implied]
-            yield finding(BLANK.id, f"“{spec.title}”有{len(items)}个应填数字的单元格为空：" +
-                          "、".join(c.location.label for _, c in items[:5]) + ("等" if len(items) > 5 else ""),
-                          [c.location for _, c in items],
-                          suggestion="；".join(hints) if hints else "没有数据的单元格请填0")
+            names = "、".join(c.location.label for _, c in items[:3]) + ("等" if len(items) > 3 else "")
+            if not hints and blanks_mean_zero(spec, table):
+                # common practice: blank for 0; the relations hold that way, so it is only a style note
+                yield finding(BLANK.id, f"“{spec.title}”有{len(items)}个单元格留空（如{names}），按0理解时勾稽关系成立",
+                              [c.location for _, c in items], severity="info",
+                              suggestion="标准格式要求填写数字，没有数据的单元格请填0")
+            else:
+                yield finding(BLANK.id, f"“{spec.title}”有{len(items)}个应填数字的单元格为空：{names}",
+                              [c.location for _, c in items],
+                              suggestion="；".join(hints) if hints else "没有数据的单元格请填0")
         if by_status.get("dash"):
             items = by_status["dash"]
             yield finding(DASH.id, f"“{spec.title}”有{len(items)}个单元格用“{items[0][1].raw}”等符号代替数字",

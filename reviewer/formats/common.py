@@ -102,13 +102,15 @@ def applications_table(other_has_items: bool) -> TableSpec:
         anchor=("本年新收政府信息公开申请数量", "勾稽关系"),
         relations=(
             Relation("table3.row_total", ("{row}/total",), tuple(f"{{row}}/{c}" for c in CATEGORY_KEYS), per="row",
-                     description="“{row}”行：各类申请人之和应等于总计"),
+                     description="“{row}”行：各类申请人之和应等于总计", lhs_name="总计", rhs_name="各类申请人之和"),
             Relation("table3.results_total", ("results_total/{column}",),
                      tuple(f"{r}/{{column}}" for r in result_rows), per="column",
-                     description="“{column}”列：（七）总计应等于（一）至（六）各项办理结果之和"),
+                     description="“{column}”列：（七）总计应等于（一）至（六）各项办理结果之和",
+                     lhs_name="（七）总计", rhs_name="（一）至（六）各项之和"),
             Relation("table3.balance", ("new/{column}", "carried/{column}"),
                      ("results_total/{column}", "forward/{column}"), per="column",
-                     description="“{column}”列：第一项加第二项之和应等于第三项（七）总计加第四项之和（勾稽关系）"),
+                     description="“{column}”列：第一项加第二项之和应等于第三项（七）总计加第四项之和（勾稽关系）",
+                     lhs_name="第一项加第二项", rhs_name="第三项（七）总计加第四项"),
         ),
     )
 
@@ -129,7 +131,8 @@ LITIGATION_TABLE = TableSpec(
     relations=tuple(
         Relation(f"table4.{g}_total", (f"counts/{g}_total",),
                  tuple(f"counts/{g}_{o}" for o, _ in _OUTCOMES if o != "total"),
-                 description=f"{gl}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和")
+                 description=f"{gl}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
+                 lhs_name="总计", rhs_name="各结果之和")
         for g, gl in _GROUPS
     ),
 )

@@ -53,6 +53,8 @@ class Relation:
     rhs: tuple[str, ...]
     per: str = ""
     description: str = ""  # Chinese, with {row}/{column} placeholders for the label
+    lhs_name: str = ""  # short Chinese names of the two sides, for messages
+    rhs_name: str = ""
 
 
 @dataclass(frozen=True)

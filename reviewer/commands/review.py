@@ -1,0 +1,78 @@
+"""`reviewer review PATH...`: review drafts in this process, no services needed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("review", help="审核一份或多份年度报告草稿", description="审核年度报告草稿（.docx/.txt/.html/.md）。"
+                       "退出码：0 无错误级问题；1 有错误级问题；2 输入或用法错误。")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="草稿文件")
+    p.add_argument("--format", choices=["text", "json", "html", "docx"], default="text",
+                   help="输出格式：text（默认，中文摘要）、json、html（批注网页）、docx（带批注的Word）")
+    p.add_argument("-o", "--output", help="html/docx 输出文件（多份草稿时为目录）")
+    p.add_argument("--no-llm", action="store_true", help="不调用大模型，只做规则审核")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="终端颜色")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reviewer.errors import InputError
+    from reviewer.findings import Review, ReviewError
+    from reviewer.ingest import read_path
+    from reviewer.pipeline import ReviewOptions, new_review_id, review_document
+
+    options = ReviewOptions(use_llm=False if args.no_llm else None)
+    if args.format in ("html", "docx") and not args.output:
+        print("错误：--format html/docx 需要用 -o 指定输出文件（usage: -o OUTPUT）", file=sys.stderr)
+        return 2
+    reviews: list[Review] = []
+    failed = False
+    for path in args.paths:
+        try:
+            doc = read_path(path)
+        except InputError as exc:
+            failed = True
+            reviews.append(Review(review_id=new_review_id(options), source=str(path), status="failed",
+                                  error=ReviewError(code=exc.code, message=exc.message)))
+            continue
+        review = review_document(doc, options)
+        reviews.append(review)
+        if args.format in ("html", "docx"):
+            _write_annotated(args, path, doc, review)
+    return _emit(args, reviews, failed)
+
+
+def _write_annotated(args, path, doc, review) -> None:
+    from pathlib import Path
+
+    from reviewer.render import write_annotated
+
+    out = Path(args.output)
+    if len(args.paths) > 1:
+        out.mkdir(parents=True, exist_ok=True)
+        out = out / f"{Path(path).stem}.审核.{args.format}"
+    write_annotated(args.format, path, doc, review, out)
+    print(f"已写出：{out}", file=sys.stderr)
+
+
+def _emit(args, reviews, failed: bool) -> int:
+    if args.format == "json":
+        import json
+
+        json.dump({"reviews": [r.model_dump(mode="json") for r in reviews]}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "text":
+        from reviewer.render.terminal import render_text
+
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        print("\n\n".join(render_text(r, colour) for r in reviews))
+    else:
+        for r in reviews:
+            if r.status == "failed" and r.error:
+                print(f"{r.source}：无法审核：{r.error.message} [{r.error.code}]", file=sys.stderr)
+    if failed:
+        return 2
+    return 1 if any(r.has_errors for r in reviews) else 0

@@ -1,0 +1,624 @@
+"""Numeric claims the prose makes (“接收政府信息公开申请1条”), mapped onto the format's metrics.
+
+How it works:
+
+1. The paragraph and heading blocks (never tables, never the ``exclude`` ranges)
+   are joined into one normalised string: whitespace dropped (hard-wrapped
+   PDF/Markdown lines rejoin), full-width digits folded, a ``\\n`` boundary
+   between blocks that are not one wrapped sentence. ``_Norm`` maps every
+   position back to ``Document.text``.
+2. Every number followed by a counting unit (件/条/个/篇/项 … or 元/万元) is a
+   candidate. The clause before it and the clause after it are tried against
+   ``RULES`` — a table of (metric, pattern before, pattern after) — first hit
+   wins, so specific phrasings come before general ones.
+3. Phrases that state zero in words (“未收到政府信息公开申请”,
+   “无收取信息处理费”) are ``ZERO_RULES``.
+4. A whole followed by “其中 a、b、c” becomes a ``PartsGroup``.
+
+Precision beats recall: a wrong claim makes a false error on a correct
+report, so anything about another year, a change (较上年增加…), an estimate
+(约、超过) or a plan (将、计划) is skipped, and measures that are easily
+confused (行政复议 in general vs. about 信息公开) need context.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from reviewer.document import Document
+from reviewer.extract.facts import Claim, PartsGroup, SectionInfo
+from reviewer.extract.numerals import NUMBER_PATTERN, fold, parse_number
+from reviewer.findings import Location
+
+COUNT_UNITS = frozenset("件条个篇项份起宗则")
+MONEY_UNITS = frozenset({"元", "万元"})
+
+# ---------------------------------------------------------------- patterns --
+# Optional words between a measure and its number: “申请数量为”, “共计”, “达到”.
+TAIL = r"(?:数量|总数|总量|件数|数)?(?:共计|共|合计|总计|累计|计)?(?:为|达到|达|是|有)?(?:了)?"
+# “政府信息公开申请”, “依申请公开申请”, “申请”
+APPLICATION = r"(?:政府信息公开|依申请公开|信息公开)?(?:的)?申请"
+FILL = r"[^\d]{0,14}?"  # a short stretch of words, never another number
+OUTCOME_TAIL = rf"(?:答复)?(?:的)?(?:申请)?{TAIL}$"
+ISSUE_VERBS = ("制发", "印发", "出台", "制定", "发布", "新增")
+DISCLOSURE_WORDS = ("信息公开", "依申请", "政务公开")
+APPLY_DENY = ("复议", "诉讼")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A phrasing of one metric around a number (see module docstring)."""
+
+    metric: str
+    before: re.Pattern[str] | None = None  # searched in the clause before the number; anchor with $
+    after: re.Pattern[str] | None = None  # matched at the start of the clause after the unit
+    units: frozenset[str] = COUNT_UNITS
+    keys: tuple[str, ...] = ()  # cheap prefilter: one must occur in the clause
+    deny: tuple[str, ...] = ()  # none may occur in the clause
+    context: tuple[str, ...] = ()  # one must occur in this sentence (and the one before, when wide) …
+    context_sections: tuple[str, ...] = ()  # … unless the number is in one of these sections
+    context_deny: tuple[str, ...] = ()  # none may occur in this sentence
+    wide: bool = False  # a sentence that refers back takes its context from the previous one
+    total: bool = False  # a total: never read from a “其中…” clause
+
+
+def _rule(metric: str, before: str | None = None, after: str | None = None, **kw) -> Rule:
+    return Rule(metric, re.compile(before) if before else None, re.compile(after) if after else None, **kw)
+
+
+def _outcome(metric: str, words: str) -> list[Rule]:
+    """予以公开 9 件 / 9 件予以公开, with the usual 答复/申请 filler."""
+    keys = tuple(w for w in re.findall(r"[\u4e00-\u9fff]+", words) if len(w) > 1)
+    return [
+        _rule(metric, rf"(?:{words}){OUTCOME_TAIL}", keys=keys, deny=APPLY_DENY),
+        _rule(metric, r"(?:申请)?$", rf"^(?:申请)?(?:{words})", keys=keys, deny=APPLY_DENY),
+    ]
+
+
+def _documents(kind: str, noun: str) -> list[Rule]:
+    """规章 / 行政规范性文件: issued, abolished, in force."""
+    abolish = r"(?:废止|宣布失效|失效)"
+    return [
+        _rule(f"{kind}.in_force", rf"(?:现行有效|有效)(?:的)?{noun}{TAIL}$", keys=("有效",)),
+        _rule(f"{kind}.in_force", rf"{noun}(?:现行有效|有效)(?:件数)?{TAIL}$", keys=("有效",)),
+        _rule(f"{kind}.abolished", rf"{abolish}(?:了)?[^\d]{{0,8}}?{noun}{TAIL}$", keys=("废止", "失效")),
+        _rule(f"{kind}.abolished", rf"{noun}(?:废止|失效)(?:件数)?{TAIL}$", keys=("废止", "失效")),
+        _rule(f"{kind}.issued", rf"(?:{'|'.join(ISSUE_VERBS)})(?:了)?[^\d]{{0,10}}?{noun}{TAIL}$",
+              keys=ISSUE_VERBS, deny=("废止", "失效", "有效", "清理", "备案", "审查", "审核", "征求", "解读")),
+        # bare “行政规范性文件 13 件” in a sentence about what was issued (当年发布…其中包括：…)
+        _rule(f"{kind}.issued", rf"^(?:其中)?(?:包括)?(?:制发)?{noun}{TAIL}$", context=ISSUE_VERBS,
+              context_deny=("废止", "失效", "有效", "清理", "备案", "审查", "审核", "征求", "解读")),
+    ]
+
+
+def _decisions(metric: str, noun: str) -> Rule:
+    return _rule(metric, rf"{noun}(?:处理决定|决定书?)?{TAIL}$", keys=(noun[:4],),
+                 deny=("公示率", "事项", "案件", "信息"))
+
+
+def _appeal(metric: str, noun: str, deny: tuple[str, ...]) -> list[Rule]:
+    """行政复议 / 行政诉讼 counts about disclosure (not an agency's own appeal work)."""
+    common = dict(keys=(noun,), deny=deny, context=DISCLOSURE_WORDS, context_sections=("四",), wide=True,
+                  total=True)
+    return [
+        _rule(metric, rf"{noun}(?:案件|申请)?{TAIL}$", **common),
+        _rule(metric, r"(?:有|发生|收到|共|共有|涉及|产生|提起|被提起|引起|引发|办理)?$",
+              rf"^[^\d，。；]{{0,20}}?{noun}(?:案件|申请)?(?!机关|法)", **common),
+    ]
+
+
+RULES: tuple[Rule, ...] = (
+    # 上年结转 / 结转下年度 first: their clauses also say 申请 and 办理.
+    _rule("apply.carried", rf"上一?年度?结转(?:的|过来的|来的)?(?:{APPLICATION})?{TAIL}$", keys=("结转",),
+          deny=APPLY_DENY),
+    _rule("apply.carried", None, rf"^(?:{APPLICATION})?(?:为|系)?(?:上一?年度?|去年)结转", keys=("结转",),
+          deny=APPLY_DENY),
+    _rule("apply.forward", rf"(?:结转|转)(?:至|到|入)?下一?(?:个)?年度?(?:继续)?(?:办理|处理)?(?:答复)?(?:的)?"
+                           rf"(?:申请)?{TAIL}$", keys=("转",), deny=APPLY_DENY),
+    _rule("apply.forward", rf"尚未办结(?:的)?(?:申请)?{TAIL}$", keys=("尚未办结",), deny=APPLY_DENY),
+    _rule("apply.forward", None, r"^(?:申请)?(?:需|将|已)?(?:结转|转)(?:至|到|入)?下一?(?:个)?年度?",
+          keys=("转",), deny=APPLY_DENY),
+    *_outcome("apply.disclosed", r"(?<!不)(?:予以公开|同意公开|全部公开)"),
+    _rule("apply.disclosed", rf"依法?申请公开(?:政府)?信息{TAIL}$", keys=("申请公开",),
+          deny=("收到", "受理", "接收", "接到", "新收", "办理", "办结", "答复", *APPLY_DENY)),
+    *_outcome("apply.partial", r"(?:予以)?部分公开"),
+    *_outcome("apply.withheld", r"不予(?:以)?公开"),
+    *_outcome("apply.unavailable", r"无法提供"),
+    *_outcome("apply.not_processed", r"不予处理"),
+    *_outcome("apply.other", r"其他处理"),
+    _rule("apply.new", rf"(?:新收|收到|受理|接收|接到|收悉)(?:了)?{FILL}(?:申请|依申请公开(?:事项)?){TAIL}$",
+          keys=("收", "受理", "接到"), deny=("结转", "办结", "答复", "予以", "不予", "部分公开", "无法提供",
+                                             "其他处理", "办理", *APPLY_DENY), total=True),
+    _rule("apply.new", rf"(?:新收|收到|受理|接收|接到)(?:了)?(?:各类)?{TAIL}$",
+          rf"^(?:各类)?{APPLICATION}(?!人)", keys=("收", "受理", "接到"), deny=APPLY_DENY, total=True),
+    _rule("apply.handled", rf"(?:(?<!不予)(?<!其他)处理(?:完毕|完成)?|办结|办理(?:完毕|完成)?|答复)(?:了)?{FILL}"
+                           rf"(?:申请|依申请公开(?:事项)?){TAIL}$",
+          keys=("处理", "办结", "办理", "答复"),
+          deny=("结转", "转下", "予以", "不予", "部分", "无法", "其他处理", "同意", "收到", "受理", "新收",
+                "接收", *APPLY_DENY), total=True),
+    _rule("apply.handled", rf"办结(?:了)?{TAIL}$",
+          keys=("办结",), context=("申请",), deny=APPLY_DENY, total=True),
+    _rule("apply.handled", rf"(?:办结|办理|答复)(?:了)?{TAIL}$", rf"^{APPLICATION}(?!人)",
+          keys=("办结", "办理", "答复"), deny=APPLY_DENY, total=True),
+    _rule("proactive.total", rf"主动公开(?!目录|指南|基本目录|事项)[^\d]{{0,12}}?信息{TAIL}$", keys=("主动公开",),
+          deny=("申请", "解读", "规范性文件", "规章"), total=True),
+    _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
+          keys=("公开政府信息",), deny=("申请", "通过"), total=True),
+    _rule("interpretation.total", rf"解读(?:类)?(?:信息|稿件|文章|材料|文件|产品)?{TAIL}$", keys=("解读",),
+          deny=("率",)),
+    _rule("interpretation.total", rf"解读(?:了)?(?:重要)?(?:政策|文件)(?:文件)?{TAIL}$", keys=("解读",)),
+    _rule("interpretation.total", None, r"^(?:政策|文件|政策文件)?解读(?:稿件|文章|信息|材料)?(?!率)",
+          keys=("解读",)),
+    _rule("interpretation.total", r"对$", r"^[^\d，。；]{0,40}?进行(?:了)?(?:政策)?解读(?!率)", keys=("解读",)),
+    *_documents("normative", r"(?:行政)?规范性文件"),
+    *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章"),
+    _decisions("license.decisions", "行政许可"),
+    _decisions("penalty.decisions", "行政处罚"),
+    _decisions("coercion.decisions", "行政强制(?:措施)?"),
+    *_appeal("review.total", "行政复议", ("纠正", "纠错", "维持", "审结", "结果", "撤销", "确认违法", "诉讼")),
+    *_appeal("litigation.total", "行政诉讼", ("纠正", "纠错", "维持", "审结", "结果", "撤销", "确认违法")),
+    _rule("fee.charged", rf"(?:信息)?处理费(?:收入|金额|费用)?{TAIL}$", units=MONEY_UNITS, keys=("处理费",)),
+    _rule("fees.amount", rf"行政事业性收费(?:金额)?{TAIL}$", units=MONEY_UNITS, keys=("行政事业性收费",)),
+)
+
+_DISCLOSURE = r"(?:政府信息公开|依申请公开|信息公开)"
+
+
+@dataclass(frozen=True)
+class ZeroRule:
+    """A phrase stating zero in words; ``z`` is the word that carries the zero."""
+
+    metrics: tuple[str, ...]
+    pattern: re.Pattern[str]
+    keys: tuple[str, ...]
+    context: tuple[str, ...] = ()
+    context_sections: tuple[str, ...] = ()
+
+
+ZERO_RULES: tuple[ZeroRule, ...] = (
+    ZeroRule(("fee.charged",), re.compile(
+        rf"(?P<z>没有|(?<!并)无|未|不存在)(?:发生|产生|出现|涉及|进行)?(?:收取|征收|收)?(?:任何)?{_DISCLOSURE}?(?:的)?"
+        r"(?:信息处理费|收费事项|收费情况|收费行为)"), ("处理费", "收费")),
+    ZeroRule(("fee.charged",), re.compile(r"信息处理费(?:收入|金额)?(?:均)?为(?P<z>零|0)(?![\d.元万])"), ("处理费",)),
+    ZeroRule(("apply.new",), re.compile(
+        rf"(?P<z>没有|无|未)(?:收到|接到|受理|接收|新收|发生)(?:过)?(?:任何{_DISCLOSURE}?|{_DISCLOSURE})(?:的)?"
+        r"(?:申请|事项)(?!人|表|书|材料|补正)"), ("申请",)),
+    ZeroRule(("review.total", "litigation.total"), re.compile(
+        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
+        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼"),
+        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+    ZeroRule(("review.total", "litigation.total"), re.compile(
+        r"行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼(?:案件)?(?:数量?)?均为(?P<z>零|0)(?![\d.])"),
+        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+    ZeroRule(("review.total",), re.compile(
+        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
+        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?!机关|法|决定|和|、|及|或|与|以及)"),
+        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+    ZeroRule(("litigation.total",), re.compile(
+        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
+        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被提起)?行政诉讼(?!法)"),
+        ("行政诉讼",), DISCLOSURE_WORDS, ("四",)),
+)
+
+# A number followed by its unit; never the 20 of 第二十条, never inside a longer number.
+_QUANTITY = re.compile(
+    rf"(?<![\d.第零〇一二两三四五六七八九十百千万亿])(?P<num>{NUMBER_PATTERN})(?P<unit>万元|元|件|条|个|篇|项|份|起|宗|则)")
+# The unit is really the start of another word: 3个月, 一件事, 两条例.
+_UNIT_WORD = {"个": ("月", "工作日", "小时", "百分点", "季度", "自然日", "部门", "单位", "方面"),
+              "件": ("事",), "条": ("例", "款", "线", "龙"), "项": ("目",), "元": ("素",)}
+_PARENS = "（(）)"
+_SENTENCE_END = "。！？!?\n|"
+_CLAUSE_END = _SENTENCE_END + "，,；;：:" + _PARENS
+_BOUNDARY_RE = re.compile(f"[{re.escape(_CLAUSE_END)}、]")
+_SENTENCE_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+_AFTER_END_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_SPACE_RE = re.compile(r"[\s\u3000\xa0*]+")
+_YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
+# Words that make the number something other than this year's count.
+_VETO_BEFORE = ("较", "比上", "比去", "同比", "环比", "增加", "减少", "增长", "下降", "上升", "提高", "去年", "上年",
+                "上一年", "前年", "将", "计划", "拟", "力争", "预计", "目标", "超过", "约", "近", "平均", "日均", "月均",
+                "每天", "每日", "每月", "每周", "每年", "占", "累计至今", "以来")
+_VETO_AFTER = ("较上年", "比上年", "较去年", "比去年", "同比", "环比", "上年同期", "去年同期")
+_VETO_AFTER_START = ("以上", "以下", "左右", "余", "多", "%")
+_CARRIED_WORDS = re.compile(r"上一?年度?结转")
+# used with match(text, pos), so no ^ anchor
+_PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
+_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
+
+# A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
+_BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
+
+MAX_BEFORE = 40
+MAX_AFTER = 48
+
+
+# ---------------------------------------------------------------- normalised text --
+class _Norm:
+    """The scanned prose with whitespace removed, and the way back to ``Document.text``."""
+
+    def __init__(self, doc: Document, exclude: Sequence[tuple[int, int]]):
+        text = fold(doc.text)
+        pieces: list[str] = []
+        self.starts: list[int] = []  # normalised start of each copied run
+        self.origins: list[int] = []  # its start in Document.text
+        self.pos = 0
+        prev: tuple[int, int, str] | None = None
+        width = _wrap_width(doc)
+        for start, end, kind in _segments(doc, exclude):
+            if prev is not None and not _joins(doc.text, prev, (start, end, kind), width):
+                self._add(pieces, "\n", prev[1])
+            self._copy(pieces, text, start, end)
+            prev = (start, end, kind)
+        self.text = "".join(pieces)
+
+    def _add(self, pieces: list[str], s: str, origin: int) -> None:
+        pieces.append(s)
+        self.starts.append(self.pos)
+        self.origins.append(origin)
+        self.pos += len(s)
+
+    def _copy(self, pieces: list[str], text: str, start: int, end: int) -> None:
+        """Copy text[start:end] without whitespace; a space stays between two digits."""
+        i = start
+        for m in _SPACE_RE.finditer(text, start, end):
+            if m.start() > i:
+                self._add(pieces, text[i:m.start()], i)
+            before = text[m.start() - 1] if m.start() > start else ""
+            after = text[m.end()] if m.end() < end else ""
+            if before.isdigit() and after.isdigit():
+                self._add(pieces, " ", m.start())
+            i = m.end()
+        if end > i:
+            self._add(pieces, text[i:end], i)
+
+    def orig(self, i: int) -> int:
+        k = bisect_right(self.starts, i) - 1
+        return self.origins[k] + (i - self.starts[k])
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        return self.orig(a), self.orig(b - 1) + 1
+
+
+def _segments(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+    cuts = sorted(exclude)
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        start, end = block.span
+        for a, b in cuts:
+            if b <= start or a >= end:
+                continue
+            if a > start:
+                yield start, a, block.kind
+            start = max(start, b)
+        if end > start:
+            yield start, end, block.kind
+
+
+def _visual_width(s: str) -> int:
+    """Display width: CJK counts 2, ASCII 1 (UTF-8 length is 3 and 1)."""
+    return (len(s.encode("utf-8")) + len(s)) // 2
+
+
+def _wrap_width(doc: Document) -> int | None:
+    """The line width of a hard-wrapped text (PDF/Markdown extraction), None when lines are paragraphs."""
+    widths = sorted(_visual_width(b.text) for b in doc.blocks if b.kind == "paragraph" and not b.text.startswith("|"))
+    if len(widths) < 8:
+        return None
+    p90 = widths[int(len(widths) * 0.9)]
+    return p90 if p90 <= 120 else None
+
+
+def _joins(text: str, prev: tuple[int, int, str], cur: tuple[int, int, str], width: int | None) -> bool:
+    """Two blocks are one hard-wrapped sentence: a full line, one line break apart, no heading."""
+    if width is None or prev[2] == "heading" or cur[2] == "heading":
+        return False
+    gap = text[prev[1]:cur[0]]
+    if gap.count("\n") != 1 or gap.strip():
+        return False
+    line = text[prev[0]:prev[1]].rstrip()
+    return _visual_width(line) >= 0.75 * width and not line.endswith(("。", "！", "？", "；", "：", "|"))
+
+
+# ---------------------------------------------------------------- extraction --
+@dataclass
+class _Quantity:
+    start: int  # normalised span of the number
+    end: int
+    unit_end: int
+    value: float
+    unit: str
+    before: str  # clause before the number
+    after: str  # clause after the unit
+    clause: tuple[int, int]
+    metric: str | None = None
+    claim: Claim | None = None
+
+
+@dataclass
+class _Scan:
+    doc: Document
+    norm: _Norm
+    sections: list[SectionInfo]
+    year: int | None
+    clause_bounds: list[int] = field(default_factory=list)
+    sentence_bounds: list[int] = field(default_factory=list)
+    block_starts: list[int] = field(default_factory=list)
+    block_ids: list[str] = field(default_factory=list)
+
+
+def extract_claims(doc: Document, sections: list[SectionInfo],
+                   exclude: Sequence[tuple[int, int]] = ()) -> tuple[list[Claim], list[PartsGroup]]:
+    """Numeric claims of the prose and the “其中” groups among them, in document order."""
+    norm = _Norm(doc, exclude)
+    scan = _Scan(doc, norm, sorted(sections, key=lambda s: s.start), _report_year(norm.text))
+    scan.clause_bounds = [m.start() for m in _BOUNDARY_RE.finditer(norm.text)]
+    scan.sentence_bounds = [m.start() for m in _SENTENCE_RE.finditer(norm.text)]
+    blocks = [b for b in doc.blocks if b.kind != "table"]
+    scan.block_starts = [b.span[0] for b in blocks]
+    scan.block_ids = [b.id for b in blocks]
+
+    claims, taken = _zero_claims(scan)
+    quantities = [q for q in _quantities(scan) if not any(a <= q.start < b for a, b in taken)]
+    for q in quantities:
+        rule = _classify(scan, q)
+        if rule is not None:
+            if rule.after is not None:  # the measure follows the number: quote through it
+                q.clause = (q.clause[0], max(q.clause[1], q.unit_end + len(q.after)))
+            q.metric = rule.metric
+            q.claim = _claim(scan, q, q.metric, q.value, q.unit)
+    groups = _groups(scan, quantities)
+    claims.extend(q.claim for q in quantities if q.claim is not None)
+    claims.sort(key=lambda c: c.location.span[0] if c.location.span else 0)
+    return claims, groups
+
+
+def _report_year(text: str) -> int | None:
+    """The year in the title (the first year mentioned near the top)."""
+    m = _YEAR_RE.search(text, 0, 400)
+    return int(m.group(1)) if m else None
+
+
+def _quantities(scan: _Scan) -> Iterable[_Quantity]:
+    text = scan.norm.text
+    for m in _QUANTITY.finditer(text):
+        unit = m.group("unit")
+        tail = text[m.end():m.end() + 3]
+        if any(tail.startswith(w) for w in _UNIT_WORD.get(unit, ())):
+            continue
+        if unit == "个" and tail.startswith("百分点"):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        s, e = m.start("num"), m.end("num")
+        cs = _prev_bound(scan.clause_bounds, s, MAX_BEFORE)
+        after_end = _AFTER_END_RE.search(text, m.end(), m.end() + MAX_AFTER)
+        ae = after_end.start() if after_end else min(len(text), m.end() + MAX_AFTER)
+        ce = _next_bound(scan.clause_bounds, m.end(), len(text))
+        yield _Quantity(s, e, m.end(), value, unit, text[cs:s], text[m.end():ae], (cs, ce))
+
+
+def _prev_bound(bounds: list[int], pos: int, limit: int) -> int:
+    k = bisect_right(bounds, pos - 1) - 1
+    start = bounds[k] + 1 if k >= 0 else 0
+    return max(start, pos - limit)
+
+
+def _next_bound(bounds: list[int], pos: int, default: int) -> int:
+    k = bisect_right(bounds, pos - 1)
+    return bounds[k] if k < len(bounds) else default
+
+
+def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
+    if _vetoed(scan, q.before, q.after, q.start):
+        return None
+    clause = q.before + q.after
+    in_part = _in_part(scan, q)
+    for rule in RULES:
+        if q.unit not in rule.units:
+            continue
+        if rule.keys and not any(k in clause for k in rule.keys):
+            continue
+        if rule.deny and any(d in clause for d in rule.deny):
+            continue
+        if rule.total and in_part:
+            continue
+        if rule.before is not None and not rule.before.search(q.before):
+            continue
+        if rule.after is not None and not rule.after.match(q.after):
+            continue
+        if not _context_ok(scan, rule.context, rule.context_sections, rule.context_deny, rule.wide, q.start):
+            continue
+        if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(scan.norm.text, q.unit_end + len(q.after)):
+            return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
+        return rule
+    return None
+
+
+def _in_part(scan: _Scan, q: _Quantity) -> bool:
+    """The number sits in a “其中…” clause, so it is a part, not a total."""
+    if q.before.startswith("其中"):
+        return True
+    text = scan.norm.text
+    head = text[max(0, q.clause[0] - 4):q.clause[0]]
+    return head.endswith(("其中，", "其中,", "其中：", "其中:"))
+
+
+def _vetoed(scan: _Scan, before: str, after: str, pos: int) -> bool:
+    plain = _CARRIED_WORDS.sub("", before)
+    if any(w in plain for w in _VETO_BEFORE):
+        return True
+    if after.startswith(_VETO_AFTER_START) or any(w in after for w in _VETO_AFTER):
+        return True
+    return _other_year(scan, pos)
+
+
+def _other_year(scan: _Scan, pos: int) -> bool:
+    """The sentence names a year other than the report's before this number (last year's figures, plans)."""
+    if scan.year is None:
+        return False
+    text = scan.norm.text
+    start = _prev_bound(scan.sentence_bounds, pos, 300)
+    sentence = text[start:pos]
+    years = [m for m in _YEAR_RE.finditer(sentence) if sentence.count("《", 0, m.start()) <= sentence.count("》", 0, m.start())]
+    return bool(years) and int(years[-1].group(1)) != scan.year
+
+
+def _context_ok(scan: _Scan, context: tuple[str, ...], sections: tuple[str, ...], deny: tuple[str, ...],
+                wide: bool, pos: int) -> bool:
+    if not context and not deny:
+        return True
+    text = scan.norm.text
+    sentence_start = _prev_bound(scan.sentence_bounds, pos, 300)
+    if deny and any(d in text[sentence_start:pos] for d in deny):
+        return False
+    if not context:
+        return True
+    if sections and _section(scan, scan.norm.orig(pos)) in sections:
+        return True
+    if wide and text.startswith(_BACK_REFERENCE, sentence_start):
+        sentence_start = _prev_bound(scan.sentence_bounds, max(sentence_start - 1, 0), 300)
+    window = text[sentence_start:_next_bound(scan.clause_bounds, pos, len(text))]
+    return any(c in window for c in context)
+
+
+def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
+    text = scan.norm.text
+    claims: list[Claim] = []
+    taken: list[tuple[int, int]] = []
+    for rule in ZERO_RULES:
+        if not any(k in text for k in rule.keys):
+            continue
+        for m in rule.pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            zs, ze = m.span("z")
+            cs = _prev_bound(scan.clause_bounds, m.start(), MAX_BEFORE)
+            if _vetoed(scan, text[cs:m.start()], "", zs):
+                continue
+            if not _context_ok(scan, rule.context, rule.context_sections, (), True, m.end() - 1):
+                continue
+            taken.append(m.span())
+            q = _Quantity(zs, ze, ze, 0.0, "", text[cs:zs], "", (cs, _next_bound(scan.clause_bounds, m.end(), len(text))))
+            for metric in rule.metrics:
+                claims.append(_claim(scan, q, metric, 0.0, None))
+    return claims, taken
+
+
+def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | None) -> Claim:
+    a, b = scan.norm.span(q.start, q.end)
+    qa, qb = scan.norm.span(*q.clause)
+    return Claim(metric=metric, value=value, unit=unit, quote=scan.doc.text[qa:qb],
+                 location=Location(section=_section(scan, a), block_id=_block(scan, a), span=(a, b),
+                                   text=scan.doc.text[a:b]))
+
+
+def _section(scan: _Scan, offset: int) -> str | None:
+    found = None
+    for s in scan.sections:
+        if s.start <= offset < s.end:
+            found = s.key
+    return found
+
+
+def _block(scan: _Scan, offset: int) -> str | None:
+    k = bisect_right(scan.block_starts, offset) - 1
+    return scan.block_ids[k] if k >= 0 else None
+
+
+# ---------------------------------------------------------------- “其中” groups --
+@dataclass(frozen=True)
+class Family:
+    """Which parts a whole of this metric can be split into after “其中”."""
+
+    whole: str
+    stop: tuple[str, ...]  # a clause naming one of these is a different measure: the group ends
+    parts: tuple[tuple[str, tuple[str, ...]], ...]  # (metric, words naming it); first hit wins
+    default: str | None = None  # metric of a part that names none of them (None: the group is void)
+    allowed: tuple[str, ...] = ()  # metrics a part may already have been read as
+
+
+_APPLICANTS = (
+    ("void", ("法人或其他组织", "法人和其他组织", "法人")),
+    ("apply.new.natural", ("自然人", "公民", "个人", "群众")),
+    ("apply.new.commercial", ("商业企业", "企业")),
+    ("apply.new.research", ("科研机构",)),
+    ("apply.new.nonprofit", ("社会公益组织", "公益组织")),
+    ("apply.new.legal", ("法律服务机构", "律师")),
+    ("apply.new.other", ("其他",)),
+)
+_OUTCOMES = tuple((m, ()) for m in ("apply.disclosed", "apply.partial", "apply.withheld", "apply.unavailable",
+                                    "apply.not_processed", "apply.other"))
+
+FAMILIES: dict[str, Family] = {
+    "proactive.total": Family(
+        "proactive.total",
+        stop=("申请", "解读", "回应", "复议", "诉讼", "收费", "处理费", "答复", "办结", "受理", "留言", "访问",
+              "浏览", "点击", "粉丝", "关注"),
+        parts=(("normative.issued", ("规范性文件",)), ("rules.issued", ("规章",))),
+        default="proactive.part", allowed=("normative.issued", "rules.issued", "proactive.total")),
+    "apply.new": Family("apply.new", stop=("结转", "办结", "答复", "公开", "处理", "提供", "办理"),
+                        parts=_APPLICANTS),
+    "apply.handled": Family("apply.handled", stop=("结转", "转下", "尚未"), parts=_OUTCOMES,
+                            allowed=tuple(m for m, _ in _OUTCOMES)),
+}
+
+
+def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
+    groups: list[PartsGroup] = []
+    text = scan.norm.text
+    for i, whole in enumerate(quantities):
+        family = FAMILIES.get(whole.metric or "")
+        if family is None or whole.claim is None:
+            continue
+        # “…1248条，其中，…”: the rest of the whole's clause, then 其中
+        m = _PART_OF_RE.match(text, whole.unit_end + len(whole.after))
+        if not m:
+            continue
+        end = _group_end(text, m.end())
+        parts = _parts(family, whole, [q for q in quantities[i + 1:] if q.start < end])
+        named = all(metric not in (None, "void") for _, metric in parts)
+        if not named or len(parts) < 2:
+            # no sound sum, but “其中自然人32件” still states a cell of the table
+            for q, metric in parts:
+                if q.claim is None and metric not in (None, "void", family.default):
+                    q.metric, q.claim = metric, _claim(scan, q, metric, q.value, q.unit)
+            continue
+        gid = f"g{len(groups) + 1}"
+        whole.claim.whole = True
+        for q, metric in parts:
+            q.metric = metric
+            q.claim = _claim(scan, q, metric, q.value, q.unit)
+            q.claim.part_of = gid
+        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts]))
+    return groups
+
+
+def _group_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(c, pos) for c in "。！？!?\n|）)") if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _parts(family: Family, whole: _Quantity, candidates: list[_Quantity]) -> list[tuple[_Quantity, str | None]]:
+    """The parts after “其中”, up to the first clause about a different measure."""
+    parts: list[tuple[_Quantity, str | None]] = []
+    for q in candidates:
+        clause = q.before + q.after
+        if q.unit != whole.unit or any(w in clause for w in family.stop):
+            break
+        if q.metric and q.metric not in family.allowed:
+            break
+        parts.append((q, _part_metric(family, q)))
+    return parts
+
+
+def _part_metric(family: Family, q: _Quantity) -> str | None:
+    """The part's metric; "void" for a part outside the vocabulary, None when nothing names it."""
+    for metric, words in family.parts:
+        if (words and any(w in q.before for w in words)) or (not words and q.metric == metric):
+            return metric
+    return family.default

@@ -1,0 +1,78 @@
+"""Readable Chinese summary of a Review for the terminal, grouped by section."""
+
+from __future__ import annotations
+
+from reviewer.findings import Finding, Review
+
+_SECTION_NAMES = {
+    "一": "一、总体情况", "二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项",
+}
+_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_COLOUR = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET, _BOLD, _DIM = "\033[0m", "\033[1m", "\033[2m"
+
+
+def _section_of(f: Finding) -> str | None:
+    for loc in f.locations:
+        if loc.section:
+            return loc.section
+    return None
+
+
+def render_text(review: Review, colour: bool = False) -> str:
+    c = (lambda code, s: f"{code}{s}{_RESET}") if colour else (lambda code, s: s)
+    out = [c(_BOLD, f"== {review.source} ==")]
+    if review.status == "failed" and review.error:
+        out.append(c(_COLOUR["error"], f"无法审核：{review.error.message} [{review.error.code}]"))
+        return "\n".join(out)
+    rep = review.report
+    head = [rep.agency or "（未识别单位）", f"{rep.year}年度" if rep.year else "（未识别年度）"]
+    if rep.period.start:
+        head.append(f"统计期限 {rep.period.start} 至 {rep.period.end}")
+    out.append(" · ".join(head))
+    n = review.counts()
+    out.append(" · ".join(c(_COLOUR[k], f"{_LABEL[k]} {n[k]}") for k in ("error", "warning", "info")))
+    groups: dict[str | None, list[Finding]] = {}
+    for f in review.findings:
+        groups.setdefault(_section_of(f), []).append(f)
+    for key in [None, *"一二三四五六"]:
+        if key not in groups:
+            continue
+        out.append("")
+        out.append(c(_BOLD, f"【{_SECTION_NAMES[key]}】" if key else "【全文】"))
+        for f in groups[key]:
+            out.append(f"  {c(_COLOUR[f.severity], _LABEL[f.severity])} {f.message} " + c(_DIM, f"[{f.rule_id}]"))
+            where = _where(f)
+            if where:
+                out.append(c(_DIM, f"      位置：{where}"))
+            if f.suggestion:
+                out.append(f"      建议：{f.suggestion}")
+    if not review.findings:
+        out.append("未发现问题。")
+    out.append("")
+    out.append(_llm_line(review))
+    return "\n".join(out)
+
+
+def _where(f: Finding) -> str:
+    parts = []
+    for loc in f.locations[:4]:
+        if loc.table and loc.label:
+            parts.append(f"表格“{loc.label}”")
+        elif loc.text:
+            text = loc.text if len(loc.text) <= 24 else loc.text[:24] + "…"
+            parts.append(f"“{text}”" + (f"（{loc.block_id}）" if loc.block_id else ""))
+    if len(f.locations) > 4:
+        parts.append(f"等{len(f.locations)}处")
+    return "；".join(parts)
+
+
+def _llm_line(review: Review) -> str:
+    llm = review.llm
+    if llm.status == "ok":
+        return f"大模型审核：已完成（模型 {llm.model}，提示词版本 {llm.prompt_version}{'，命中缓存' if llm.cached else ''}）"
+    if llm.status == "failed":
+        code = (llm.error or {}).get("code", "")
+        return f"大模型审核：失败（{code}），以上为规则审核结果，均完整有效"
+    return f"大模型审核：已跳过。{llm.reason or ''}"
