@@ -65,11 +65,17 @@ def _solve(instances: list[RelationInstance], values: dict[str, float],
     """Values for ``cells`` satisfying every instance, or None if impossible.
 
     Each instance is Σlhs − Σrhs = 0; known cells move to the right-hand side.
+    Instances the cells do not touch must already hold.
     """
     var = sorted(cells)
     index = {v: i for i, v in enumerate(var)}
     rows: list[list[Fraction]] = []
     for inst in instances:
+        touched = [r for r in inst.refs if r in index]
+        if not touched:
+            if _residual(inst, values) != 0:
+                return None
+            continue
         coeffs = [Fraction(0)] * len(var)
         const = Fraction(0)
         for sign, refs in ((1, inst.lhs), (-1, inst.rhs)):
@@ -77,11 +83,11 @@ def _solve(instances: list[RelationInstance], values: dict[str, float],
                 if ref in index:
                     coeffs[index[ref]] += sign
                 else:
-                    const -= sign * Fraction(values[ref]).limit_denominator(10**6)
+                    const -= sign * _frac(values[ref])
         if any(coeffs):
             rows.append(coeffs + [const])
         elif const != 0:
-            return None  # a relation these cells do not touch is broken
+            return None
     solution = _gauss(rows, len(var))
     if solution is None:
         return None
@@ -90,9 +96,18 @@ def _solve(instances: list[RelationInstance], values: dict[str, float],
         if x is not None and (x < 0 or x.denominator != 1):
             return None  # counts are non-negative whole numbers
         out[v] = x
-    if all(out[v] is not None and out[v] == Fraction(values[v]).limit_denominator(10**6) for v in var):
+    if all(out[v] is not None and out[v] == _frac(values[v]) for v in var):
         return None  # changes nothing: these cells are not the cause
     return out
+
+
+def _frac(v: float) -> Fraction:
+    return Fraction(v).limit_denominator(10**6)
+
+
+def _residual(inst: RelationInstance, values: dict[str, float]) -> float:
+    r = sum(values[x] for x in inst.lhs) - sum(values[x] for x in inst.rhs)
+    return 0 if abs(r) < 1e-6 else r
 
 
 def _gauss(rows: list[list[Fraction]], n: int) -> list[Fraction | None] | None:

@@ -73,6 +73,6 @@ def _emit(args, reviews, failed: bool) -> int:
         for r in reviews:
             if r.status == "failed" and r.error:
                 print(f"{r.source}：无法审核：{r.error.message} [{r.error.code}]", file=sys.stderr)
-    if failed:
+    if failed or any(r.status == "failed" for r in reviews):
         return 2
     return 1 if any(r.has_errors for r in reviews) else 0

@@ -4,7 +4,7 @@ How it works:
 
 1. The paragraph and heading blocks (never tables, never the ``exclude`` ranges)
    are joined into one normalised string: whitespace dropped (hard-wrapped
-   PDF/Markdown lines rejoin), full-width digits folded, a ``\\n`` boundary
+   PDF/Markdown lines rejoin), full-width digits folded, a ``BREAK`` boundary
    between blocks that are not one wrapped sentence. ``_Norm`` maps every
    position back to ``Document.text``.
 2. Every number followed by a counting unit (件/条/个/篇/项 … or 元/万元) is a
@@ -210,12 +210,16 @@ _QUANTITY = re.compile(
 _UNIT_WORD = {"个": ("月", "工作日", "小时", "百分点", "季度", "自然日", "部门", "单位", "方面"),
               "件": ("事",), "条": ("例", "款", "线", "龙"), "项": ("目",), "元": ("素",)}
 _PARENS = "（(）)"
-_SENTENCE_END = "。！？!?\n|"
+BREAK = "\x00"  # between blocks; never whitespace, so it survives normalisation
+KEEP = "\x01"  # stands for the whitespace between two digits (“20 24” is not 2024)
+_SENTENCE_END = "。！？!?|" + BREAK
 _CLAUSE_END = _SENTENCE_END + "，,；;：:" + _PARENS
 _BOUNDARY_RE = re.compile(f"[{re.escape(_CLAUSE_END)}、]")
 _SENTENCE_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
 _AFTER_END_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _SPACE_RE = re.compile(r"[\s\u3000\xa0*]+")
+_DIGIT_SPACE_RE = re.compile(r"(?<=[0-9])[\s\u3000\xa0*]+(?=[0-9])")
+_DIGITS = frozenset("0123456789")
 _YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
 # Words that make the number something other than this year's count.
 _VETO_BEFORE = ("较", "比上", "比去", "同比", "环比", "增加", "减少", "增长", "下降", "上升", "提高", "去年", "上年",
@@ -237,46 +241,55 @@ MAX_AFTER = 48
 
 # ---------------------------------------------------------------- normalised text --
 class _Norm:
-    """The scanned prose with whitespace removed, and the way back to ``Document.text``."""
+    """The scanned prose with whitespace removed, and the way back to ``Document.text``.
+
+    Two layers: ``joined`` is the scanned segments of the document glued
+    together (``BREAK`` between blocks that are not one wrapped sentence);
+    ``text`` is ``joined`` without whitespace (``KEEP`` stays between two
+    digits). Both steps run as C-level joins/substitutions; the map back is
+    built only when a claim needs it.
+    """
 
     def __init__(self, doc: Document, exclude: Sequence[tuple[int, int]]):
-        text = fold(doc.text)
+        folded = fold(doc.text)
         pieces: list[str] = []
-        self.starts: list[int] = []  # normalised start of each copied run
-        self.origins: list[int] = []  # its start in Document.text
-        self.pos = 0
+        self._seg_joined: list[int] = []  # start of each segment in ``joined``
+        self._seg_orig: list[int] = []  # … and in Document.text
+        pos = 0
         prev: tuple[int, int, str] | None = None
         width = _wrap_width(doc)
         for start, end, kind in _segments(doc, exclude):
             if prev is not None and not _joins(doc.text, prev, (start, end, kind), width):
-                self._add(pieces, "\n", prev[1])
-            self._copy(pieces, text, start, end)
+                pieces.append(BREAK)
+                pos += 1
+            self._seg_joined.append(pos)
+            self._seg_orig.append(start)
+            pieces.append(folded[start:end])
+            pos += end - start
             prev = (start, end, kind)
-        self.text = "".join(pieces)
+        self.joined = "".join(pieces)
+        self.text = _SPACE_RE.sub("", _DIGIT_SPACE_RE.sub(KEEP, self.joined))
+        self._runs: tuple[list[int], list[int]] | None = None
 
-    def _add(self, pieces: list[str], s: str, origin: int) -> None:
-        pieces.append(s)
-        self.starts.append(self.pos)
-        self.origins.append(origin)
-        self.pos += len(s)
-
-    def _copy(self, pieces: list[str], text: str, start: int, end: int) -> None:
-        """Copy text[start:end] without whitespace; a space stays between two digits."""
-        i = start
-        for m in _SPACE_RE.finditer(text, start, end):
-            if m.start() > i:
-                self._add(pieces, text[i:m.start()], i)
-            before = text[m.start() - 1] if m.start() > start else ""
-            after = text[m.end()] if m.end() < end else ""
-            if before.isdigit() and after.isdigit():
-                self._add(pieces, " ", m.start())
-            i = m.end()
-        if end > i:
-            self._add(pieces, text[i:end], i)
+    def _removed(self) -> tuple[list[int], list[int]]:
+        """Breakpoints in ``text`` and how many characters were removed before each."""
+        if self._runs is None:
+            points, removed, total = [0], [0], 0
+            joined = self.joined
+            for m in _SPACE_RE.finditer(joined):
+                s, e = m.span()
+                kept = 1 if s and e < len(joined) and joined[s - 1] in _DIGITS and joined[e] in _DIGITS else 0
+                total += e - s - kept
+                points.append(e - total)
+                removed.append(total)
+            self._runs = (points, removed)
+        return self._runs
 
     def orig(self, i: int) -> int:
-        k = bisect_right(self.starts, i) - 1
-        return self.origins[k] + (i - self.starts[k])
+        points, removed = self._removed()
+        j = i + removed[bisect_right(points, i) - 1]
+        k = max(bisect_right(self._seg_joined, j) - 1, 0)
+        return self._seg_orig[k] + (j - self._seg_joined[k])
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.orig(a), self.orig(b - 1) + 1
@@ -599,7 +612,7 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
 
 
 def _group_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(c, pos) for c in "。！？!?\n|）)") if i >= 0]
+    ends = [i for i in (text.find(c, pos) for c in _SENTENCE_END + "）)") if i >= 0]
     return min(ends) if ends else len(text)
 
 

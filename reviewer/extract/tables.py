@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reviewer.extract.facts import CellValue, LogicalTable
 from reviewer.extract.splitting import split_runs
@@ -63,6 +64,7 @@ def _numbering_regex(number: str) -> str:
     return re.escape(number)
 
 
+@lru_cache(maxsize=1024)
 def row_pattern(row: RowSpec) -> re.Pattern[str]:
     labels = sorted({row.label, *row.aliases}, key=len, reverse=True)
     body = "|".join(loose_pattern(x) for x in labels)
@@ -70,6 +72,15 @@ def row_pattern(row: RowSpec) -> re.Pattern[str]:
     short = len(row.label) <= 2 and row.number
     prefix = f"(?:{num})" if short else (f"(?:{num})?" if num else "")
     return re.compile(f"{prefix}(?:{body})")
+
+
+@lru_cache(maxsize=64)
+def _stop_pattern(tables: tuple[TableSpec, ...], spec: TableSpec) -> re.Pattern[str]:
+    """Any label of any table ends a value region."""
+    stops = [row_pattern(r).pattern for t in tables for r in t.rows]
+    stops += [loose_pattern(a) for t in tables for a in t.anchor]
+    stops += [loose_pattern(c.label) for c in spec.columns if len(c.label) > 2]
+    return re.compile("|".join(f"(?:{p})" for p in stops))
 
 
 def _region_end(stream: Stream, start: int, stop: re.Pattern[str], limit: int) -> int:
@@ -122,11 +133,7 @@ class TableReader:
         self.ncols = len(spec.columns)
         self.rows = spec.data_rows()
         self.patterns = {r.key: row_pattern(r) for r in spec.rows}
-        # any label of any table ends a value region
-        stops = [row_pattern(r).pattern for t in fmt.tables for r in t.rows]
-        stops += [loose_pattern(a) for t in fmt.tables for a in t.anchor]
-        stops += [loose_pattern(c.label) for c in spec.columns if len(c.label) > 2]
-        self.stop = re.compile("|".join(f"(?:{p})" for p in stops))
+        self.stop = _stop_pattern(tuple(fmt.tables), spec)
 
     # -- locating rows -------------------------------------------------
     def read(self, start: int, limit: int) -> LogicalTable:

@@ -9,7 +9,9 @@ match can always be reported as a span of the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 # one character in, one character out: keeps the offset map trivial
 _FOLD = str.maketrans({
@@ -43,6 +45,12 @@ class Compact:
         return self.pos[start], self.pos[end - 1] + 1
 
 
+    def slice(self, start: int, end: int) -> "Compact":
+        """The compact form of original range [start, end), without recomputing it."""
+        i, j = bisect_left(self.pos, start), bisect_left(self.pos, end)
+        return Compact(self.text[i:j], self.pos[i:j], end)
+
+
 def compact(text: str, offset: int = 0) -> Compact:
     folded = fold(text)
     chars: list[str] = []
@@ -60,6 +68,7 @@ def label_key(text: str) -> str:
     return _SPACE.sub("", fold(text))
 
 
+@lru_cache(maxsize=4096)
 def loose_pattern(label: str) -> str:
     """A regex for ``label`` that tolerates whitespace between any two characters."""
     key = label_key(label)

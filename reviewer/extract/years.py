@@ -11,7 +11,7 @@ import re
 
 from reviewer.document import Document
 from reviewer.extract.facts import SectionInfo, YearMention
-from reviewer.extract.textnorm import compact
+from reviewer.extract.textnorm import Compact, compact
 
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 _YEAR = re.compile(r"(?<!\d)(\d{4})年(?!\d{1,2}月)(度)?")
@@ -27,13 +27,17 @@ _ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I
 _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
 
 
-def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[int, int]]) -> list[YearMention]:
+def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[int, int]],
+                  whole: Compact | None = None) -> list[YearMention]:
     out: list[YearMention] = []
-    plan_heads = _plan_subheadings(doc, sections)
+    whole = whole or compact(doc.text)
+    plan_heads = _plan_subheadings(whole, sections)
     for block in doc.blocks:
         if block.kind == "table":
             continue
-        comp = compact(doc.text[block.span[0]:block.span[1]], block.span[0])
+        comp = whole.slice(*block.span)
+        if "年" not in comp.text:
+            continue
         for sm in _SENTENCE.finditer(comp.text):
             sentence = sm.group()
             clean = _ARTEFACT.sub(lambda a: " " * len(a.group()), sentence)
@@ -71,13 +75,13 @@ def _section_of(sections: list[SectionInfo], offset: int) -> str | None:
     return found
 
 
-def _plan_subheadings(doc: Document, sections: list[SectionInfo]) -> list[tuple[int, bool]]:
+def _plan_subheadings(whole: Compact, sections: list[SectionInfo]) -> list[tuple[int, bool]]:
     """(offset, is_plan) of each （一）/（二） sub-heading inside section 五."""
     out: list[tuple[int, bool]] = []
     for s in sections:
         if s.key != "五":
             continue
-        comp = compact(doc.text[s.start:s.end], s.start)
+        comp = whole.slice(s.start, s.end)
         for m in re.finditer(r"[（(][一二三四五六七八九十][）)]", comp.text):
             head = comp.text[m.start():m.start() + 20]
             out.append((comp.span(m.start(), m.end())[0], bool(_PLAN_SUBHEADING.match(head))))

@@ -7,6 +7,7 @@ them knows a particular row of a particular table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -87,23 +88,11 @@ class TableSpec:
     anchor: tuple[str, ...] = ()  # text that marks where the table starts (e.g. “第二十条第（一）项”)
 
     def relation_instances(self) -> list[RelationInstance]:
-        out: list[RelationInstance] = []
-        for rel in self.relations:
-            if rel.per == "row":
-                targets = [(r.key, r.label) for r in self.data_rows()]
-            elif rel.per == "column":
-                targets = [(c.key, c.label) for c in self.columns]
-            else:
-                targets = [("", "")]
-            for key, label in targets:
-                sub = (lambda ref: ref.replace("{row}", key).replace("{column}", key))
-                out.append(RelationInstance(
-                    rel, key, tuple(map(sub, rel.lhs)), tuple(map(sub, rel.rhs)),
-                    rel.description.replace("{row}", label).replace("{column}", label)))
-        return out
+        return list(_instances(self))
 
     def data_rows(self) -> list[RowSpec]:
-        return [r for r in self.rows if not r.group_only]
+        return _data_rows(self)
+
 
     def row(self, key: str) -> RowSpec:
         for r in self.rows:
@@ -116,6 +105,29 @@ class TableSpec:
             if c.key == key:
                 return c
         raise KeyError(key)
+
+
+@lru_cache(maxsize=128)
+def _data_rows(spec: "TableSpec") -> list[RowSpec]:
+    return [r for r in spec.rows if not r.group_only]
+
+
+@lru_cache(maxsize=128)
+def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
+    out: list[RelationInstance] = []
+    for rel in self.relations:
+        if rel.per == "row":
+            targets = [(r.key, r.label) for r in self.data_rows()]
+        elif rel.per == "column":
+            targets = [(c.key, c.label) for c in self.columns]
+        else:
+            targets = [("", "")]
+        for key, label in targets:
+            sub = (lambda ref: ref.replace("{row}", key).replace("{column}", key))
+            out.append(RelationInstance(
+                rel, key, tuple(map(sub, rel.lhs)), tuple(map(sub, rel.rhs)),
+                rel.description.replace("{row}", label).replace("{column}", label)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
