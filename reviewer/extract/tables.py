@@ -121,8 +121,11 @@ def _text_tokens(region: str, base: int) -> list[Raw]:
 
 
 def _trim(cells: list[Raw], ncols: int) -> list[Raw]:
+    """Drop blank cells beyond the row's width: trailing padding, then empty label columns."""
     while len(cells) > ncols and not cells[-1].text:
         cells = cells[:-1]
+    while len(cells) > ncols and not cells[0].text:
+        cells = cells[1:]
     return cells
 
 
