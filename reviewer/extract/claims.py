@@ -56,7 +56,7 @@ class Rule:
     before: re.Pattern[str] | None = None  # searched in the clause before the number; anchor with $
     after: re.Pattern[str] | None = None  # matched at the start of the clause after the unit
     units: frozenset[str] = COUNT_UNITS
-    keys: tuple[str, ...] = ()  # cheap prefilter: one must occur in the clause
+    keys: tuple[str, ...] = ()  # prefilter: one must occur in the clause (every rule has some)
     deny: tuple[str, ...] = ()  # none may occur in the clause
     context: tuple[str, ...] = ()  # one must occur in this sentence (and the one before, when wide) …
     context_sections: tuple[str, ...] = ()  # … unless the number is in one of these sections
@@ -78,7 +78,7 @@ def _outcome(metric: str, words: str) -> list[Rule]:
     ]
 
 
-def _documents(kind: str, noun: str) -> list[Rule]:
+def _documents(kind: str, noun: str, key: str) -> list[Rule]:
     """规章 / 行政规范性文件: issued, abolished, in force."""
     abolish = r"(?:废止|宣布失效|失效)"
     return [
@@ -89,7 +89,7 @@ def _documents(kind: str, noun: str) -> list[Rule]:
         _rule(f"{kind}.issued", rf"(?:{'|'.join(ISSUE_VERBS)})(?:了)?[^\d]{{0,10}}?{noun}{TAIL}$",
               keys=ISSUE_VERBS, deny=("废止", "失效", "有效", "清理", "备案", "审查", "审核", "征求", "解读")),
         # bare “行政规范性文件 13 件” in a sentence about what was issued (当年发布…其中包括：…)
-        _rule(f"{kind}.issued", rf"^(?:其中)?(?:包括)?(?:制发)?{noun}{TAIL}$", context=ISSUE_VERBS,
+        _rule(f"{kind}.issued", rf"^(?:其中)?(?:包括)?(?:制发)?{noun}{TAIL}$", keys=(key,), context=ISSUE_VERBS,
               context_deny=("废止", "失效", "有效", "清理", "备案", "审查", "审核", "征求", "解读")),
     ]
 
@@ -153,8 +153,8 @@ RULES: tuple[Rule, ...] = (
     _rule("interpretation.total", None, r"^(?:政策|文件|政策文件)?解读(?:稿件|文章|信息|材料)?(?!率)",
           keys=("解读",)),
     _rule("interpretation.total", r"对$", r"^[^\d，。；]{0,40}?进行(?:了)?(?:政策)?解读(?!率)", keys=("解读",)),
-    *_documents("normative", r"(?:行政)?规范性文件"),
-    *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章"),
+    *_documents("normative", r"(?:行政)?规范性文件", "规范性文件"),
+    *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章", "规章"),
     _decisions("license.decisions", "行政许可"),
     _decisions("penalty.decisions", "行政处罚"),
     _decisions("coercion.decisions", "行政强制(?:措施)?"),
@@ -163,6 +163,11 @@ RULES: tuple[Rule, ...] = (
     _rule("fee.charged", rf"(?:信息)?处理费(?:收入|金额|费用)?{TAIL}$", units=MONEY_UNITS, keys=("处理费",)),
     _rule("fees.amount", rf"行政事业性收费(?:金额)?{TAIL}$", units=MONEY_UNITS, keys=("行政事业性收费",)),
 )
+
+assert all(r.keys for r in RULES), "every rule needs key words (the prefilter)"
+# key word → indexes of the rules it can trigger, so a number is tried only against plausible rules
+_KEY_INDEX: tuple[tuple[str, tuple[int, ...]], ...] = tuple(
+    (key, tuple(i for i, r in enumerate(RULES) if key in r.keys)) for key in dict.fromkeys(k for r in RULES for k in r.keys))
 
 _DISCLOSURE = r"(?:政府信息公开|依申请公开|信息公开)"
 
@@ -221,13 +226,12 @@ _SPACE_RE = re.compile(r"[\s\u3000\xa0*]+")
 _DIGIT_SPACE_RE = re.compile(r"(?<=[0-9])[\s\u3000\xa0*]+(?=[0-9])")
 _DIGITS = frozenset("0123456789")
 _YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
-# Words that make the number something other than this year's count.
-_VETO_BEFORE = ("较", "比上", "比去", "同比", "环比", "增加", "减少", "增长", "下降", "上升", "提高", "去年", "上年",
-                "上一年", "前年", "将", "计划", "拟", "力争", "预计", "目标", "超过", "约", "近", "平均", "日均", "月均",
-                "每天", "每日", "每月", "每周", "每年", "占", "累计至今", "以来")
-_VETO_AFTER = ("较上年", "比上年", "较去年", "比去年", "同比", "环比", "上年同期", "去年同期")
+# Words that make the number something other than this year's count (上年结转 is a measure of its own).
+_VETO_BEFORE = re.compile(
+    r"较|比上|比去|同比|环比|增加|减少|增长|下降|上升|提高|去年|上一?年(?!度?结转)|前年|将|计划|拟|力争|预计|目标|"
+    r"超过|约|近|平均|日均|月均|每天|每日|每月|每周|每年|占|以来")
+_VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
 _VETO_AFTER_START = ("以上", "以下", "左右", "余", "多", "%")
-_CARRIED_WORDS = re.compile(r"上一?年度?结转")
 # used with match(text, pos), so no ^ anchor
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
@@ -236,6 +240,7 @@ _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上�
 _BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
 
 MAX_BEFORE = 40
+ZERO_REACH = 40  # how far a zero phrase may extend around its key word
 MAX_AFTER = 48
 
 
@@ -427,14 +432,13 @@ def _next_bound(bounds: list[int], pos: int, default: int) -> int:
 
 
 def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
-    if _vetoed(scan, q.before, q.after, q.start):
-        return None
     clause = q.before + q.after
+    candidates = sorted({i for key, rules in _KEY_INDEX if key in clause for i in rules})
+    if not candidates:
+        return None
     in_part = _in_part(scan, q)
-    for rule in RULES:
+    for rule in (RULES[i] for i in candidates):
         if q.unit not in rule.units:
-            continue
-        if rule.keys and not any(k in clause for k in rule.keys):
             continue
         if rule.deny and any(d in clause for d in rule.deny):
             continue
@@ -448,7 +452,7 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
             continue
         if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(scan.norm.text, q.unit_end + len(q.after)):
             return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
-        return rule
+        return None if _vetoed(scan, q.before, q.after, q.start) else rule
     return None
 
 
@@ -462,10 +466,7 @@ def _in_part(scan: _Scan, q: _Quantity) -> bool:
 
 
 def _vetoed(scan: _Scan, before: str, after: str, pos: int) -> bool:
-    plain = _CARRIED_WORDS.sub("", before)
-    if any(w in plain for w in _VETO_BEFORE):
-        return True
-    if after.startswith(_VETO_AFTER_START) or any(w in after for w in _VETO_AFTER):
+    if _VETO_BEFORE.search(before) or after.startswith(_VETO_AFTER_START) or _VETO_AFTER.search(after):
         return True
     return _other_year(scan, pos)
 
@@ -504,9 +505,7 @@ def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for rule in ZERO_RULES:
-        if not any(k in text for k in rule.keys):
-            continue
-        for m in rule.pattern.finditer(text):
+        for m in _anchored(rule, text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             zs, ze = m.span("z")
@@ -520,6 +519,19 @@ def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
             for metric in rule.metrics:
                 claims.append(_claim(scan, q, metric, 0.0, None))
     return claims, taken
+
+
+def _anchored(rule: ZeroRule, text: str) -> Iterable[re.Match[str]]:
+    """Matches of the rule near its key words only (scanning the whole text per rule is too slow)."""
+    seen: set[int] = set()
+    for key in rule.keys:
+        p = text.find(key)
+        while p >= 0:
+            m = rule.pattern.search(text, max(0, p - ZERO_REACH), p + len(key) + ZERO_REACH)
+            if m and m.start() not in seen:
+                seen.add(m.start())
+                yield m
+            p = text.find(key, p + 1)
 
 
 def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | None) -> Claim:

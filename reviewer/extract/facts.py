@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -11,7 +12,11 @@ from reviewer.findings import Location, Origin
 CellStatus = Literal["ok", "blank", "dash", "non_numeric", "negative"]
 
 
-class CellValue(BaseModel):
+@dataclass(slots=True)
+class CellValue:
+    """One cell of a logical table. A plain dataclass: a review reads hundreds of them,
+    and their ``Location`` (the public model) is only built when something asks for it."""
+
     table: str
     row: str
     column: str
@@ -19,11 +24,23 @@ class CellValue(BaseModel):
     value: float | None = None  # None when the cell holds no readable number
     status: CellStatus = "ok"
     inferred: bool = False  # recovered by splitting run-together digits
-    location: Location
+    section: str | None = None
+    block_id: str | None = None
+    span: tuple[int, int] | None = None
+    label: str | None = None
+    _location: Location | None = None
 
     @property
     def readable(self) -> bool:
         return self.value is not None
+
+    @property
+    def location(self) -> Location:
+        if self._location is None:
+            self._location = Location(section=self.section, block_id=self.block_id, span=self.span,
+                                      text=self.raw, table=self.table, row=self.row, column=self.column,
+                                      label=self.label)
+        return self._location
 
 
 class LogicalTable(BaseModel):

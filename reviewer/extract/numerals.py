@@ -31,9 +31,12 @@ ZERO_WORDS = ("没有", "无", "未", "零")
 _ARABIC_RE = re.compile(rf"(?:{ARABIC_PATTERN})")
 
 
+_FULLWIDTH_RE = re.compile("[０-９．％]")
+
+
 def fold(text: str) -> str:
     """Full-width digits, decimal point and percent sign to ASCII (same length)."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _FULLWIDTH_RE.search(text) else text  # translate is slow
 
 
 def parse_number(text: str) -> float | None:

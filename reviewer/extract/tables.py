@@ -19,7 +19,6 @@ from reviewer.extract.facts import CellValue, LogicalTable
 from reviewer.extract.splitting import split_runs
 from reviewer.extract.stream import CELL, MARKERS, ROW, Stream
 from reviewer.extract.textnorm import loose_pattern
-from reviewer.findings import Location
 from reviewer.formats.model import RelationInstance, ReportFormat, RowSpec, TableSpec
 
 _NUMBERING = {
@@ -244,10 +243,10 @@ class TableReader:
             for col, raw in zip(col_keys, cells):
                 table.cells[f"{key}/{col}"] = self._cell_value(key, col, raw)
         table.inferred = any(c.inferred for c in table.cells.values())
-        spans = [c.location.span for c in table.cells.values() if c.location.span]
+        spans = [c.span for c in table.cells.values() if c.span]
         if spans:
             table.span = (min(s[0] for s in spans), max(s[1] for s in spans))
-        table.block_ids = sorted({c.location.block_id for c in table.cells.values() if c.location.block_id},
+        table.block_ids = sorted({c.block_id for c in table.cells.values() if c.block_id},
                                  key=lambda b: int(b[1:]))
         return table
 
@@ -285,14 +284,11 @@ class TableReader:
 
     def _cell_value(self, row: str, col: str, raw: Raw) -> CellValue:
         stream = self.stream
-        span = stream.span(raw.start, raw.end) if raw.end > raw.start else None
-        block = stream.block_id(raw.start)
-        row_label = self.spec.row(row).full_label
-        col_label = self.spec.column(col).label
-        loc = Location(section=self.spec.section, block_id=block, span=span, text=raw.text,
-                       table=self.spec.id, row=row, column=col, label=f"{row_label} / {col_label}")
-        return CellValue(table=self.spec.id, row=row, column=col, raw=raw.text, location=loc,
-                         inferred=raw.inferred, **parse_cell(raw.text, self.spec.column(col).decimals))
+        return CellValue(table=self.spec.id, row=row, column=col, raw=raw.text, inferred=raw.inferred,
+                         section=self.spec.section, block_id=stream.block_id(raw.start),
+                         span=stream.span(raw.start, raw.end) if raw.end > raw.start else None,
+                         label=f"{self.spec.row(row).full_label} / {self.spec.column(col).label}",
+                         **parse_cell(raw.text, self.spec.column(col).decimals))
 
 
 def parse_cell(text: str, decimals: bool) -> dict:

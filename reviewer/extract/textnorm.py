@@ -53,14 +53,11 @@ class Compact:
 
 def compact(text: str, offset: int = 0) -> Compact:
     folded = fold(text)
-    chars: list[str] = []
-    pos: list[int] = []
-    for i, ch in enumerate(folded):
-        if ch.isspace():
-            continue
-        chars.append(ch)
-        pos.append(offset + i)
-    return Compact("".join(chars), pos, offset + len(text))
+    stripped = _SPACE.sub("", folded)
+    pos = [i + offset for i, ch in enumerate(folded) if not ch.isspace()]
+    if len(pos) != len(stripped):  # regex and str.isspace disagree on some exotic space
+        pos = [i + offset for i, ch in enumerate(folded) if not _SPACE.match(ch)]
+    return Compact(stripped, pos, offset + len(text))
 
 
 def label_key(text: str) -> str:

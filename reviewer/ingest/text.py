@@ -17,6 +17,11 @@ from reviewer.errors import InputError
 _HEADING_RE = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S.{0,38}$")
 
 
+def is_section_heading(line: str) -> bool:
+    """A short outline-numbered line such as “一、总体情况” (shared by every ingester)."""
+    return bool(_HEADING_RE.match(line))
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). UTF-8 (with or without BOM), UTF-16 with BOM, GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -97,7 +102,7 @@ def split_blocks(text: str, base: int = 0) -> list[Block]:
             i = j
             continue
         if line.strip():
-            kind = "heading" if _HEADING_RE.match(line) else "paragraph"
+            kind = "heading" if is_section_heading(line) else "paragraph"
             lead = len(line) - len(line.lstrip())
             trail = len(line.rstrip())
             blocks.append(Block(id=f"b{len(blocks)}", kind=kind, text=line.strip(),
