@@ -56,7 +56,8 @@ def extract(doc: Document) -> ReportFacts:
     stream = build_stream(doc)
     facts.tables = read_tables(layout, stream, facts)
     table_spans = [t.span for t in facts.tables.values() if t.span]
-    facts.years = year_mentions(doc, facts.sections, table_spans, comp)
+    facts.years = year_mentions(doc, facts.sections, table_spans, comp,
+                                [h.start + len(h.heading) for h in hits])
     facts.artefacts = [
         _location(doc, (m.start(), m.end()), facts, text=m.group()) for m in _ARTEFACTS.finditer(doc.text)
     ]

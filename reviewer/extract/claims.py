@@ -30,7 +30,7 @@ from typing import Iterable, Sequence
 
 from reviewer.document import Document
 from reviewer.extract.facts import Claim, PartsGroup, SectionInfo
-from reviewer.extract.numerals import NUMBER_PATTERN, fold, parse_number
+from reviewer.extract.numerals import fold, parse_number
 from reviewer.findings import Location
 
 COUNT_UNITS = frozenset("件条个篇项份起宗则")
@@ -208,58 +208,66 @@ ZERO_RULES: tuple[ZeroRule, ...] = (
         ("行政诉讼",), DISCLOSURE_WORDS, ("四",)),
 )
 
-# A number followed by its unit; never the 20 of 第二十条, never inside a longer number.
-_QUANTITY = re.compile(
-    rf"(?<![\d.第零〇一二两三四五六七八九十百千万亿])(?P<num>{NUMBER_PATTERN})(?P<unit>万元|元|件|条|个|篇|项|份|起|宗|则)")
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
 _UNIT_WORD = {"个": ("月", "工作日", "小时", "百分点", "季度", "自然日", "部门", "单位", "方面"),
               "件": ("事",), "条": ("例", "款", "线", "龙"), "项": ("目",), "元": ("素",)}
-_PARENS = "（(）)"
-BREAK = "\x00"  # between blocks; never whitespace, so it survives normalisation
-KEEP = "\x01"  # stands for the whitespace between two digits (“20 24” is not 2024)
-_SENTENCE_END = "。！？!?|" + BREAK
-_CLAUSE_END = _SENTENCE_END + "，,；;：:" + _PARENS
-_BOUNDARY_RE = re.compile(f"[{re.escape(_CLAUSE_END)}、]")
-_SENTENCE_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
-_AFTER_END_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
-_SPACE_RE = re.compile(r"[\s\u3000\xa0*]+")
-_DIGIT_SPACE_RE = re.compile(r"(?<=[0-9])[\s\u3000\xa0*]+(?=[0-9])")
-_DIGITS = frozenset("0123456789")
+UNIT_CHARS = "件条个篇项份起宗则元"
+_NUM_CHARS = frozenset("0123456789零〇一二两三四五六七八九十百千万亿")
+_NUM_BODY = _NUM_CHARS | frozenset(".,，")
+_GAP = frozenset(" \t\n\r\u3000\xa0")  # allowed between a number and its unit (“34 件”, “2\n件”)
+BREAK = "\x00"  # joins blocks that are not one wrapped sentence; a sentence end for every rule
+_SENTENCE_END = ("。", "！", "？", "!", "?", "|", BREAK)
+_PARENS = ("（", "(", "）", ")")
+_AFTER_END = (*_SENTENCE_END, "，", ",", "；", ";", "：", ":", *_PARENS)
+_CLAUSE_END = (*_AFTER_END, "、")  # a part list “自然人32件、商业企业2件” is one clause per part
 _YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
 # Words that make the number something other than this year's count (上年结转 is a measure of its own).
 _VETO_BEFORE = re.compile(
     r"较|比上|比去|同比|环比|增加|减少|增长|下降|上升|提高|去年|上一?年(?!度?结转)|前年|将|计划|拟|力争|预计|目标|"
     r"超过|约|近|平均|日均|月均|每天|每日|每月|每周|每年|占|以来")
 _VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
-_VETO_AFTER_START = ("以上", "以下", "左右", "余", "多", "%")
-# used with match(text, pos), so no ^ anchor
+_VETO_AFTER_START = ("以上", "以下", "左右", "余", "多", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
-
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
 _BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
 
-MAX_BEFORE = 40
-ZERO_REACH = 40  # how far a zero phrase may extend around its key word
+MAX_BEFORE = 40  # normalised characters of the clause before a number that rules see
 MAX_AFTER = 48
+RAW_REACH = 72  # raw characters read around a number (whitespace included) to get those
+SENTENCE_REACH = 300
+ZERO_REACH = 40  # how far a zero phrase may extend around its key word
 
 
-# ---------------------------------------------------------------- normalised text --
-class _Norm:
-    """The scanned prose with whitespace removed, and the way back to ``Document.text``.
+def _compact(s: str) -> str:
+    """Whitespace (and Markdown emphasis) removed: hard-wrapped lines read as one."""
+    out = "".join(s.split())
+    return out.replace("*", "") if "*" in out else out
 
-    Two layers: ``joined`` is the scanned segments of the document glued
-    together (``BREAK`` between blocks that are not one wrapped sentence);
-    ``text`` is ``joined`` without whitespace (``KEEP`` stays between two
-    digits). Both steps run as C-level joins/substitutions; the map back is
-    built only when a claim needs it.
+
+def _last(s: str, chars: tuple[str, ...]) -> int:
+    return max(s.rfind(c) for c in chars)
+
+
+def _first(s: str, chars: tuple[str, ...]) -> int:
+    found = [i for i in (s.find(c) for c in chars) if i >= 0]
+    return min(found) if found else len(s)
+
+
+# ---------------------------------------------------------------- the scanned text --
+class _Text:
+    """Paragraph/heading text outside ``exclude``, glued into one string, and the way back.
+
+    Blocks that continue a hard-wrapped sentence are glued directly; others get
+    ``BREAK`` between them. Whitespace stays (rules see compacted windows), so
+    mapping back is one bisect over the segments.
     """
 
     def __init__(self, doc: Document, exclude: Sequence[tuple[int, int]]):
         folded = fold(doc.text)
         pieces: list[str] = []
-        self._seg_joined: list[int] = []  # start of each segment in ``joined``
-        self._seg_orig: list[int] = []  # … and in Document.text
+        self.starts: list[int] = []  # start of each segment here …
+        self.origins: list[int] = []  # … and in Document.text
         pos = 0
         prev: tuple[int, int, str] | None = None
         width = _wrap_width(doc)
@@ -267,37 +275,23 @@ class _Norm:
             if prev is not None and not _joins(doc.text, prev, (start, end, kind), width):
                 pieces.append(BREAK)
                 pos += 1
-            self._seg_joined.append(pos)
-            self._seg_orig.append(start)
+            self.starts.append(pos)
+            self.origins.append(start)
             pieces.append(folded[start:end])
             pos += end - start
             prev = (start, end, kind)
-        self.joined = "".join(pieces)
-        self.text = _SPACE_RE.sub("", _DIGIT_SPACE_RE.sub(KEEP, self.joined))
-        self._runs: tuple[list[int], list[int]] | None = None
-
-    def _removed(self) -> tuple[list[int], list[int]]:
-        """Breakpoints in ``text`` and how many characters were removed before each."""
-        if self._runs is None:
-            points, removed, total = [0], [0], 0
-            joined = self.joined
-            for m in _SPACE_RE.finditer(joined):
-                s, e = m.span()
-                kept = 1 if s and e < len(joined) and joined[s - 1] in _DIGITS and joined[e] in _DIGITS else 0
-                total += e - s - kept
-                points.append(e - total)
-                removed.append(total)
-            self._runs = (points, removed)
-        return self._runs
+        self.s = "".join(pieces)
 
     def orig(self, i: int) -> int:
-        points, removed = self._removed()
-        j = i + removed[bisect_right(points, i) - 1]
-        k = max(bisect_right(self._seg_joined, j) - 1, 0)
-        return self._seg_orig[k] + (j - self._seg_joined[k])
+        k = max(bisect_right(self.starts, i) - 1, 0)
+        return self.origins[k] + (i - self.starts[k]) if self.starts else i
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.orig(a), self.orig(b - 1) + 1
+
+    def sentence_start(self, pos: int) -> int:
+        lo = max(0, pos - SENTENCE_REACH)
+        return lo + _last(self.s[lo:pos], _SENTENCE_END) + 1
 
 
 def _segments(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
@@ -317,12 +311,12 @@ def _segments(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tup
 
 
 def _visual_width(s: str) -> int:
-    """Display width: CJK counts 2, ASCII 1 (UTF-8 length is 3 and 1)."""
+    """Display width: CJK counts 2, ASCII 1 (their UTF-8 lengths are 3 and 1)."""
     return (len(s.encode("utf-8")) + len(s)) // 2
 
 
 def _wrap_width(doc: Document) -> int | None:
-    """The line width of a hard-wrapped text (PDF/Markdown extraction), None when lines are paragraphs."""
+    """The line width of a hard-wrapped text (PDF/Markdown extraction); None when lines are paragraphs."""
     widths = sorted(_visual_width(b.text) for b in doc.blocks if b.kind == "paragraph" and not b.text.startswith("|"))
     if len(widths) < 8:
         return None
@@ -344,14 +338,15 @@ def _joins(text: str, prev: tuple[int, int, str], cur: tuple[int, int, str], wid
 # ---------------------------------------------------------------- extraction --
 @dataclass
 class _Quantity:
-    start: int  # normalised span of the number
+    start: int  # span of the number in _Text.s
     end: int
     unit_end: int
     value: float
     unit: str
-    before: str  # clause before the number
-    after: str  # clause after the unit
-    clause: tuple[int, int]
+    before: str  # compacted clause before the number
+    after: str  # compacted clause after the unit
+    clause: tuple[int, int]  # the clause in _Text.s (the quote)
+    after_end: int  # where the after-clause ends in _Text.s
     metric: str | None = None
     claim: Claim | None = None
 
@@ -359,11 +354,9 @@ class _Quantity:
 @dataclass
 class _Scan:
     doc: Document
-    norm: _Norm
+    text: _Text
     sections: list[SectionInfo]
     year: int | None
-    clause_bounds: list[int] = field(default_factory=list)
-    sentence_bounds: list[int] = field(default_factory=list)
     block_starts: list[int] = field(default_factory=list)
     block_ids: list[str] = field(default_factory=list)
 
@@ -371,10 +364,8 @@ class _Scan:
 def extract_claims(doc: Document, sections: list[SectionInfo],
                    exclude: Sequence[tuple[int, int]] = ()) -> tuple[list[Claim], list[PartsGroup]]:
     """Numeric claims of the prose and the “其中” groups among them, in document order."""
-    norm = _Norm(doc, exclude)
-    scan = _Scan(doc, norm, sorted(sections, key=lambda s: s.start), _report_year(norm.text))
-    scan.clause_bounds = [m.start() for m in _BOUNDARY_RE.finditer(norm.text)]
-    scan.sentence_bounds = [m.start() for m in _SENTENCE_RE.finditer(norm.text)]
+    text = _Text(doc, exclude)
+    scan = _Scan(doc, text, sorted(sections, key=lambda s: s.start), _report_year(text.s))
     blocks = [b for b in doc.blocks if b.kind != "table"]
     scan.block_starts = [b.span[0] for b in blocks]
     scan.block_ids = [b.id for b in blocks]
@@ -385,7 +376,7 @@ def extract_claims(doc: Document, sections: list[SectionInfo],
         rule = _classify(scan, q)
         if rule is not None:
             if rule.after is not None:  # the measure follows the number: quote through it
-                q.clause = (q.clause[0], max(q.clause[1], q.unit_end + len(q.after)))
+                q.clause = (q.clause[0], max(q.clause[1], q.after_end))
             q.metric = rule.metric
             q.claim = _claim(scan, q, q.metric, q.value, q.unit)
     groups = _groups(scan, quantities)
@@ -394,41 +385,66 @@ def extract_claims(doc: Document, sections: list[SectionInfo],
     return claims, groups
 
 
-def _report_year(text: str) -> int | None:
+def _report_year(s: str) -> int | None:
     """The year in the title (the first year mentioned near the top)."""
-    m = _YEAR_RE.search(text, 0, 400)
+    m = _YEAR_RE.search(_compact(s[:400]))
     return int(m.group(1)) if m else None
 
 
-def _quantities(scan: _Scan) -> Iterable[_Quantity]:
-    text = scan.norm.text
-    for m in _QUANTITY.finditer(text):
-        unit = m.group("unit")
-        tail = text[m.end():m.end() + 3]
-        if any(tail.startswith(w) for w in _UNIT_WORD.get(unit, ())):
-            continue
-        if unit == "个" and tail.startswith("百分点"):
-            continue
-        value = parse_number(m.group("num"))
+def _quantities(scan: _Scan) -> list[_Quantity]:
+    """Every number directly followed by a unit. Found from the units: str.find is much faster than a regex."""
+    s = scan.text.s
+    found: list[_Quantity] = []
+    for unit in UNIT_CHARS:
+        p = s.find(unit)
+        while p >= 0:
+            q = _quantity_at(s, p, unit)
+            if q is not None:
+                found.append(q)
+            p = s.find(unit, p + 1)
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _quantity_at(s: str, p: int, unit: str) -> _Quantity | None:
+    k = p
+    while k > 0 and s[k - 1] in _GAP and p - k < 3:
+        k -= 1
+    if k == 0 or s[k - 1] not in _NUM_CHARS:
+        return None
+    j = k - 1
+    while j > 0 and s[j - 1] in _NUM_BODY and k - j < 24:
+        j -= 1
+    while s[j] in ".,，":
+        j += 1
+    if unit == "元" and s[k - 1] == "万" and k - 1 > j:
+        unit, k = "万元", k - 1  # “18651.06万元”: the unit is 万元
+    if j > 0 and s[j - 1] == "第":
+        return None  # 第二十条
+    value = parse_number(s[j:k])
+    if value is None:
+        cut = max(s.rfind("，", j, k), s.rfind(",", j, k))
+        if cut < 0:
+            return None
+        j = cut + 1  # “…3，12件”: the number is 12
+        value = parse_number(s[j:k])
         if value is None:
-            continue
-        s, e = m.start("num"), m.end("num")
-        cs = _prev_bound(scan.clause_bounds, s, MAX_BEFORE)
-        after_end = _AFTER_END_RE.search(text, m.end(), m.end() + MAX_AFTER)
-        ae = after_end.start() if after_end else min(len(text), m.end() + MAX_AFTER)
-        ce = _next_bound(scan.clause_bounds, m.end(), len(text))
-        yield _Quantity(s, e, m.end(), value, unit, text[cs:s], text[m.end():ae], (cs, ce))
-
-
-def _prev_bound(bounds: list[int], pos: int, limit: int) -> int:
-    k = bisect_right(bounds, pos - 1) - 1
-    start = bounds[k] + 1 if k >= 0 else 0
-    return max(start, pos - limit)
-
-
-def _next_bound(bounds: list[int], pos: int, default: int) -> int:
-    k = bisect_right(bounds, pos - 1)
-    return bounds[k] if k < len(bounds) else default
+            return None
+    unit_end = p + 1
+    if any(s.startswith(w, unit_end) for w in _UNIT_WORD.get(unit, ())):
+        return None
+    lo = max(0, j - RAW_REACH)
+    raw_before = s[lo:j]
+    cut_before = _last(raw_before, _CLAUSE_END) + 1
+    raw_after = s[unit_end:unit_end + RAW_REACH]
+    after_cut = _first(raw_after, _AFTER_END)
+    clause_cut = _first(raw_after, _CLAUSE_END)
+    start = lo + cut_before
+    while start < j and s[start] in _GAP:
+        start += 1
+    return _Quantity(j, k, unit_end, value, unit, _compact(raw_before[cut_before:])[-MAX_BEFORE:],
+                     _compact(raw_after[:after_cut])[:MAX_AFTER], (start, unit_end + clause_cut),
+                     unit_end + after_cut)
 
 
 def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
@@ -448,9 +464,10 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
             continue
         if rule.after is not None and not rule.after.match(q.after):
             continue
-        if not _context_ok(scan, rule.context, rule.context_sections, rule.context_deny, rule.wide, q.start):
+        if not _context_ok(scan, rule.context, rule.context_sections, rule.context_deny, rule.wide, q.start,
+                           q.clause[1]):
             continue
-        if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(scan.norm.text, q.unit_end + len(q.after)):
+        if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(_compact(scan.text.s[q.after_end:q.after_end + 16])):
             return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
         return None if _vetoed(scan, q.before, q.after, q.start) else rule
     return None
@@ -460,8 +477,7 @@ def _in_part(scan: _Scan, q: _Quantity) -> bool:
     """The number sits in a “其中…” clause, so it is a part, not a total."""
     if q.before.startswith("其中"):
         return True
-    text = scan.norm.text
-    head = text[max(0, q.clause[0] - 4):q.clause[0]]
+    head = _compact(scan.text.s[max(0, q.clause[0] - 8):q.clause[0]])
     return head.endswith(("其中，", "其中,", "其中：", "其中:"))
 
 
@@ -475,68 +491,72 @@ def _other_year(scan: _Scan, pos: int) -> bool:
     """The sentence names a year other than the report's before this number (last year's figures, plans)."""
     if scan.year is None:
         return False
-    text = scan.norm.text
-    start = _prev_bound(scan.sentence_bounds, pos, 300)
-    sentence = text[start:pos]
-    years = [m for m in _YEAR_RE.finditer(sentence) if sentence.count("《", 0, m.start()) <= sentence.count("》", 0, m.start())]
+    sentence = _compact(scan.text.s[scan.text.sentence_start(pos):pos])
+    years = [m for m in _YEAR_RE.finditer(sentence)
+             if sentence.count("《", 0, m.start()) <= sentence.count("》", 0, m.start())]  # not in a title
     return bool(years) and int(years[-1].group(1)) != scan.year
 
 
 def _context_ok(scan: _Scan, context: tuple[str, ...], sections: tuple[str, ...], deny: tuple[str, ...],
-                wide: bool, pos: int) -> bool:
+                wide: bool, pos: int, end: int) -> bool:
     if not context and not deny:
         return True
-    text = scan.norm.text
-    sentence_start = _prev_bound(scan.sentence_bounds, pos, 300)
-    if deny and any(d in text[sentence_start:pos] for d in deny):
+    s = scan.text.s
+    start = scan.text.sentence_start(pos)
+    if deny and any(d in _compact(s[start:pos]) for d in deny):
         return False
     if not context:
         return True
-    if sections and _section(scan, scan.norm.orig(pos)) in sections:
+    if sections and _section(scan, scan.text.orig(pos)) in sections:
         return True
-    if wide and text.startswith(_BACK_REFERENCE, sentence_start):
-        sentence_start = _prev_bound(scan.sentence_bounds, max(sentence_start - 1, 0), 300)
-    window = text[sentence_start:_next_bound(scan.clause_bounds, pos, len(text))]
+    if wide and _compact(s[start:start + 8]).startswith(_BACK_REFERENCE):
+        start = scan.text.sentence_start(max(start - 1, 0))
+    window = _compact(s[start:end])
     return any(c in window for c in context)
 
 
 def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
-    text = scan.norm.text
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for rule in ZERO_RULES:
-        for m in _anchored(rule, text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+        for zs, ze, ms, me in _anchored(rule, scan.text.s):
+            if any(a < me and ms < b for a, b in taken):
                 continue
-            zs, ze = m.span("z")
-            cs = _prev_bound(scan.clause_bounds, m.start(), MAX_BEFORE)
-            if _vetoed(scan, text[cs:m.start()], "", zs):
+            lo = max(0, ms - RAW_REACH)
+            raw = scan.text.s[lo:ms]
+            cs = lo + _last(raw, _CLAUSE_END) + 1
+            if _vetoed(scan, _compact(scan.text.s[cs:zs]), "", zs):
                 continue
-            if not _context_ok(scan, rule.context, rule.context_sections, (), True, m.end() - 1):
+            if not _context_ok(scan, rule.context, rule.context_sections, (), True, zs, me):
                 continue
-            taken.append(m.span())
-            q = _Quantity(zs, ze, ze, 0.0, "", text[cs:zs], "", (cs, _next_bound(scan.clause_bounds, m.end(), len(text))))
+            taken.append((ms, me))
+            ce = me + _first(scan.text.s[me:me + RAW_REACH], _CLAUSE_END)
+            q = _Quantity(zs, ze, ze, 0.0, "", "", "", (cs, ce), ce)
             for metric in rule.metrics:
                 claims.append(_claim(scan, q, metric, 0.0, None))
     return claims, taken
 
 
-def _anchored(rule: ZeroRule, text: str) -> Iterable[re.Match[str]]:
-    """Matches of the rule near its key words only (scanning the whole text per rule is too slow)."""
+def _anchored(rule: ZeroRule, s: str) -> Iterable[tuple[int, int, int, int]]:
+    """(zero word span, match span) of the rule near its key words, matched on compacted windows."""
     seen: set[int] = set()
     for key in rule.keys:
-        p = text.find(key)
+        p = s.find(key)
         while p >= 0:
-            m = rule.pattern.search(text, max(0, p - ZERO_REACH), p + len(key) + ZERO_REACH)
-            if m and m.start() not in seen:
-                seen.add(m.start())
-                yield m
-            p = text.find(key, p + 1)
+            lo = max(0, p - ZERO_REACH)
+            window = s[lo:p + len(key) + ZERO_REACH]
+            index = [i for i, ch in enumerate(window) if not ch.isspace() and ch != "*"]
+            m = rule.pattern.search("".join(window[i] for i in index))
+            if m and lo + index[m.start()] not in seen:
+                seen.add(lo + index[m.start()])
+                zs, ze = m.span("z")
+                yield lo + index[zs], lo + index[ze - 1] + 1, lo + index[m.start()], lo + index[m.end() - 1] + 1
+            p = s.find(key, p + 1)
 
 
 def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | None) -> Claim:
-    a, b = scan.norm.span(q.start, q.end)
-    qa, qb = scan.norm.span(*q.clause)
+    a, b = scan.text.span(q.start, q.end)
+    qa, qb = scan.text.span(*q.clause)
     return Claim(metric=metric, value=value, unit=unit, quote=scan.doc.text[qa:qb],
                  location=Location(section=_section(scan, a), block_id=_block(scan, a), span=(a, b),
                                    text=scan.doc.text[a:b]))
@@ -595,16 +615,15 @@ FAMILIES: dict[str, Family] = {
 
 def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
     groups: list[PartsGroup] = []
-    text = scan.norm.text
+    s = scan.text.s
     for i, whole in enumerate(quantities):
         family = FAMILIES.get(whole.metric or "")
         if family is None or whole.claim is None:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
-        m = _PART_OF_RE.match(text, whole.unit_end + len(whole.after))
-        if not m:
+        if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
             continue
-        end = _group_end(text, m.end())
+        end = whole.after_end + 1 + _first(s[whole.after_end + 1:], (*_SENTENCE_END, "）", ")"))
         parts = _parts(family, whole, [q for q in quantities[i + 1:] if q.start < end])
         named = all(metric not in (None, "void") for _, metric in parts)
         if not named or len(parts) < 2:
@@ -621,11 +640,6 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             q.claim.part_of = gid
         groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts]))
     return groups
-
-
-def _group_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(c, pos) for c in _SENTENCE_END + "）)") if i >= 0]
-    return min(ends) if ends else len(text)
 
 
 def _parts(family: Family, whole: _Quantity, candidates: list[_Quantity]) -> list[tuple[_Quantity, str | None]]:

@@ -28,7 +28,9 @@ _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^�
 
 
 def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[int, int]],
-                  whole: Compact | None = None) -> list[YearMention]:
+                  whole: Compact | None = None, boundaries: list[int] = ()) -> list[YearMention]:
+    """``boundaries``: original offsets where a heading ends — a new sentence starts there even
+    without punctuation (crawled pages run “五、存在的主要问题及改进情况2024年，……” together)."""
     out: list[YearMention] = []
     whole = whole or compact(doc.text)
     plan_heads = _plan_subheadings(whole, sections)
@@ -45,14 +47,23 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                 start, end = comp.span(sm.start() + ym.start(), sm.start() + ym.end())
                 if any(a <= start < b for a, b in skip):
                     continue
-                clause_head = re.split(r"[，,：:]", clean[:ym.start()])[-1].strip()
+                head_from = max((whole_index(comp, b) - sm.start() for b in boundaries
+                                 if comp.span(sm.start(), sm.start() + 1)[0] < b <= start), default=0)
+                clause_head = re.split(r"[，,：:]", clean[max(0, head_from):ym.start()])[-1].strip()
                 opening = bool(_OPENING.match(clause_head))
                 section = _section_of(sections, start)
                 kind = _kind(clean.strip(), opening, bool(ym.group(2)), section == "五" and _in_plan(plan_heads, start))
-                s_start, s_end = comp.span(sm.start(), sm.end())
+                s_start, s_end = comp.span(sm.start() + max(0, head_from), sm.end())
                 out.append(YearMention(year=int(ym.group(1)), text=doc.text[s_start:s_end].strip(),
                                        span=(start, end), block_id=block.id, section=section, kind=kind))
     return out
+
+
+def whole_index(comp: Compact, offset: int) -> int:
+    """Index in ``comp.text`` of the first character at or after an original offset."""
+    from bisect import bisect_left
+
+    return bisect_left(comp.pos, offset)
 
 
 def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> str:
