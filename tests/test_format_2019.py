@@ -1,0 +1,103 @@
+"""The 2019 trial layout (国办公开办函〔2019〕60号): correct for 2019/2020 reports, outdated after."""
+
+from __future__ import annotations
+
+from reviewer.formats import GOV_2019
+from reviewer.pipeline import ReviewOptions, review_bytes
+
+
+def draft_2019_layout(year: int, carried_natural: int = 1) -> bytes:
+    t3 = GOV_2019.table("table3")
+    rows = []
+    values = {r.key: [0] * 7 for r in t3.data_rows()}
+    values["new"] = [3, 1, 0, 0, 0, 0, 4]
+    values["carried"] = [carried_natural, 0, 0, 0, 0, 0, carried_natural]
+    values["disclosed"] = [2, 1, 0, 0, 0, 0, 3]
+    values["other_handling"] = [1, 0, 0, 0, 0, 0, 1]
+    values["results_total"] = [3, 1, 0, 0, 0, 0, 4]
+    values["forward"] = [1, 0, 0, 0, 0, 0, 1]
+    for r in t3.data_rows():
+        rows.append(f"| {r.full_label} | " + " | ".join(str(v) for v in values[r.key]) + " |")
+    table3 = "\n".join(["| 项目 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                        "|---|---|---|---|---|---|---|---|", *rows])
+    text = f"""某县示例局{year}年政府信息公开工作年度报告
+
+本报告所列数据统计期限自{year}年1月1日起至{year}年12月31日止。
+
+一、总体情况
+
+{year}年，我局认真贯彻落实《条例》，共收到政府信息公开申请4件。
+
+二、主动公开政府信息情况
+
+| 第二十条第（一）项 | | | |
+|---|---|---|---|
+| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |
+| 规章 | 0 | 0 | 0 |
+| 规范性文件 | 2 | 2 | 15 |
+
+| 第二十条第（五）项 | | | |
+|---|---|---|---|
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+| 行政许可 | 10 | 1 | 30 |
+| 其他对外管理服务事项 | 0 | 0 | 0 |
+
+| 第二十条第（六）项 | | | |
+|---|---|---|---|
+| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |
+| 行政处罚 | 5 | 0 | 12 |
+| 行政强制 | 0 | 0 | 0 |
+
+| 第二十条第（八）项 | | |
+|---|---|---|
+| 信息内容 | 上一年项目数量 | 本年增/减 |
+| 行政事业性收费 | 0 | 0 |
+
+| 第二十条第（九）项 | | |
+|---|---|---|
+| 信息内容 | 采购项目数量 | 采购总金额 |
+| 政府集中采购 | 3 | 12.5 |
+
+三、收到和处理政府信息公开申请情况
+
+{table3}
+
+四、政府信息公开行政复议、行政诉讼情况
+
+| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+
+五、存在的主要问题及改进情况
+
+政策解读形式单一。{year + 1}年，我们将丰富解读形式。
+
+六、其他需要报告的事项
+
+本年度未收取信息处理费。
+"""
+    return text.encode("utf-8")
+
+
+def review(data: bytes):
+    return review_bytes(data, "draft.md", ReviewOptions(use_llm=False))
+
+
+def test_a_2020_report_in_the_2019_layout_is_checked_as_such():
+    r = review(draft_2019_layout(2020))
+    assert r.status == "ok" and r.format == "gov-disclosure-2019"
+    assert [f.rule_id for f in r.findings] == []
+
+
+def test_the_2019_layout_relations_are_evaluated():
+    r = review(draft_2019_layout(2020, carried_natural=2))
+    broken = sorted(loc.column for f in r.findings if f.rule_id == "table3.balance" for loc in f.locations[:1])
+    assert broken == ["natural", "total"]  # 3+2 ≠ 3+1 in the 自然人 and 总计 columns
+
+
+def test_a_2023_report_in_the_2019_layout_is_outdated():
+    r = review(draft_2019_layout(2023))
+    outdated = [f for f in r.findings if f.rule_id == "structure.outdated_template"]
+    assert len(outdated) == 1 and outdated[0].severity == "error"
+    assert "国办公开办函〔2021〕30号" in outdated[0].message
