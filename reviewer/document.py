@@ -57,6 +57,10 @@ class Block(BaseModel):
     span: tuple[int, int]
     level: int | None = None  # heading level, when known
     table: Table | None = None
+    # Where the block came from in the source container, for renderers that write
+    # back into it: for .docx the index of the body element (w:p / w:tbl) among the
+    # body's children, e.g. 12; None for text formats.
+    source_index: int | None = None
 
 
 class Document(BaseModel):

@@ -19,12 +19,33 @@ class Settings(BaseSettings):
     llm_max_retries: int = 3
     # structured-output method per endpoint: auto | json_schema | function_calling | json_mode
     llm_structured_method: str = "auto"
+    llm_temperature: float = 0.0
+    llm_send_temperature: bool = True  # false for reasoning models that reject the parameter
+    llm_backoff_base: float = 1.0  # seconds; doubled per retry (with jitter)
+    llm_backoff_max: float = 30.0  # cap on one wait, including a server's Retry-After
+    llm_prompt_version: str = "v1"  # prompts/narrative/<version>/
+    llm_prompts_dir: str | None = None  # default: the repository's prompts/
+    llm_cache_path: str = "~/.cache/reviewer/llm-cache.sqlite3"  # used unless REVIEWER_REDIS_URL is set
+    llm_cache_ttl: int = 30 * 24 * 3600  # seconds
+    llm_full_narrative: bool = False  # True: send every narrative sentence, not only salient ones
 
     # --- service (issue 4) ---
     redis_url: str = "redis://127.0.0.1:6379/0"
     database_url: str = "sqlite:///var/reviewer.sqlite3"
     webhook_allowlist: str = ""  # comma-separated hosts or CIDRs exempt from the SSRF guard
     max_upload_bytes: int = 20 * 1024 * 1024
+    api_url: str = "http://127.0.0.1:8000"  # where `reviewer submit` sends drafts
+    api_key: str | None = None  # bearer key for `reviewer submit`
+    stream_key: str = "reviewer:results"  # Redis Stream of finished reviews
+    stream_maxlen: int = 100_000  # approximate cap on stream length
+    review_time_limit: int = 900  # seconds; a review task is killed after this
+    visibility_timeout: int = 3600  # seconds; must exceed review_time_limit
+    stuck_after_seconds: float = 300.0  # queued longer than this is re-queued by the sweep (running: time limit + 60 s)
+    sweep_interval_seconds: float = 30.0  # how often beat runs the sweep
+    webhook_timeout: float = 10.0  # seconds per delivery attempt
+    webhook_backoff_base: float = 5.0  # first retry delay, doubled per attempt (with jitter)
+    webhook_backoff_max: float = 3 * 3600.0  # cap on a single retry delay
+    webhook_retry_window: float = 26 * 3600.0  # keep retrying this long (>= 24 h)
 
     # --- input limits (ingest) ---
     max_input_bytes: int = 20 * 1024 * 1024

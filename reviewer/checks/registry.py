@@ -38,12 +38,17 @@ RULES: dict[str, Rule] = {}
 CHECKS: list[CheckFn] = []
 
 
+def declare(*rules: Rule) -> None:
+    """Register rule ids emitted outside the check functions (e.g. by the LLM review)."""
+    for r in rules:
+        if r.id in RULES and RULES[r.id] != r:
+            raise ValueError(f"rule {r.id} declared twice")
+        RULES[r.id] = r
+
+
 def check(*rules: Rule) -> Callable[[CheckFn], CheckFn]:
     def wrap(fn: CheckFn) -> CheckFn:
-        for r in rules:
-            if r.id in RULES and RULES[r.id] != r:
-                raise ValueError(f"rule {r.id} declared twice")
-            RULES[r.id] = r
+        declare(*rules)
         CHECKS.append(fn)
         return fn
 

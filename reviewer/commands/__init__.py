@@ -7,4 +7,9 @@ light (argparse only) so `reviewer --help` and `reviewer review` start fast.
 COMMAND_MODULES = [
     "review",
     "rules",
+    "serve",
+    "worker",
+    "dev",
+    "submit",
+    "apikey",
 ]

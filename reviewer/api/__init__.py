@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI). ``create_app()`` in reviewer.api.app builds it."""

@@ -1,0 +1,33 @@
+"""The FastAPI app. Routers come from ROUTERS (module paths exposing ``router``),
+so other features (e.g. batches) plug in by adding one line."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+
+from reviewer.api import errors
+
+ROUTERS = [
+    "reviewer.api.health",
+    "reviewer.api.reviews",
+]
+
+
+def create_app(settings=None) -> FastAPI:
+    from reviewer.settings import get_settings
+    from reviewer.store.db import get_engine
+
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="reviewer 政府信息公开年度报告审核服务",
+        version="0.1.0",
+        description="提交报告草稿，异步审核，轮询或经签名 webhook / Redis Stream 获取结果。",
+    )
+    app.state.settings = settings
+    app.state.engine = get_engine(settings.database_url)
+    errors.install(app)
+    for path in ROUTERS:
+        app.include_router(importlib.import_module(path).router)
+    return app

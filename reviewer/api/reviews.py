@@ -1,0 +1,142 @@
+"""/v1/reviews: submit a draft, poll its status and Review, fetch findings, redeliver the webhook."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from reviewer.api.deps import TenantRef, current_tenant, db_session
+from reviewer.api.errors import ApiError
+from reviewer.api.uploads import Upload, read_upload
+from reviewer.store.models import ReviewRow, Submission
+
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
+
+_SUBMIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary", "description": "报告草稿（.docx/.txt/.html/.md）"},
+                "callback_url": {"type": "string", "description": "审核完成后接收签名 webhook 的地址"},
+                "use_llm": {"type": "boolean", "description": "是否启用大模型审核（默认：已配置即启用）"},
+            }}},
+            "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
+                "text": {"type": "string", "description": "报告正文"},
+                "filename": {"type": "string"},
+                "callback_url": {"type": "string"},
+                "use_llm": {"type": "boolean"},
+            }}},
+        },
+    }
+}
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat() + "Z" if dt else None
+
+
+def _summary(sub: Submission) -> dict:
+    return {"id": sub.id, "status": sub.status, "filename": sub.filename, "created_at": _iso(sub.created_at),
+            "started_at": _iso(sub.started_at), "finished_at": _iso(sub.finished_at),
+            "callback_url": sub.callback_url,
+            "links": {"self": f"/v1/reviews/{sub.id}", "findings": f"/v1/reviews/{sub.id}/findings"}}
+
+
+def _store(engine, tenant: TenantRef, up: Upload, key: str | None):
+    from reviewer.store.db import session_scope
+    from reviewer.store.submissions import IdempotencyConflict, create_submission
+
+    try:
+        with session_scope(engine) as s:
+            sub, created = create_submission(s, tenant.id, up.data, up.filename, {"use_llm": up.use_llm},
+                                             up.callback_url, key)
+            return _summary(sub), created
+    except IdempotencyConflict as exc:
+        raise ApiError(409, "idempotency.conflict", "该 Idempotency-Key 已用于内容不同的请求",
+                       f"Idempotency-Key already used with a different request (submission {exc})") from exc
+
+
+def _check_callback(url: str, allowlist: str) -> None:
+    from reviewer.webhooks.ssrf import Allowlist, UnsafeURL, check_url
+
+    try:
+        check_url(url, Allowlist.parse(allowlist))
+    except UnsafeURL as exc:
+        raise ApiError(422, exc.code, exc.message_zh, exc.message_en) from exc
+
+
+@router.post("", status_code=202, summary="提交报告草稿进行审核", openapi_extra=_SUBMIT_BODY)
+async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
+                 idempotency_key: str | None = Header(None, max_length=200)) -> JSONResponse:
+    settings = request.app.state.settings
+    up = await read_upload(request, settings.max_upload_bytes)
+    if up.callback_url:
+        await run_in_threadpool(_check_callback, up.callback_url, settings.webhook_allowlist)
+    body, created = await run_in_threadpool(_store, request.app.state.engine, tenant, up, idempotency_key)
+    if created:  # committed above; only now queued, so an accepted draft is never lost
+        from workers.celery_app import enqueue_review
+
+        await run_in_threadpool(enqueue_review, body["id"])
+    return JSONResponse(body, status_code=202 if created else 200,
+                        headers={"Location": body["links"]["self"]})
+
+
+def _load(session: Session, tenant: TenantRef, review_id: str) -> Submission:
+    from reviewer.store.submissions import get_for_tenant
+
+    sub = get_for_tenant(session, tenant.id, review_id)
+    if sub is None:  # another tenant's id looks exactly like a missing one
+        raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
+    return sub
+
+
+@router.get("/{review_id}", summary="查询审核状态与结果（Review JSON）")
+def get_review(review_id: str, tenant: TenantRef = Depends(current_tenant),
+               session: Session = Depends(db_session)) -> dict:
+    from reviewer.store.deliveries import attempts_for
+
+    sub = _load(session, tenant, review_id)
+    row = session.get(ReviewRow, sub.id)
+    out = _summary(sub)
+    out.update(attempts=sub.attempts, queue_ms=sub.queue_ms, error=sub.error,
+               counts=row.counts if row else None, review=row.review if row else None,
+               webhook_attempts=attempts_for(session, sub.id) if sub.callback_url else [])
+    return out
+
+
+@router.get("/{review_id}/findings", summary="获取审核发现（可按严重程度筛选）")
+def get_findings(review_id: str, severity: str | None = Query(None, description="error,warning,info 之一或逗号组合"),
+                 tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> dict:
+    sub = _load(session, tenant, review_id)
+    wanted = {s.strip() for s in severity.split(",") if s.strip()} if severity else None
+    if wanted and not wanted <= {"error", "warning", "info"}:
+        raise ApiError(422, "request.invalid_severity", "severity 只能是 error、warning、info",
+                       "severity must be error, warning or info")
+    row = session.get(ReviewRow, sub.id)
+    if row is None:
+        raise ApiError(409, "review.not_ready", f"审核尚未完成（当前状态：{sub.status}），请稍后再试",
+                       f"review not finished yet (status {sub.status})")
+    findings = [f for f in row.review.get("findings", []) if not wanted or f.get("severity") in wanted]
+    return {"id": sub.id, "status": sub.status, "review_status": row.status, "counts": row.counts,
+            "findings": findings}
+
+
+@router.post("/{review_id}/redeliver", status_code=202, summary="重新投递审核完成的 webhook")
+def redeliver(review_id: str, tenant: TenantRef = Depends(current_tenant),
+              session: Session = Depends(db_session)) -> dict:
+    from reviewer.store.deliveries import redeliver as new_sequence
+
+    sub = _load(session, tenant, review_id)
+    if not sub.callback_url:
+        raise ApiError(409, "webhook.no_callback", "该审核提交时未指定 callback_url", "no callback_url for this review")
+    delivery = new_sequence(session, sub)
+    if delivery is None:
+        raise ApiError(409, "review.not_ready", "审核尚未完成，完成后会自动投递", "review not finished yet")
+    session.commit()
+    from workers.celery_app import enqueue_delivery
+
+    enqueue_delivery(delivery.id)
+    return {"id": sub.id, "delivery_id": delivery.id, "webhook_id": delivery.message_id, "status": "pending"}

@@ -1,0 +1,132 @@
+"""Read and check a submission request before anything is stored or queued.
+
+Cheap checks only (size, emptiness, declared and sniffed type, text decodability,
+docx container); the worker does the full parse. Every refusal is an ApiError
+with a stable code from reviewer.errors.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from reviewer import errors
+from reviewer.api.errors import ApiError
+from reviewer.errors import InputError
+
+_STATUS = {errors.TOO_LARGE: 413, errors.UNSUPPORTED: 415}
+_FORM_SLACK = 64 * 1024  # multipart boundaries and small fields around the file
+_ALLOWED_TYPES = {
+    "", "application/octet-stream", "text/plain", "text/html", "text/markdown", "text/x-markdown",
+    "application/xhtml+xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass
+class Upload:
+    data: bytes
+    filename: str
+    callback_url: str | None
+    use_llm: bool | None
+
+
+def _refuse(code: str, zh: str, en: str) -> ApiError:
+    return ApiError(_STATUS.get(code, 422), code, zh, en)
+
+
+def _too_large(limit: int) -> ApiError:
+    return _refuse(errors.TOO_LARGE, f"文件过大，上限为 {limit // 1024 // 1024} MB", f"upload exceeds {limit} bytes")
+
+
+async def _read_capped(request: Request, cap: int, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise _too_large(limit)  # refused before reading the body
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # starlette re-reads a cached body for request.form()
+    return body
+
+
+def _flag(value) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+async def read_upload(request: Request, limit: int) -> Upload:
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype == "multipart/form-data":
+        await _read_capped(request, limit + _FORM_SLACK, limit)
+        form = await request.form(max_files=1, max_fields=20)
+        part = form.get("file")
+        if part is None or isinstance(part, str):
+            text = form.get("text")
+            if not isinstance(text, str):
+                raise ApiError(422, "request.missing_file", "请以 file 字段上传报告文件，或以 text 字段提交正文",
+                               "send the draft as multipart field 'file' (or 'text')")
+            data, filename = text.encode("utf-8"), str(form.get("filename") or "draft.txt")
+        else:
+            declared = (part.content_type or "").split(";", 1)[0].strip().lower()
+            if declared not in _ALLOWED_TYPES:
+                raise _refuse(errors.UNSUPPORTED, f"不支持的文件类型 {declared}，请提交 .docx、.txt、.html 或 .md",
+                              f"unsupported content type {declared}")
+            data, filename = await part.read(), part.filename or "draft"
+        fields = {k: form.get(k) for k in ("callback_url", "use_llm")}
+    elif ctype == "application/json":
+        body = await _read_capped(request, limit * 2 + _FORM_SLACK, limit)  # JSON escaping can double text
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+            raise ApiError(422, "request.invalid_json", "JSON 请求须为对象，且包含字符串字段 text（报告正文）",
+                           "JSON body must be an object with a string field 'text'")
+        data, filename = payload["text"].encode("utf-8"), str(payload.get("filename") or "draft.txt")
+        fields = {k: payload.get(k) for k in ("callback_url", "use_llm")}
+    else:
+        raise _refuse(errors.UNSUPPORTED, "请求类型须为 multipart/form-data（上传文件）或 application/json（正文）",
+                      f"unsupported request content type {ctype or '(none)'}")
+    check_draft(data, filename, limit)
+    callback = fields.get("callback_url")
+    return Upload(data=data, filename=filename[:500], callback_url=str(callback) if callback else None,
+                  use_llm=_flag(fields.get("use_llm")))
+
+
+def check_draft(data: bytes, filename: str, limit: int) -> None:
+    if len(data) > limit:
+        raise _too_large(limit)
+    if not data.strip():
+        raise _refuse(errors.EMPTY, "文件为空", "the file is empty")
+    from reviewer.ingest.sniff import sniff_kind
+    from reviewer.ingest.text import decode
+
+    try:
+        kind = sniff_kind(data, filename)
+        if kind == "docx":
+            _check_docx(data)
+        else:
+            decode(data)  # binary or undecodable bytes are refused here
+    except InputError as exc:
+        raise _refuse(exc.code, exc.message_zh, exc.message_en) from exc
+
+
+def _check_docx(data: bytes) -> None:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(errors.CORRUPT, "文件已损坏：不是有效的 .docx", "corrupt zip container") from exc
+    if "word/document.xml" not in names:
+        raise InputError(errors.UNSUPPORTED, "压缩包不是 Word 文档（.docx），请提交 .docx、.txt、.html 或 .md",
+                         "zip file is not a .docx document")

@@ -1,0 +1,164 @@
+"""Where each finding sits in the draft, in renderer-neutral terms.
+
+A renderer never re-parses the draft: it needs, per finding location, the
+"units" of text it covers — a paragraph/heading block or one table cell — and
+the character range inside each unit. ``Location.span`` indexes
+``Document.text``; every unit knows its own span there, so the range inside a
+unit is plain subtraction. A location that crosses units (a passage running
+over two paragraphs) yields one segment per unit; one without a span anchors
+on its whole block, and one without any position on the document's first unit.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from reviewer.document import Block, Cell, Document
+from reviewer.findings import Finding, Location, Review, SEVERITY_ORDER
+
+AUTHOR = "审核助手"
+INITIALS = "审核"
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+CATEGORY_ZH = {
+    "period": "年度与期限",
+    "arithmetic": "表格勾稽",
+    "crossref": "正文与表格",
+    "structure": "结构",
+    "format": "格式",
+    "narrative": "叙述",
+    "continuity": "跨年度衔接",
+    "duplicate": "重复雷同",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph/heading block, or one (origin) cell of a table block."""
+
+    index: int
+    block: Block
+    cell: Cell | None
+    span: tuple[int, int]
+
+
+@dataclass
+class Segment:
+    unit: Unit
+    start: int  # relative to the unit's text
+    end: int
+    whole: bool  # the location gave no range inside this unit
+
+
+@dataclass
+class Anchor:
+    finding: Finding
+    finding_index: int
+    location_index: int
+    location: Location
+    segments: list[Segment] = field(default_factory=list)
+
+
+def units_of(doc: Document) -> list[Unit]:
+    out: list[Unit] = []
+    for block in doc.blocks:
+        if block.kind == "table" and block.table is not None:
+            for cell in block.table.cells():
+                if cell.merged_from is None and cell.span is not None:
+                    out.append(Unit(len(out), block, cell, tuple(cell.span)))
+        else:
+            out.append(Unit(len(out), block, None, tuple(block.span)))
+    return out
+
+
+def unit_text(doc: Document, unit: Unit) -> str:
+    return doc.text[unit.span[0]:unit.span[1]]
+
+
+class Locator:
+    """Maps finding locations to segments over a Document's units."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.units = units_of(doc)
+        self._starts = [u.span[0] for u in self.units]
+        self._by_block: dict[str, list[Unit]] = {}
+        for u in self.units:
+            self._by_block.setdefault(u.block.id, []).append(u)
+
+    def segments(self, loc: Location) -> list[Segment]:
+        if not self.units:
+            return []
+        if loc.span is not None:
+            segs = self._span_segments(*loc.span, loc.block_id)
+            if segs:
+                return segs
+        if loc.block_id and loc.block_id in self._by_block:
+            units = self._by_block[loc.block_id]
+            if loc.table and len(units) > 1 and loc.text is not None:
+                # a table location without a span: the cell whose text matches, if unique
+                hits = [u for u in units if u.cell is not None and u.cell.text == loc.text]
+                if len(hits) == 1:
+                    units = hits
+            return [self._whole(u) for u in units]
+        return [self._whole(self.units[0])]
+
+    def _whole(self, u: Unit) -> Segment:
+        return Segment(u, 0, u.span[1] - u.span[0], whole=True)
+
+    def _span_segments(self, s: int, e: int, block_id: str | None) -> list[Segment]:
+        if e < s:
+            s, e = e, s
+        if s == e:  # a point (an empty cell, an insertion point): the unit holding it
+            u = self._unit_at(s, block_id)
+            return [self._whole(u)] if u else []
+        i = max(bisect.bisect_right(self._starts, s) - 1, 0)
+        out: list[Segment] = []
+        while i < len(self.units) and self.units[i].span[0] < e:
+            u = self.units[i]
+            us, ue = u.span
+            lo, hi = max(s, us), min(e, ue)
+            if lo < hi:
+                out.append(Segment(u, lo - us, hi - us, whole=False))
+            i += 1
+        if not out:  # the range falls in a gap between units (separators): nearest unit
+            u = self._unit_at(s, block_id)
+            return [self._whole(u)] if u else []
+        return out
+
+    def _unit_at(self, pos: int, block_id: str | None) -> Unit | None:
+        cands = self._by_block.get(block_id or "", self.units)
+        for u in cands:
+            if u.span[0] <= pos <= u.span[1]:
+                return u
+        i = max(bisect.bisect_right(self._starts, pos) - 1, 0)
+        return self.units[i] if self.units else None
+
+
+def anchors(doc: Document, review: Review) -> list[Anchor]:
+    """Every (finding, location) with its segments; findings without locations get one anchor."""
+    loc = Locator(doc)
+    out: list[Anchor] = []
+    for fi, f in enumerate(review.findings):
+        locs = f.locations or [Location()]
+        for li, location in enumerate(locs):
+            out.append(Anchor(f, fi, li, location, loc.segments(location)))
+    return out
+
+
+def comment_text(f: Finding, location_index: int = 0, n_locations: int = 1) -> str:
+    """The comment a reviewer writes: what is wrong, then what to do (“建议：”)."""
+    head = f"【{SEVERITY_ZH.get(f.severity, f.severity)}】"
+    if n_locations > 1:
+        head += f"（第{location_index + 1}处，共{n_locations}处）"
+    parts = [head + f.message]
+    if f.expected is not None and f.actual is not None:
+        parts.append(f"应为：{f.expected}；实为：{f.actual}")
+    if f.suggestion:
+        parts.append(f"建议：{f.suggestion}")
+    parts.append(f"规则：{f.rule_id}")
+    return "\n".join(parts)
+
+
+def sorted_findings(review: Review) -> list[tuple[int, Finding]]:
+    return sorted(enumerate(review.findings), key=lambda p: (SEVERITY_ORDER.get(p[1].severity, 9), p[0]))

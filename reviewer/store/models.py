@@ -1,0 +1,137 @@
+"""SQLAlchemy 2 models: tenants, API keys, draft blobs, submissions, reviews, webhooks.
+
+Migrations in ``migrations/`` are the source of truth for the schema; these
+classes mirror them for queries. Timestamps are naive UTC (same on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    webhook_secret: Mapped[str] = mapped_column(String(200))  # whsec_…, needed in clear to sign
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex; the key itself is never stored
+    prefix: Mapped[str] = mapped_column(String(16))  # first characters, to tell keys apart in listings
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class Blob(Base):
+    """Draft bytes, content-addressed: resubmitting the same draft stores it once."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key", name="uq_submission_idem"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # also the review id
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    filename: Mapped[str] = mapped_column(String(500))
+    options: Mapped[dict] = mapped_column(JSON)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    # queued → running → done (review finished, ok or failed input) | error (internal failure)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    claim: Mapped[str | None] = mapped_column(String(200), nullable=True)  # "host:pid:nonce" of the running task
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    queue_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # enqueue → task start
+    streamed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    error: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # Review.status: ok | failed
+    counts: Mapped[dict] = mapped_column(JSON)
+    review: Mapped[dict] = mapped_column(JSON)  # Review.model_dump(mode="json")
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class WebhookEndpoint(Base):
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (UniqueConstraint("tenant_id", "url", name="uq_endpoint_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(200))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Delivery(Base):
+    """One attempt sequence of one webhook message to one endpoint."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    message_id: Mapped[str] = mapped_column(String(64))  # webhook-id header, stable across retries
+    payload: Mapped[str] = mapped_column(Text)  # exact JSON body, so every attempt signs the same bytes
+    # pending → succeeded | failed (gave up) | disabled (endpoint answered 410)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class DeliveryAttempt(Base):
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    attempted_at: Mapped[datetime] = mapped_column(DateTime())
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    duration_ms: Mapped[float] = mapped_column(Float)
+    next_delay: Mapped[float | None] = mapped_column(Float, nullable=True)  # seconds until the next try

@@ -1,0 +1,125 @@
+"""SSRF guard for callback URLs.
+
+A URL is refused when its host resolves to a loopback, private, link-local,
+CGNAT, metadata, unspecified, multicast or reserved address (IPv4 or IPv6),
+unless the host or the address is in REVIEWER_WEBHOOK_ALLOWLIST. The check runs
+at submit time and again for every delivery: ``PinnedTransport`` resolves,
+checks, and connects to the checked address itself (keeping Host and TLS SNI),
+so a DNS answer that changes between check and connect cannot slip through.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud metadata services outside the ranges the ipaddress flags already cover.
+_METADATA = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+class UnsafeURL(ValueError):
+    """The callback URL is not allowed; ``code`` is stable, the message is Chinese first."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh}（{message_en}）")
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    hosts: frozenset[str]
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+    @classmethod
+    def parse(cls, text: str | None) -> Allowlist:
+        hosts, nets = set(), []
+        for item in (text or "").split(","):
+            item = item.strip().lower()
+            if not item:
+                continue
+            try:
+                nets.append(ipaddress.ip_network(item.strip("[]"), strict=False))
+            except ValueError:
+                hosts.add(item)
+        return cls(frozenset(hosts), tuple(nets))
+
+    def admits_host(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self.hosts
+
+    def admits_ip(self, ip: IPAddress) -> bool:
+        return any(ip in net for net in self.networks if net.version == ip.version)
+
+
+def is_forbidden(ip: IPAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_unspecified
+            or ip.is_reserved or ip in _METADATA or (ip.version == 4 and ip in _CGNAT)
+            or not ip.is_global)
+
+
+def _split(url: str) -> tuple[str, str, int]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UnsafeURL("callback.invalid", "回调地址格式错误", f"invalid callback URL ({exc})") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeURL("callback.invalid", "回调地址须为 http 或 https 网址", "callback URL must be http(s)://host/…")
+    if parts.username or parts.password:
+        raise UnsafeURL("callback.invalid", "回调地址不得包含用户名或密码", "credentials in callback URL are not allowed")
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeURL("callback.unresolvable", f"无法解析回调地址的主机名 {host}",
+                        f"cannot resolve callback host {host}") from exc
+    out: list[IPAddress] = []
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if ip not in out:
+            out.append(ip)
+    return out
+
+
+def check_url(url: str, allowlist: Allowlist) -> list[IPAddress]:
+    """Resolve the URL's host; return its addresses if all are allowed, else raise UnsafeURL."""
+    _scheme, host, port = _split(url)
+    ips = resolve(host, port)
+    if allowlist.admits_host(host):
+        return ips
+    for ip in ips:
+        if is_forbidden(ip) and not allowlist.admits_ip(ip):
+            raise UnsafeURL("callback.forbidden_address",
+                            f"回调地址 {host} 解析到内网、回环、链路本地或元数据地址 {ip}，已拒绝",
+                            f"callback host {host} resolves to a non-public address {ip}")
+    return ips
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """Checks every request's host and connects to the checked IP (Host header and SNI unchanged)."""
+
+    def __init__(self, allowlist: Allowlist, **kwargs):
+        super().__init__(**kwargs)
+        self._allowlist = allowlist
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        ips = check_url(str(request.url), self._allowlist)
+        ip = ips[0]
+        request.url = request.url.copy_with(host=str(ip))
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        return super().handle_request(request)
