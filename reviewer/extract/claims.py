@@ -129,7 +129,7 @@ RULES: tuple[Rule, ...] = (
     *_outcome("apply.unavailable", r"无法提供"),
     *_outcome("apply.not_processed", r"不予处理"),
     *_outcome("apply.other", r"其他处理"),
-    _rule("apply.new", rf"(?:新收|收到|受理|接收|接到|收悉)(?:了)?{FILL}(?:申请|依申请公开(?:事项)?){TAIL}$",
+    _rule("apply.new", rf"(?:新收|收到|受理|接收|接到|收悉)(?:了)?{FILL}(?:申请|依申请(?:信息)?公开(?:事项)?){TAIL}$",
           keys=("收", "受理", "接到"), deny=("结转", "办结", "答复", "予以", "不予", "部分公开", "无法提供",
                                              "其他处理", "办理", *APPLY_DENY), total=True),
     _rule("apply.new", rf"(?:新收|收到|受理|接收|接到)(?:了)?(?:各类)?{TAIL}$",
@@ -147,8 +147,9 @@ RULES: tuple[Rule, ...] = (
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
           keys=("公开政府信息",), deny=("申请", "通过"), total=True),
+    # not “行政公文和政策解读信息9条”: a count of two things together
     _rule("interpretation.total", rf"解读(?:类)?(?:信息|稿件|文章|材料|文件|产品)?{TAIL}$", keys=("解读",),
-          deny=("率",)),
+          deny=("率", "和", "以及", "与")),
     _rule("interpretation.total", rf"解读(?:了)?(?:重要)?(?:政策|文件)(?:文件)?{TAIL}$", keys=("解读",)),
     _rule("interpretation.total", None, r"^(?:政策|文件|政策文件)?解读(?:稿件|文章|信息|材料)?(?!率)",
           keys=("解读",)),
@@ -178,7 +179,8 @@ class ZeroRule:
 
     metrics: tuple[str, ...]
     pattern: re.Pattern[str]
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  # the phrase is looked for only around these words
+    hints: tuple[str, ...] = ("没有", "无", "未")  # one must be near the key word (a cheap prefilter)
     context: tuple[str, ...] = ()
     context_sections: tuple[str, ...] = ()
 
@@ -187,25 +189,27 @@ ZERO_RULES: tuple[ZeroRule, ...] = (
     ZeroRule(("fee.charged",), re.compile(
         rf"(?P<z>没有|(?<!并)无|未|不存在)(?:发生|产生|出现|涉及|进行)?(?:收取|征收|收)?(?:任何)?{_DISCLOSURE}?(?:的)?"
         r"(?:信息处理费|收费事项|收费情况|收费行为)"), ("处理费", "收费")),
-    ZeroRule(("fee.charged",), re.compile(r"信息处理费(?:收入|金额)?(?:均)?为(?P<z>零|0)(?![\d.元万])"), ("处理费",)),
+    ZeroRule(("fee.charged",), re.compile(r"信息处理费(?:收入|金额)?(?:均)?为(?P<z>零|0)(?![\d.元万])"), ("处理费",),
+             ("为零", "为0")),
     ZeroRule(("apply.new",), re.compile(
         rf"(?P<z>没有|无|未)(?:收到|接到|受理|接收|新收|发生)(?:过)?(?:任何{_DISCLOSURE}?|{_DISCLOSURE})(?:的)?"
-        r"(?:申请|事项)(?!人|表|书|材料|补正)"), ("申请",)),
+        r"(?:申请|事项)(?!人|表|书|材料|补正)"),
+        tuple(z + v for z in ("没有", "无", "未") for v in ("收到", "接到", "受理", "接收", "新收", "发生"))),
     ZeroRule(("review.total", "litigation.total"), re.compile(
         rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
         r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼"),
-        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+        ("行政复议",), context=DISCLOSURE_WORDS, context_sections=("四",)),
     ZeroRule(("review.total", "litigation.total"), re.compile(
         r"行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼(?:案件)?(?:数量?)?均为(?P<z>零|0)(?![\d.])"),
-        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+        ("行政复议",), ("均为",), DISCLOSURE_WORDS, ("四",)),
     ZeroRule(("review.total",), re.compile(
         rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
         r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?!机关|法|决定|和|、|及|或|与|以及)"),
-        ("行政复议",), DISCLOSURE_WORDS, ("四",)),
+        ("行政复议",), context=DISCLOSURE_WORDS, context_sections=("四",)),
     ZeroRule(("litigation.total",), re.compile(
         rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
         r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被提起)?行政诉讼(?!法)"),
-        ("行政诉讼",), DISCLOSURE_WORDS, ("四",)),
+        ("行政诉讼",), context=DISCLOSURE_WORDS, context_sections=("四",)),
 )
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
@@ -220,6 +224,7 @@ _SENTENCE_END = ("。", "！", "？", "!", "?", "|", BREAK)
 _PARENS = ("（", "(", "）", ")")
 _AFTER_END = (*_SENTENCE_END, "，", ",", "；", ";", "：", ":", *_PARENS)
 _CLAUSE_END = (*_AFTER_END, "、")  # a part list “自然人32件、商业企业2件” is one clause per part
+_NO_WRAP_END = frozenset("。！？；：| \t")  # a line ending so is complete
 _YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
 # Words that make the number something other than this year's count (上年结转 is a measure of its own).
 _VETO_BEFORE = re.compile(
@@ -264,22 +269,27 @@ class _Text:
     """
 
     def __init__(self, doc: Document, exclude: Sequence[tuple[int, int]]):
-        folded = fold(doc.text)
+        text = doc.text
+        folded = fold(text)
+        width = _wrap_width(doc) if doc.media_type in ("txt", "md") else None  # docx/html blocks are paragraphs
+        full = 0.75 * width if width else None
         pieces: list[str] = []
         self.starts: list[int] = []  # start of each segment here …
         self.origins: list[int] = []  # … and in Document.text
         pos = 0
-        prev: tuple[int, int, str] | None = None
-        width = _wrap_width(doc)
+        prev_end: int | None = None
+        wraps = False  # the previous segment is a full line that does not end a sentence
         for start, end, kind in _segments(doc, exclude):
-            if prev is not None and not _joins(doc.text, prev, (start, end, kind), width):
+            if prev_end is not None and not (wraps and kind != "heading" and _one_break(text[prev_end:start])):
                 pieces.append(BREAK)
                 pos += 1
             self.starts.append(pos)
             self.origins.append(start)
             pieces.append(folded[start:end])
             pos += end - start
-            prev = (start, end, kind)
+            prev_end = end
+            wraps = (full is not None and kind != "heading" and text[end - 1] not in _NO_WRAP_END
+                     and _visual_width(text[start:end]) >= full)
         self.s = "".join(pieces)
 
     def orig(self, i: int) -> int:
@@ -324,15 +334,8 @@ def _wrap_width(doc: Document) -> int | None:
     return p90 if p90 <= 120 else None
 
 
-def _joins(text: str, prev: tuple[int, int, str], cur: tuple[int, int, str], width: int | None) -> bool:
-    """Two blocks are one hard-wrapped sentence: a full line, one line break apart, no heading."""
-    if width is None or prev[2] == "heading" or cur[2] == "heading":
-        return False
-    gap = text[prev[1]:cur[0]]
-    if gap.count("\n") != 1 or gap.strip():
-        return False
-    line = text[prev[0]:prev[1]].rstrip()
-    return _visual_width(line) >= 0.75 * width and not line.endswith(("。", "！", "？", "；", "：", "|"))
+def _one_break(gap: str) -> bool:
+    return gap == "\n" or (gap.count("\n") == 1 and not gap.strip())
 
 
 # ---------------------------------------------------------------- extraction --
@@ -438,7 +441,8 @@ def _quantity_at(s: str, p: int, unit: str) -> _Quantity | None:
     cut_before = _last(raw_before, _CLAUSE_END) + 1
     raw_after = s[unit_end:unit_end + RAW_REACH]
     after_cut = _first(raw_after, _AFTER_END)
-    clause_cut = _first(raw_after, _CLAUSE_END)
+    dun = raw_after.find("、", 0, after_cut)
+    clause_cut = dun if dun >= 0 else after_cut
     start = lo + cut_before
     while start < j and s[start] in _GAP:
         start += 1
@@ -545,13 +549,19 @@ def _anchored(rule: ZeroRule, s: str) -> Iterable[tuple[int, int, int, int]]:
         while p >= 0:
             lo = max(0, p - ZERO_REACH)
             window = s[lo:p + len(key) + ZERO_REACH]
-            index = [i for i, ch in enumerate(window) if not ch.isspace() and ch != "*"]
-            m = rule.pattern.search("".join(window[i] for i in index))
+            p = s.find(key, p + 1)
+            if not any(h in window for h in rule.hints):
+                continue
+            compact = _compact(window)
+            if len(compact) == len(window):
+                index = range(len(window))
+            else:  # hard-wrapped: match without the line breaks, map back through the index
+                index = [i for i, ch in enumerate(window) if not ch.isspace() and ch != "*"]
+            m = rule.pattern.search(compact)
             if m and lo + index[m.start()] not in seen:
                 seen.add(lo + index[m.start()])
                 zs, ze = m.span("z")
                 yield lo + index[zs], lo + index[ze - 1] + 1, lo + index[m.start()], lo + index[m.end() - 1] + 1
-            p = s.find(key, p + 1)
 
 
 def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | None) -> Claim:
