@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from reviewer import errors
 from reviewer.document import Document
 from reviewer.errors import InputError
 from reviewer.ingest.sniff import sniff_kind
+
+log = logging.getLogger(__name__)
 
 
 def read_bytes(data: bytes, filename: str = "draft") -> Document:
@@ -38,6 +41,7 @@ def read_bytes(data: bytes, filename: str = "draft") -> Document:
     except RecursionError as exc:  # pathological nesting
         raise InputError(errors.MALICIOUS, "文件结构嵌套过深，疑似恶意构造", "document nesting too deep") from exc
     except Exception as exc:  # any parser failure is an input problem, never a traceback
+        log.warning("unexpected %s while reading %s", type(exc).__name__, filename, exc_info=True)
         raise InputError(errors.CORRUPT, "文件已损坏或格式无法识别", f"could not parse the file ({type(exc).__name__})") from exc
 
 

@@ -33,6 +33,9 @@ _HEADING_NAME_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _VAL = qn("w:val")
+_TCPR, _TRPR, _VMERGE, _SDT_CONTENT = qn("w:tcPr"), qn("w:trPr"), qn("w:vMerge"), qn("w:sdtContent")
+_BR_TYPE = qn("w:type")
+_GRID_SPAN, _GRID_BEFORE = qn("w:gridSpan"), qn("w:gridBefore")
 
 
 def read_docx(data: bytes, filename: str) -> Document:
@@ -84,7 +87,7 @@ def _walk(parent, builder: DocumentBuilder, levels: dict[str, int], top: int | N
         elif el.tag == _TBL:
             builder.add_table(_grid(el)).source_index = index
         elif el.tag == _SDT:  # content control: its content is ordinary body content
-            content = el.find(qn("w:sdtContent"))
+            content = el.find(_SDT_CONTENT)
             if content is not None:
                 _walk(content, builder, levels, index)
 
@@ -124,7 +127,7 @@ def _text(el) -> str:
             parts.append(node.text or "")
         elif tag == _TAB:
             parts.append(" ")
-        elif tag == _BR and node.get(qn("w:type")) == "page":
+        elif tag == _BR and node.get(_BR_TYPE) == "page":
             continue
         else:
             parts.append("\n")
@@ -141,26 +144,28 @@ def _cell_text(tc) -> str:
             for row in _grid(el):
                 lines.append(" ".join(t for t, origin in row if origin is None and t))
         elif el.tag == _SDT:
-            content = el.find(qn("w:sdtContent"))
+            content = el.find(_SDT_CONTENT)
             if content is not None:
                 lines.append(_cell_text(content))
     return "\n".join(s for s in (line.strip() for line in lines) if s)
 
 
-def _int_attr(tc_pr, tag: str, default: int) -> int:
-    if tc_pr is None:
+def int_attr(pr, tag: str, default: int) -> int:
+    """An integer ``w:val`` of child ``tag`` (a Clark name) of a properties element."""
+    if pr is None:
         return default
-    el = tc_pr.find(qn(tag))
+    el = pr.find(tag)
     val = el.get(_VAL) if el is not None else None
     return int(val) if val and val.isdigit() else default
 
 
-def _row_cells(tr):
+def row_cells(tr):
+    """The ``w:tc`` of a row, including those wrapped in a content control."""
     for el in tr.iterchildren():
         if el.tag == _TC:
             yield el
         elif el.tag == _SDT:  # a content control wrapping cells
-            content = el.find(qn("w:sdtContent"))
+            content = el.find(_SDT_CONTENT)
             if content is not None:
                 yield from content.iterchildren(_TC)
 
@@ -171,12 +176,12 @@ def _grid(tbl) -> list[list[tuple[str, tuple[int, int] | None]]]:
     for tr in tbl.iterchildren(_TR):
         r = len(grid)
         row: list[tuple[str, tuple[int, int] | None]] = []
-        before = min(_int_attr(tr.find(qn("w:trPr")), "w:gridBefore", 0), MAX_SPAN)
+        before = min(int_attr(tr.find(_TRPR), _GRID_BEFORE, 0), MAX_SPAN)
         row.extend(("", None) for _ in range(before))
-        for tc in _row_cells(tr):
-            tc_pr = tc.find(qn("w:tcPr"))
-            span = max(1, min(_int_attr(tc_pr, "w:gridSpan", 1), MAX_SPAN))
-            vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+        for tc in row_cells(tr):
+            tc_pr = tc.find(_TCPR)
+            span = max(1, min(int_attr(tc_pr, _GRID_SPAN, 1), MAX_SPAN))
+            vmerge = tc_pr.find(_VMERGE) if tc_pr is not None else None
             c = len(row)
             origin = None
             if vmerge is not None and vmerge.get(_VAL, "continue") == "continue" and r:

@@ -20,6 +20,7 @@ from reviewer.ingest.text import is_section_heading
 MAX_DEPTH = 180  # real pages nest 20–40 deep; libxml2 stops at 255 and silently truncates
 MAX_SPAN = 200  # rowspan/colspan beyond this is absurd for a report table
 MAX_TABLE_CELLS = 50_000
+LAYOUT_CELL_CHARS = 300  # a data cell never holds this much text
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -189,7 +190,11 @@ class _Flow:
 
     def walk(self, el) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and _is_layout(el):  # page layout, not data: read its cells as flow
+            self.flush()
+            self._inner(el)
+            self.flush()
+        elif tag == "table":
             self.flush()
             grid = table_grid(el)
             if self.builder is not None:
@@ -219,6 +224,12 @@ class _Flow:
             self.buf.append(el.text)
         for child in el:
             self.walk(child)
+
+
+def _is_layout(table) -> bool:
+    """Old CMS pages lay the whole page out in tables; a report table never has a cell
+    holding paragraphs of prose (or a whole report table)."""
+    return any(len(_WS_RE.sub("", td.text_content())) > LAYOUT_CELL_CHARS for td in table.iter("td", "th"))
 
 
 def _rows(table):

@@ -29,8 +29,10 @@ def sniff_kind(data: bytes, filename: str) -> str:
     if head.startswith(_PDF_MAGIC):
         raise InputError(errors.UNSUPPORTED, "暂不支持 PDF，请提交 .docx、.txt、.html 或 .md",
                          "PDF is not supported yet; submit .docx, .txt, .html or .md")
+    if name.endswith((".md", ".markdown")):  # markdown may embed HTML; the name decides
+        return "md"
     if name.endswith((".html", ".htm", ".xhtml")) or _HTML_RE.search(head.lstrip()[:1024]):
         return "html"
-    if name.endswith((".md", ".markdown")):
-        return "md"
+    if not name.endswith(".txt") and _MD_TABLE_RE.search(head.decode("utf-8", "ignore")):
+        return "md"  # e.g. text posted to the API without a file name
     return "txt"
