@@ -53,7 +53,9 @@ def narrative_years(ctx: Context):
         from reviewer.findings import Location
 
         loc = Location(**loc_kw)
-        if y.kind == "done" and y.year in (n + 1, n - 1):
+        # section 五 reports how last year's problems were mended: N−1 is expected there
+        last_year_ok = y.year == n - 1 and y.section == "五"
+        if y.kind == "done" and y.year in (n + 1, n - 1) and not last_year_ok:
             when = "下一年度" if y.year == n + 1 else "上一年度"
             yield finding(DONE_YEAR.id,
                           f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（{when}）的工作写成已经完成的工作",

@@ -44,8 +44,9 @@ def read_header(comp: Compact, head_chars: int = 1500) -> Header:
     if agency is None:
         before = comp.text[max(0, m.start() - 40):m.start()]
         piece = _JUNK_PREFIX.sub("", _SPLIT.split(before)[-1])
-        if piece and _AGENCY_SUFFIX.search(piece):
-            agency = piece
+        name = piece.removesuffix("关于")
+        if name and _AGENCY_SUFFIX.search(name):
+            agency = name
             start = m.start() - len(piece)
     span = comp.span(start, m.end())
     title = comp.text[start:m.end()]
