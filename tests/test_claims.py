@@ -13,7 +13,7 @@ from reviewer.formats.gov2021 import METRICS
 from reviewer.ingest import read_path
 from reviewer.ingest.text import split_blocks
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).parent / "fixtures"  # copies of /work/shared/samples, so CI needs nothing else
 REAL = SAMPLES / "real"
 VOCABULARY = {m.id for m in METRICS} | {"proactive.part"}
 HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
@@ -171,12 +171,21 @@ PHRASINGS = [
     ("共计主动公开政府信息1.2万条。", [("proactive.total", 12000)]),
     ("主动公开政府信息总数为356条。", [("proactive.total", 356)]),
     ("全年共公开政府信息356条。", [("proactive.total", 356)]),
+    ("2023年，我局认真梳理，主动在门户网站公开政府信息50条。", [("proactive.total", 50)]),
+    ("通过门户网站主动公开1248条政府信息。", [("proactive.total", 1248)]),
+    # a running total is not this year's; the 新增 under it is
+    ("本区到年底累计主动公开政府信息5928条，其中，本年度新增主动公开政府信息2110条。", [("proactive.total", 2110)]),
     # 申请
     ("本年度共收到政府信息公开申请两件，均已按时办结。", [("apply.new", 2)]),
     ("本年新收政府信息公开申请数量为34件，上年结转2件。", [("apply.new", 34), ("apply.carried", 2)]),
     ("全年受理依申请公开34件。", [("apply.new", 34)]),
     ("本年度共接到政府信息公开申请二十一件。", [("apply.new", 21)]),
     ("共收到70件申请。", [("apply.new", 70)]),
+    ("2023年度我局共收到依申请信息公开26件。", [("apply.new", 26)]),
+    ("全年共收到申请34件，办结34件，办结率100%。", [("apply.new", 34), ("apply.handled", 34)]),
+    ("依申请公开方面，全年共办理依申请公开事项15件。", [("apply.handled", 15)]),
+    ("上年结转的2件申请已全部办结。", [("apply.carried", 2)]),
+    ("2023年，我办全年未收到行政许可申请；全年未接到信息公开申请。", [("apply.new", 0)]),
     ("上年度结转的政府信息公开申请3件。", [("apply.carried", 3)]),
     ("全年办结政府信息公开申请一百零五件。", [("apply.handled", 105)]),
     ("共答复政府信息公开申请33件。", [("apply.handled", 33)]),
@@ -196,6 +205,7 @@ PHRASINGS = [
     ("印发规范性文件两件。", [("normative.issued", 2)]),
     ("制定规章1件，废止规章0件。", [("rules.issued", 1), ("rules.abolished", 0)]),
     ("现行有效规章12件。", [("rules.in_force", 12)]),
+    ("截至年底现行有效规范性文件55件。", [("normative.in_force", 55)]),
     # 许可 / 处罚 / 强制
     ("全年作出行政处罚决定1100件，行政许可决定4529件，行政强制措施65件。",
      [("penalty.decisions", 1100), ("license.decisions", 4529), ("coercion.decisions", 65)]),
@@ -204,12 +214,15 @@ PHRASINGS = [
     ("全年未发生因政府信息公开引起的行政复议和行政诉讼。", [("review.total", 0), ("litigation.total", 0)]),
     ("本年度未发生政府信息公开行政复议、行政诉讼案件。", [("review.total", 0), ("litigation.total", 0)]),
     ("有1件涉及政府信息公开工作的行政复议。", [("review.total", 1)]),
+    ("因政府信息公开工作被申请行政复议2件、提起行政诉讼1件。", [("review.total", 2), ("litigation.total", 1)]),
     # 解读
     ("本年度发布政策解读二十一篇。", [("interpretation.total", 21)]),
     ("对一百零五项政策文件进行了解读。", [("interpretation.total", 105)]),
     ("全年发布解读稿件12篇。", [("interpretation.total", 12)]),
+    ("发布政策解读15篇，其中图文解读10篇，视频解读5篇。", [("interpretation.total", 15)]),
     # 信息处理费
     ("本年度收取信息处理费共计300元。", [("fee.charged", 300)]),
+    ("信息处理费收入0.5万元。", [("fee.charged", 0.5)]),
     ("本年度未收取信息处理费。", [("fee.charged", 0)]),
     ("本年度没有收取政府信息公开信息处理费。", [("fee.charged", 0)]),
     ("信息处理费为零。", [("fee.charged", 0)]),
@@ -244,6 +257,11 @@ NOT_CLAIMS = [
     "日均发布信息20条。",
     "实现“一件事一次办”。",
     "收到申请两三件。",  # a range, not a number
+    "我局共有行政规范性文件20件。",  # neither issued this year nor said to be in force
+    "清理行政规范性文件20件，废止3件。",
+    "本年度共处理群众留言92条。",
+    "2023年，共办理政府12345热线47件，已全部办结。",
+    "截止2023年12月31日我局通过官方网站发布政务类信息34条。",
 ]
 
 
@@ -287,6 +305,15 @@ def test_outcome_breakdown_of_handled() -> None:
         "apply.other"]
 
 
+def test_outcome_group_ends_at_the_carry_over() -> None:
+    claims, groups = groups_of("全年共收到信息公开申请3件，上年结转0件，共办结3件，其中予以公开2件，无法提供1件，"
+                               "结转下年度0件。")
+    assert [(c.metric, c.value, c.part_of is not None) for c in claims] == [
+        ("apply.new", 3, False), ("apply.carried", 0, False), ("apply.handled", 3, False),
+        ("apply.disclosed", 2, True), ("apply.unavailable", 1, True), ("apply.forward", 0, False)]
+    assert groups[0].whole.metric == "apply.handled"
+
+
 def test_group_after_sentence_end() -> None:
     claims, groups = groups_of("主动公开信息1248条。其中，网站发布1000条，微信发布248条。")
     assert len(groups) == 1 and [p.value for p in groups[0].parts] == [1000, 248]
@@ -299,6 +326,12 @@ def test_group_stops_at_a_different_measure() -> None:
     assert [p.value for p in groups[0].parts] == [24, 1538]
     assert ("interpretation.total", 1) in [(c.metric, c.value) for c in claims]
     assert ("apply.new", 1) in [(c.metric, c.value) for c in claims]
+
+
+def test_a_list_item_naming_another_measure_stays_in_the_list() -> None:
+    claims, groups = groups_of("本年度主动公开政府信息120条，其中机构职能信息20条、政策文件及解读30条、工作动态70条。")
+    assert [p.value for p in groups[0].parts] == [20, 30, 70]
+    assert "interpretation.total" not in {c.metric for c in claims}  # 政策文件及解读 is not the 解读 count
 
 
 def test_group_with_a_named_document_part() -> None:
@@ -364,3 +397,31 @@ def test_review_count_needs_disclosure_context_or_section_four() -> None:
 def test_empty_document() -> None:
     doc = Document(source="e.txt", media_type="txt", text="", blocks=[])
     assert extract_claims(doc, []) == ([], [])
+
+
+# ---------------------------------------------------------------- robustness --
+FRAGMENTS = ["主动公开政府信息", "收到申请", "其中", "自然人", "办结", "结转下年度", "上年结转", "不予公开", "行政复议",
+             "行政诉讼", "信息处理费", "无", "未", "两", "十二", "一百零五", "1,248", "１２", "0", "1.2万", "件", "条",
+             "项", "个", "元", "万元", "，", "、", "。", "：", "（", "）", "\n", " ", "第", "2023年", "2022年", "较上年",
+             "%", "政府信息公开", "解读", "规范性文件", "废止", "现行有效", "行政许可决定", "|"]
+
+
+def test_random_text_never_breaks_the_contract() -> None:
+    """Any mix of the phrases rules look for: no exception, every claim well formed."""
+    import random
+
+    rng = random.Random(20240131)
+    for _ in range(300):
+        text = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 60)))
+        doc = text_doc(text)
+        claims, groups = extract_claims(doc, [], [(0, rng.randint(0, 5))])
+        assert_well_formed(doc, claims)
+        for g in groups:
+            assert g.whole.whole and len(g.parts) >= 2
+            assert all(p.part_of == g.id and p.unit == g.whole.unit for p in g.parts)
+
+
+def test_year_given_by_the_caller_wins() -> None:
+    doc = text_doc("年度报告\n2023年，我局收到政府信息公开申请3件。\n")
+    assert [c.value for c in extract_claims(doc, [])[0]] == [3]  # the first year found is 2023
+    assert extract_claims(doc, [], year=2024)[0] == []  # a 2024 report speaking of 2023

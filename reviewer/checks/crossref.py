@@ -48,7 +48,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim]) -> list[Finding]:
 
 @check(CLAIM_MISMATCH, PARTS_EXCEED)
 def claims_against_tables(ctx: Context):
-    yield from check_claims(ctx.facts, [c for c in ctx.facts.claims if c.part_of is None or c.whole])
+    yield from check_claims(ctx.facts, ctx.facts.claims)
     for group in ctx.facts.parts_groups:
         parts = group.parts
         total = sum(p.value for p in parts)

@@ -104,6 +104,6 @@ def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, 
         from reviewer.extract.claims import extract_claims
     except ImportError:  # prose claims are added by reviewer.extract.claims once present
         return
-    claims, groups = extract_claims(doc, facts.sections, table_spans)
+    claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year)
     facts.claims = claims
     facts.parts_groups = groups

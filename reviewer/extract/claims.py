@@ -3,14 +3,14 @@
 How it works:
 
 1. The paragraph and heading blocks (never tables, never the ``exclude`` ranges)
-   are joined into one normalised string: whitespace dropped (hard-wrapped
-   PDF/Markdown lines rejoin), full-width digits folded, a ``BREAK`` boundary
-   between blocks that are not one wrapped sentence. ``_Norm`` maps every
-   position back to ``Document.text``.
+   are glued into one string (``_Text``, full-width digits folded): lines of a
+   hard-wrapped PDF/Markdown text directly, other blocks with a ``BREAK``
+   (a sentence end) between them. Positions map back to ``Document.text``.
 2. Every number followed by a counting unit (件/条/个/篇/项 … or 元/万元) is a
-   candidate. The clause before it and the clause after it are tried against
-   ``RULES`` — a table of (metric, pattern before, pattern after) — first hit
-   wins, so specific phrasings come before general ones.
+   candidate. The clause before it and the clause after it, with whitespace
+   removed (so “申请 2\n件” reads “申请2件”), are tried against ``RULES`` — a
+   table of (metric, pattern before, pattern after) — first hit wins, so
+   specific phrasings come before general ones. To add a phrasing, add a row.
 3. Phrases that state zero in words (“未收到政府信息公开申请”,
    “无收取信息处理费”) are ``ZERO_RULES``.
 4. A whole followed by “其中 a、b、c” becomes a ``PartsGroup``.
@@ -94,8 +94,8 @@ def _documents(kind: str, noun: str, key: str) -> list[Rule]:
     ]
 
 
-def _decisions(metric: str, noun: str) -> Rule:
-    return _rule(metric, rf"{noun}(?:处理决定|决定书?)?{TAIL}$", keys=(noun[:4],),
+def _decisions(metric: str, noun: str, key: str) -> Rule:
+    return _rule(metric, rf"{noun}(?:处理决定|决定书?)?{TAIL}$", keys=(key,),
                  deny=("公示率", "事项", "案件", "信息"))
 
 
@@ -106,7 +106,7 @@ def _appeal(metric: str, noun: str, deny: tuple[str, ...]) -> list[Rule]:
     return [
         _rule(metric, rf"{noun}(?:案件|申请)?{TAIL}$", **common),
         _rule(metric, r"(?:有|发生|收到|共|共有|涉及|产生|提起|被提起|引起|引发|办理)?$",
-              rf"^[^\d，。；]{{0,20}}?{noun}(?:案件|申请)?(?!机关|法)", **common),
+              rf"^[^\d，。；、]{{0,20}}?{noun}(?:案件|申请)?(?!机关|法)", **common),
     ]
 
 
@@ -145,20 +145,24 @@ RULES: tuple[Rule, ...] = (
           keys=("办结", "办理", "答复"), deny=APPLY_DENY, total=True),
     _rule("proactive.total", rf"主动公开(?!目录|指南|基本目录|事项)[^\d]{{0,12}}?信息{TAIL}$", keys=("主动公开",),
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
+    _rule("proactive.total", rf"主动(?:在|通过|于)[^\d]{{0,12}}?公开[^\d]{{0,8}}?信息{TAIL}$", keys=("主动",),
+          deny=("申请", "解读", "规范性文件", "规章"), total=True),
+    _rule("proactive.total", rf"主动公开(?:了)?(?:共计|共|累计)?$", r"^(?:各类|各项)?(?:政府)?信息",
+          keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
           keys=("公开政府信息",), deny=("申请", "通过"), total=True),
     # not “行政公文和政策解读信息9条”: a count of two things together
     _rule("interpretation.total", rf"解读(?:类)?(?:信息|稿件|文章|材料|文件|产品)?{TAIL}$", keys=("解读",),
-          deny=("率", "和", "以及", "与")),
+          deny=("率", "和", "以及", "与", "及解读", "及政策解读")),
     _rule("interpretation.total", rf"解读(?:了)?(?:重要)?(?:政策|文件)(?:文件)?{TAIL}$", keys=("解读",)),
     _rule("interpretation.total", None, r"^(?:政策|文件|政策文件)?解读(?:稿件|文章|信息|材料)?(?!率)",
           keys=("解读",)),
     _rule("interpretation.total", r"对$", r"^[^\d，。；]{0,40}?进行(?:了)?(?:政策)?解读(?!率)", keys=("解读",)),
     *_documents("normative", r"(?:行政)?规范性文件", "规范性文件"),
     *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章", "规章"),
-    _decisions("license.decisions", "行政许可"),
-    _decisions("penalty.decisions", "行政处罚"),
-    _decisions("coercion.decisions", "行政强制(?:措施)?"),
+    _decisions("license.decisions", "行政许可", "行政许可"),
+    _decisions("penalty.decisions", "行政处罚", "行政处罚"),
+    _decisions("coercion.decisions", "行政强制(?:措施)?", "行政强制"),
     *_appeal("review.total", "行政复议", ("纠正", "纠错", "维持", "审结", "结果", "撤销", "确认违法", "诉讼")),
     *_appeal("litigation.total", "行政诉讼", ("纠正", "纠错", "维持", "审结", "结果", "撤销", "确认违法")),
     _rule("fee.charged", rf"(?:信息)?处理费(?:收入|金额|费用)?{TAIL}$", units=MONEY_UNITS, keys=("处理费",)),
@@ -185,6 +189,12 @@ class ZeroRule:
     context_sections: tuple[str, ...] = ()
 
 
+# “未发生因政府信息公开申请引起的…”, up to the measure
+_NO_APPEAL = (rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?"
+              r"(?:申请|工作)?(?:而)?(?:引起|引发|提起|相关)?(?:的)?")
+_AND = "和|、|及|或|与|以及"
+_APPEAL_CONTEXT = dict(context=DISCLOSURE_WORDS, context_sections=("四",))
+
 ZERO_RULES: tuple[ZeroRule, ...] = (
     ZeroRule(("fee.charged",), re.compile(
         rf"(?P<z>没有|(?<!并)无|未|不存在)(?:发生|产生|出现|涉及|进行)?(?:收取|征收|收)?(?:任何)?{_DISCLOSURE}?(?:的)?"
@@ -193,23 +203,17 @@ ZERO_RULES: tuple[ZeroRule, ...] = (
              ("为零", "为0")),
     ZeroRule(("apply.new",), re.compile(
         rf"(?P<z>没有|无|未)(?:收到|接到|受理|接收|新收|发生)(?:过)?(?:任何{_DISCLOSURE}?|{_DISCLOSURE})(?:的)?"
-        r"(?:申请|事项)(?!人|表|书|材料|补正)"),
+        r"(?:申请|事项)(?!人|表|书|材料|补正|答复|回复)"),
         tuple(z + v for z in ("没有", "无", "未") for v in ("收到", "接到", "受理", "接收", "新收", "发生"))),
     ZeroRule(("review.total", "litigation.total"), re.compile(
-        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
-        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼"),
-        ("行政复议",), context=DISCLOSURE_WORDS, context_sections=("四",)),
+        rf"{_NO_APPEAL}(?:被申请)?行政复议(?:{_AND})(?:行政)?诉讼"), ("行政复议",), **_APPEAL_CONTEXT),
     ZeroRule(("review.total", "litigation.total"), re.compile(
-        r"行政复议(?:和|、|及|或|与|以及)(?:行政)?诉讼(?:案件)?(?:数量?)?均为(?P<z>零|0)(?![\d.])"),
-        ("行政复议",), ("均为",), DISCLOSURE_WORDS, ("四",)),
-    ZeroRule(("review.total",), re.compile(
-        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
-        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被申请)?行政复议(?!机关|法|决定|和|、|及|或|与|以及)"),
-        ("行政复议",), context=DISCLOSURE_WORDS, context_sections=("四",)),
-    ZeroRule(("litigation.total",), re.compile(
-        rf"(?P<z>没有|无|未)(?:发生|出现|产生|收到|涉及|存在)?(?:过)?(?:因|涉及|关于|有关)?{_DISCLOSURE}?(?:申请|工作)?"
-        r"(?:而)?(?:引起|引发|提起|相关)?(?:的)?(?:被提起)?行政诉讼(?!法)"),
-        ("行政诉讼",), context=DISCLOSURE_WORDS, context_sections=("四",)),
+        rf"行政复议(?:{_AND})(?:行政)?诉讼(?:案件)?(?:数量?)?均为(?P<z>零|0)(?![\d.])"),
+        ("行政复议",), ("均为",), **_APPEAL_CONTEXT),
+    ZeroRule(("review.total",), re.compile(rf"{_NO_APPEAL}(?:被申请)?行政复议(?!机关|法|决定|{_AND})"),
+             ("行政复议",), **_APPEAL_CONTEXT),
+    ZeroRule(("litigation.total",), re.compile(rf"{_NO_APPEAL}(?:被提起)?行政诉讼(?!法)"),
+             ("行政诉讼",), **_APPEAL_CONTEXT),
 )
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
@@ -230,10 +234,13 @@ _YEAR_RE = re.compile(r"(?<![\d－—\-~至])((?:19|20)\d{2})年")
 _VETO_BEFORE = re.compile(
     r"较|比上|比去|同比|环比|增加|减少|增长|下降|上升|提高|去年|上一?年(?!度?结转)|前年|将|计划|拟|力争|预计|目标|"
     r"超过|约|近|平均|日均|月均|每天|每日|每月|每周|每年|占|以来")
+# A running total over the years (“到年底累计主动公开…”) is not this year's count; only 现行有效 is one.
+_VETO_CUMULATIVE = re.compile(r"截至|截止|到年底|至年底|年底|至今|历年|累计至")
 _VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
-_VETO_AFTER_START = ("以上", "以下", "左右", "余", "多", "%", "％")
+_VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
+_THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
 _BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
 
@@ -250,13 +257,26 @@ def _compact(s: str) -> str:
     return out.replace("*", "") if "*" in out else out
 
 
+_CHAR_SETS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _set_re(chars: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _CHAR_SETS.get(chars)
+    if pattern is None:
+        pattern = _CHAR_SETS[chars] = re.compile("[" + re.escape("".join(chars)) + "]")
+    return pattern
+
+
 def _last(s: str, chars: tuple[str, ...]) -> int:
-    return max(s.rfind(c) for c in chars)
+    """Index of the last of ``chars`` in ``s``, -1 if none (one C-level search on the reversed string)."""
+    m = _set_re(chars).search(s[::-1])
+    return len(s) - 1 - m.start() if m else -1
 
 
 def _first(s: str, chars: tuple[str, ...]) -> int:
-    found = [i for i in (s.find(c) for c in chars) if i >= 0]
-    return min(found) if found else len(s)
+    """Index of the first of ``chars`` in ``s``, len(s) if none."""
+    m = _set_re(chars).search(s)
+    return m.start() if m else len(s)
 
 
 # ---------------------------------------------------------------- the scanned text --
@@ -271,7 +291,7 @@ class _Text:
     def __init__(self, doc: Document, exclude: Sequence[tuple[int, int]]):
         text = doc.text
         folded = fold(text)
-        width = _wrap_width(doc) if doc.media_type in ("txt", "md") else None  # docx/html blocks are paragraphs
+        width, widths = _wrap_width(doc) if doc.media_type in ("txt", "md") else (None, {})  # docx/html: paragraphs
         full = 0.75 * width if width else None
         pieces: list[str] = []
         self.starts: list[int] = []  # start of each segment here …
@@ -289,7 +309,7 @@ class _Text:
             pos += end - start
             prev_end = end
             wraps = (full is not None and kind != "heading" and text[end - 1] not in _NO_WRAP_END
-                     and _visual_width(text[start:end]) >= full)
+                     and (widths.get(start) or _visual_width(text[start:end])) >= full)
         self.s = "".join(pieces)
 
     def orig(self, i: int) -> int:
@@ -325,13 +345,16 @@ def _visual_width(s: str) -> int:
     return (len(s.encode("utf-8")) + len(s)) // 2
 
 
-def _wrap_width(doc: Document) -> int | None:
-    """The line width of a hard-wrapped text (PDF/Markdown extraction); None when lines are paragraphs."""
-    widths = sorted(_visual_width(b.text) for b in doc.blocks if b.kind == "paragraph" and not b.text.startswith("|"))
-    if len(widths) < 8:
-        return None
-    p90 = widths[int(len(widths) * 0.9)]
-    return p90 if p90 <= 120 else None
+def _wrap_width(doc: Document) -> tuple[int | None, dict[int, int]]:
+    """The line width of a hard-wrapped text (PDF/Markdown extraction), None when lines are paragraphs;
+    and each paragraph's width by its start."""
+    widths = {b.span[0]: _visual_width(b.text) for b in doc.blocks if b.kind == "paragraph"}
+    lines = sorted(w for b in doc.blocks if b.kind == "paragraph" and not b.text.startswith("|")
+                   for w in (widths[b.span[0]],))
+    if len(lines) < 8:
+        return None, widths
+    p90 = lines[int(len(lines) * 0.9)]
+    return (p90 if p90 <= 120 else None), widths
 
 
 def _one_break(gap: str) -> bool:
@@ -347,7 +370,8 @@ class _Quantity:
     value: float
     unit: str
     before: str  # compacted clause before the number
-    after: str  # compacted clause after the unit
+    after: str  # compacted clause after the unit (a “、” list does not end it: “对29项…、…进行解读”)
+    near: str  # the same, up to a “、” (what deny words are checked on)
     clause: tuple[int, int]  # the clause in _Text.s (the quote)
     after_end: int  # where the after-clause ends in _Text.s
     metric: str | None = None
@@ -364,11 +388,16 @@ class _Scan:
     block_ids: list[str] = field(default_factory=list)
 
 
-def extract_claims(doc: Document, sections: list[SectionInfo],
-                   exclude: Sequence[tuple[int, int]] = ()) -> tuple[list[Claim], list[PartsGroup]]:
-    """Numeric claims of the prose and the “其中” groups among them, in document order."""
+def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence[tuple[int, int]] = (),
+                   year: int | None = None) -> tuple[list[Claim], list[PartsGroup]]:
+    """Numeric claims of the prose and the “其中” groups among them, in document order.
+
+    ``exclude``: character ranges of ``doc.text`` not to read (where table data was read).
+    ``year``: the report's year (the title year); found near the top when not given.
+    Figures in a sentence that names another year are skipped.
+    """
     text = _Text(doc, exclude)
-    scan = _Scan(doc, text, sorted(sections, key=lambda s: s.start), _report_year(text.s))
+    scan = _Scan(doc, text, sorted(sections, key=lambda s: s.start), year or _report_year(text.s))
     blocks = [b for b in doc.blocks if b.kind != "table"]
     scan.block_starts = [b.span[0] for b in blocks]
     scan.block_ids = [b.id for b in blocks]
@@ -382,10 +411,24 @@ def extract_claims(doc: Document, sections: list[SectionInfo],
                 q.clause = (q.clause[0], max(q.clause[1], q.after_end))
             q.metric = rule.metric
             q.claim = _claim(scan, q, q.metric, q.value, q.unit)
+    _drop_repeated_measures(scan, quantities)
     groups = _groups(scan, quantities)
     claims.extend(q.claim for q in quantities if q.claim is not None)
     claims.sort(key=lambda c: c.location.span[0] if c.location.span else 0)
     return claims, groups
+
+
+def _drop_repeated_measures(scan: _Scan, quantities: list[_Quantity]) -> None:
+    """“发布政策解读15篇，其中图文解读10篇，视频解读5篇”: after 其中, the same measure again is a part."""
+    s = scan.text.s
+    for i, q in enumerate(quantities):
+        if q.metric is None:
+            continue
+        start = scan.text.sentence_start(q.start)
+        for earlier in quantities[:i]:
+            if earlier.metric == q.metric and earlier.start >= start and "其中" in s[earlier.end:q.start]:
+                q.metric = q.claim = None
+                break
 
 
 def _report_year(s: str) -> int | None:
@@ -446,9 +489,9 @@ def _quantity_at(s: str, p: int, unit: str) -> _Quantity | None:
     start = lo + cut_before
     while start < j and s[start] in _GAP:
         start += 1
-    return _Quantity(j, k, unit_end, value, unit, _compact(raw_before[cut_before:])[-MAX_BEFORE:],
-                     _compact(raw_after[:after_cut])[:MAX_AFTER], (start, unit_end + clause_cut),
-                     unit_end + after_cut)
+    return _Quantity(j, k, unit_end, value, unit, before=_compact(raw_before[cut_before:])[-MAX_BEFORE:],
+                     after=_compact(raw_after[:after_cut])[:MAX_AFTER], near=_compact(raw_after[:clause_cut]),
+                     clause=(start, unit_end + clause_cut), after_end=unit_end + after_cut)
 
 
 def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
@@ -457,10 +500,11 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
     if not candidates:
         return None
     in_part = _in_part(scan, q)
+    near = q.before + q.near
     for rule in (RULES[i] for i in candidates):
         if q.unit not in rule.units:
             continue
-        if rule.deny and any(d in clause for d in rule.deny):
+        if rule.deny and any(d in near for d in rule.deny):
             continue
         if rule.total and in_part:
             continue
@@ -473,12 +517,16 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
             continue
         if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(_compact(scan.text.s[q.after_end:q.after_end + 16])):
             return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
+        if not rule.metric.endswith(".in_force") and _VETO_CUMULATIVE.search(q.before):
+            return None
         return None if _vetoed(scan, q.before, q.after, q.start) else rule
     return None
 
 
 def _in_part(scan: _Scan, q: _Quantity) -> bool:
     """The number sits in a “其中…” clause, so it is a part, not a total."""
+    if _THIS_YEAR_NEW.search(q.before):
+        return False  # “其中，本年度新增主动公开…2110条”: this year's total under a running one
     if q.before.startswith("其中"):
         return True
     head = _compact(scan.text.s[max(0, q.clause[0] - 8):q.clause[0]])
@@ -535,7 +583,7 @@ def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
                 continue
             taken.append((ms, me))
             ce = me + _first(scan.text.s[me:me + RAW_REACH], _CLAUSE_END)
-            q = _Quantity(zs, ze, ze, 0.0, "", "", "", (cs, ce), ce)
+            q = _Quantity(zs, ze, ze, 0.0, "", before="", after="", near="", clause=(cs, ce), after_end=ce)
             for metric in rule.metrics:
                 claims.append(_claim(scan, q, metric, 0.0, None))
     return claims, taken
@@ -553,12 +601,14 @@ def _anchored(rule: ZeroRule, s: str) -> Iterable[tuple[int, int, int, int]]:
             if not any(h in window for h in rule.hints):
                 continue
             compact = _compact(window)
-            if len(compact) == len(window):
-                index = range(len(window))
-            else:  # hard-wrapped: match without the line breaks, map back through the index
-                index = [i for i, ch in enumerate(window) if not ch.isspace() and ch != "*"]
             m = rule.pattern.search(compact)
-            if m and lo + index[m.start()] not in seen:
+            if m is None:
+                continue
+            if len(compact) == len(window):
+                index: Sequence[int] = range(len(window))
+            else:  # hard-wrapped: matched without the line breaks, mapped back through the index
+                index = [i for i, ch in enumerate(window) if not ch.isspace() and ch != "*"]
+            if lo + index[m.start()] not in seen:
                 seen.add(lo + index[m.start()])
                 zs, ze = m.span("z")
                 yield lo + index[zs], lo + index[ze - 1] + 1, lo + index[m.start()], lo + index[m.end() - 1] + 1
@@ -567,9 +617,11 @@ def _anchored(rule: ZeroRule, s: str) -> Iterable[tuple[int, int, int, int]]:
 def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | None) -> Claim:
     a, b = scan.text.span(q.start, q.end)
     qa, qb = scan.text.span(*q.clause)
-    return Claim(metric=metric, value=value, unit=unit, quote=scan.doc.text[qa:qb],
-                 location=Location(section=_section(scan, a), block_id=_block(scan, a), span=(a, b),
-                                   text=scan.doc.text[a:b]))
+    # model_construct: every field is built here with its declared type, so validation would only cost time
+    location = Location.model_construct(section=_section(scan, a), block_id=_block(scan, a), span=(a, b),
+                                        text=scan.doc.text[a:b])
+    return Claim.model_construct(metric=metric, value=float(value), unit=unit, quote=scan.doc.text[qa:qb],
+                                 location=location)
 
 
 def _section(scan: _Scan, offset: int) -> str | None:
@@ -634,7 +686,7 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
             continue
         end = whole.after_end + 1 + _first(s[whole.after_end + 1:], (*_SENTENCE_END, "）", ")"))
-        parts = _parts(family, whole, [q for q in quantities[i + 1:] if q.start < end])
+        parts = _parts(s, family, whole, [q for q in quantities[i + 1:] if q.start < end])
         named = all(metric not in (None, "void") for _, metric in parts)
         if not named or len(parts) < 2:
             # no sound sum, but “其中自然人32件” still states a cell of the table
@@ -652,12 +704,17 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
     return groups
 
 
-def _parts(family: Family, whole: _Quantity, candidates: list[_Quantity]) -> list[tuple[_Quantity, str | None]]:
-    """The parts after “其中”, up to the first clause about a different measure."""
+def _parts(s: str, family: Family, whole: _Quantity,
+           candidates: list[_Quantity]) -> list[tuple[_Quantity, str | None]]:
+    """The parts after “其中”, up to the first clause about a different measure.
+
+    An item of a “、” list continues the list whatever it names (“机构职能信息5条、政策文件及解读3条”);
+    a clause after “，” that names another measure (“，发布政策解读信息1条”) ends it.
+    """
     parts: list[tuple[_Quantity, str | None]] = []
     for q in candidates:
-        clause = q.before + q.after
-        if q.unit != whole.unit or any(w in clause for w in family.stop):
+        listed = bool(parts) and s[:q.clause[0]].rstrip()[-1:] == "、"
+        if q.unit != whole.unit or (not listed and any(w in q.before + q.near for w in family.stop)):
             break
         if q.metric and q.metric not in family.allowed:
             break

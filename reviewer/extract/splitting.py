@@ -10,24 +10,22 @@ exactly one survives.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterator
 
 Piece = tuple[int, int]  # (start, end) within a digit run
 
 
-def _cuts(run: str, k: int) -> Iterator[list[str]]:
+@lru_cache(maxsize=4096)
+def _cuts(run: str, k: int) -> tuple[tuple[str, ...], ...]:
     """All ways to cut ``run`` into ``k`` numbers without leading zeros."""
     if k == 1:
-        if len(run) == 1 or run[0] != "0":
-            yield [run]
-        return
+        return ((run,),) if len(run) == 1 or run[0] != "0" else ()
     if len(run) < k:
-        return
+        return ()
     # the first number: “0” alone, or a digit run not starting with 0
     max_len = 1 if run[0] == "0" else len(run) - (k - 1)
-    for n in range(1, max_len + 1):
-        for rest in _cuts(run[n:], k - 1):
-            yield [run[:n], *rest]
+    return tuple((run[:n], *rest) for n in range(1, max_len + 1) for rest in _cuts(run[n:], k - 1))
 
 
 def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
@@ -55,7 +53,7 @@ def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool]
     out: list[list[tuple[int, int, int]]] = []
     seen = 0
     for dist in _distributions([len(r) for r in runs], ncells):
-        per_run = [list(_cuts(run, k)) for run, k in zip(runs, dist)]
+        per_run = [_cuts(run, k) for run, k in zip(runs, dist)]
         for combo in _product(per_run):
             seen += 1
             if seen > limit:
@@ -71,7 +69,7 @@ def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool]
     return out
 
 
-def _product(lists: list[list[list[str]]]) -> Iterator[list[list[str]]]:
+def _product(lists):
     if not lists:
         yield []
         return

@@ -22,6 +22,7 @@ _FOLD = str.maketrans({
     "－": "-", "—": "-", "–": "-", "―": "-", "\u00a0": " ", "\u3000": " ",
 })
 _SPACE = re.compile(r"\s")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
@@ -53,11 +54,13 @@ class Compact:
 
 def compact(text: str, offset: int = 0) -> Compact:
     folded = fold(text)
-    stripped = _SPACE.sub("", folded)
-    pos = [i + offset for i, ch in enumerate(folded) if not ch.isspace()]
-    if len(pos) != len(stripped):  # regex and str.isspace disagree on some exotic space
-        pos = [i + offset for i, ch in enumerate(folded) if not _SPACE.match(ch)]
-    return Compact(stripped, pos, offset + len(text))
+    pos: list[int] = []
+    last = 0
+    for m in _SPACE_RUN.finditer(folded):  # whitespace comes in few runs: copy the ranges between
+        pos.extend(range(offset + last, offset + m.start()))
+        last = m.end()
+    pos.extend(range(offset + last, offset + len(folded)))
+    return Compact(_SPACE_RUN.sub("", folded), pos, offset + len(text))
 
 
 def label_key(text: str) -> str:
