@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 60.0  # seconds
     llm_max_concurrency: int = 4
+    # shared by every worker through Redis (issue 5); 0 = no limit
+    llm_shared_max_concurrency: int = 0  # requests in flight across all workers
+    llm_rpm: int = 0  # requests per minute
+    llm_tpm: int = 0  # tokens per minute (prompt + completion)
     llm_max_retries: int = 3
     # structured-output method per endpoint: auto | json_schema | function_calling | json_mode
     llm_structured_method: str = "auto"

@@ -12,6 +12,8 @@ from reviewer.api import errors
 ROUTERS = [
     "reviewer.api.health",
     "reviewer.api.reviews",
+    "reviewer.api.annotated",  # issue 5
+    "reviewer.api.batches",  # issue 5
 ]
 
 

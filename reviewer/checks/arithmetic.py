@@ -31,8 +31,8 @@ def _values(table: LogicalTable) -> dict[str, float]:
 def relations(ctx: Context):
     for spec in ctx.layout.tables:
         table = ctx.facts.tables.get(spec.id)
-        if not table or not table.cells:
-            continue
+        if not table or not table.cells or not table.readable:
+            continue  # an unreadable table is reported as such (format.table_unreadable), never guessed at
         yield from _table_relations(spec, table, ctx)
 
 

@@ -32,8 +32,10 @@ def cells(ctx: Context):
         if not table or not table.found:
             continue
         if not table.readable:
+            where = [table.problem_location] if table.problem_location else \
+                [c.location for c in table.cells.values() if c.location.span][:1]
             yield finding(UNREADABLE.id, f"“{spec.title}”{table.problem or '无法可靠读取'}；该表的勾稽关系及正文核对未进行",
-                          [c.location for c in table.cells.values() if c.location.span][:1],
+                          where,
                           suggestion="提交带表格结构的原文（.docx 或含表格的网页），或在数字之间补上分隔")
         elif table.inferred:
             yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分",
@@ -47,7 +49,7 @@ def cells(ctx: Context):
             items = by_status["blank"]
             hints = [f"“{c.location.label}”按勾稽关系应为{fmt_num(implied[k])}" for k, c in items if k in implied]
             names = "、".join(c.location.label for _, c in items[:3]) + ("等" if len(items) > 3 else "")
-            if not hints and blanks_mean_zero(spec, table):
+            if blanks_mean_zero(spec, table):
                 # common practice: blank for 0; the relations hold that way, so it is only a style note
                 yield finding(BLANK.id, f"“{spec.title}”有{len(items)}个单元格留空（如{names}），按0理解时勾稽关系成立",
                               [c.location for _, c in items], severity="info",

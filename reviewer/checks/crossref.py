@@ -26,7 +26,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim]) -> list[Finding]:
         for ref in metric.cells:
             table_id, row, col = ref.split("/")
             table = facts.tables.get(table_id)
-            cell = table.get(row, col) if table else None
+            cell = table.get(row, col) if table and table.readable else None
             if cell is None or cell.value is None:
                 cells = None
                 break

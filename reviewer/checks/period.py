@@ -57,9 +57,11 @@ def narrative_years(ctx: Context):
         last_year_ok = y.year == n - 1 and y.section == "五"
         if y.kind == "done" and y.year in (n + 1, n - 1) and not last_year_ok:
             when = "下一年度" if y.year == n + 1 else "上一年度"
+            # N+1 “done” is impossible; N−1 may be a comparison written without “较”: likely, not certain
             yield finding(DONE_YEAR.id,
                           f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（{when}）的工作写成已经完成的工作",
                           [loc], expected=f"{n}年", actual=f"{y.year}年", evidence=[y.text],
+                          severity="error" if y.year == n + 1 else "warning",
                           suggestion=f"若叙述的是{n}年的工作，改为“{n}年”；若是计划，改用将来时表述")
         elif y.kind == "plan" and y.section == "五" and y.year <= n:
             yield finding(PLAN_YEAR.id,

@@ -12,4 +12,5 @@ COMMAND_MODULES = [
     "dev",
     "submit",
     "apikey",
+    "batch",
 ]

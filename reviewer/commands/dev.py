@@ -15,12 +15,18 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import signal
     import subprocess
     import sys
     import time
 
     from reviewer.store import get_engine, migrate
 
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt  # SIGTERM stops the children like Ctrl-C does
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     migrate()  # once, before the children start
     get_engine().dispose()
     base = [sys.executable, "-m", "reviewer.cli"]

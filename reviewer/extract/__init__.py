@@ -70,8 +70,13 @@ def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dic
     limit = len(stream.text)
     for spec in layout.tables:
         start = _table_start(spec, stream, facts)
-        if spec.id == "table4" and "table3" in tables and tables["table3"].span:
-            start = stream.offset_of(tables["table3"].span[1])
+        if spec.id == "table4":  # no label of its own: search after table 三, or from section 三 on
+            t3 = tables.get("table3")
+            sec3 = next((s for s in facts.sections if s.key == "三"), None)
+            if t3 is not None and t3.span:
+                start = stream.offset_of(t3.span[1])
+            elif sec3 is not None:
+                start = stream.offset_of(sec3.start)
         if spec.id == "table4":
             table = read_litigation(spec, stream, start, limit)
         else:

@@ -50,6 +50,7 @@ class LogicalTable(BaseModel):
     found: bool = True
     readable: bool = True  # False when cells could not be recovered reliably
     problem: str | None = None  # why not readable, in Chinese
+    problem_location: Location | None = None  # the row that could not be read
     inferred: bool = False  # some cells were recovered by splitting digits
     cells: dict[str, CellValue] = Field(default_factory=dict)  # key: "row/column"
     missing_rows: list[str] = Field(default_factory=list)

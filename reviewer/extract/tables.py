@@ -19,6 +19,7 @@ from reviewer.extract.facts import CellValue, LogicalTable
 from reviewer.extract.splitting import split_runs
 from reviewer.extract.stream import CELL, MARKERS, ROW, Stream
 from reviewer.extract.textnorm import loose_pattern
+from reviewer.findings import Location
 from reviewer.formats.model import RelationInstance, ReportFormat, RowSpec, TableSpec
 
 _NUMBERING = {
@@ -238,6 +239,7 @@ class TableReader:
         if chosen is None:
             table.readable = False
             table.problem = self._ambiguity(choices)
+            table.problem_location = self._problem_location(choices, reads)
             chosen = {k: v[0] for k, v in choices.items() if len(v) == 1}
         for key, cells in chosen.items():
             for col, raw in zip(col_keys, cells):
@@ -273,6 +275,17 @@ class TableReader:
                     return None
         return solutions[0] if solutions else None
 
+    def _problem_location(self, choices: dict[str, list[list[Raw]]], reads: dict[str, RowRead]) -> Location | None:
+        bad = [k for k, v in choices.items() if len(v) != 1 and reads[k].runs]
+        if not bad:
+            return None
+        key = min(bad, key=lambda k: reads[k].label_start)
+        runs = reads[key].runs
+        span = self.stream.span(runs[0].start, runs[-1].end)
+        text = self.stream.doc.text[span[0]:span[1]] if span else None
+        return Location(section=self.spec.section, block_id=self.stream.block_id(runs[0].start), span=span,
+                        text=text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
+
     def _ambiguity(self, choices: dict[str, list[list[Raw]]]) -> str:
         names = {r.key: r.full_label for r in self.rows}
         none = [names[k] for k, v in choices.items() if not v]
@@ -284,9 +297,11 @@ class TableReader:
 
     def _cell_value(self, row: str, col: str, raw: Raw) -> CellValue:
         stream = self.stream
-        return CellValue(table=self.spec.id, row=row, column=col, raw=raw.text, inferred=raw.inferred,
-                         section=self.spec.section, block_id=stream.block_id(raw.start),
-                         span=stream.span(raw.start, raw.end) if raw.end > raw.start else None,
+        span = stream.span(raw.start, raw.end) if raw.end > raw.start else None
+        # raw: the draft's own characters (“—”, “５”); parsing reads the folded form
+        original = stream.doc.text[span[0]:span[1]] if span else raw.text
+        return CellValue(table=self.spec.id, row=row, column=col, raw=original, inferred=raw.inferred,
+                         section=self.spec.section, block_id=stream.block_id(raw.start), span=span,
                          label=f"{self.spec.row(row).full_label} / {self.spec.column(col).label}",
                          **parse_cell(raw.text, self.spec.column(col).decimals))
 
@@ -343,30 +358,30 @@ def _holds(inst: RelationInstance, rows: dict[str, list[Raw]], col_keys: list[st
 
 
 def read_litigation(spec: TableSpec, stream: Stream, start: int, limit: int) -> LogicalTable:
-    """Section 四's table has no row label: its 15 values follow the third “总计” header."""
+    """Section 四's table has no row label: its 15 values follow the third “总计” header.
+
+    Every “行政复议” from ``start`` on is tried as the table's top-left corner, since
+    prose (“…政府信息公开行政复议和行政诉讼情况…”) mentions it before the table does.
+    """
     text = stream.text
-    anchor = re.compile(loose_pattern("行政复议")).search(text, start, limit)
-    table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)
-    pos = anchor.end() if anchor else None
     total = re.compile(loose_pattern("总计"))
-    if pos is not None:
+    reader = TableReader(spec, _SingleTableFormat(spec), stream)
+    for anchor in re.compile(loose_pattern("行政复议")).finditer(text, start, limit):
+        pos = anchor.end()
         for _ in range(3):
             m = total.search(text, pos, min(limit, pos + 600))
             if not m:
-                pos = None
                 break
             pos = m.end()
-    if pos is None:
-        table.found = False
-        table.readable = False
-        return table
-    cells = _litigation_cells(stream, pos, limit, len(spec.columns))
-    reader = TableReader(spec, _SingleTableFormat(spec), stream)
-    reads = {}
-    if cells is not None:
-        cells, runs = cells
-        reads["counts"] = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
-    return reader._resolve(reads)
+        else:
+            found = _litigation_cells(stream, pos, limit, len(spec.columns))
+            if found is not None:
+                cells, runs = found
+                read = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
+                return reader._resolve({"counts": read})
+    table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)
+    table.found = table.readable = False
+    return table
 
 
 def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):

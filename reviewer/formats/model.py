@@ -95,16 +95,15 @@ class TableSpec:
 
 
     def row(self, key: str) -> RowSpec:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return _index(self)[0][key]
 
     def column(self, key: str) -> ColumnSpec:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        return _index(self)[1][key]
+
+
+@lru_cache(maxsize=128)
+def _index(spec: "TableSpec") -> tuple[dict[str, RowSpec], dict[str, ColumnSpec]]:
+    return {r.key: r for r in spec.rows}, {c.key: c for c in spec.columns}
 
 
 @lru_cache(maxsize=128)

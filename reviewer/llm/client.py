@@ -21,6 +21,7 @@ import openai
 from pydantic import ValidationError
 
 from reviewer.llm import errors
+from reviewer.llm.ratelimit import llm_slot
 from reviewer.llm.schema import SCHEMA_DESCRIPTION, SCHEMA_NAME, NarrativeOutput, output_json_schema
 from reviewer.settings import Settings
 
@@ -35,6 +36,19 @@ def _semaphore(limit: int) -> threading.BoundedSemaphore:
     """Per-process cap on concurrent LLM requests (shared by threads of a worker)."""
     with _sem_lock:
         return _semaphores.setdefault(limit, threading.BoundedSemaphore(max(1, limit)))
+
+
+def _estimate_tokens(messages: list) -> int:
+    """Prompt size plus room for the answer, reserved against a tokens-per-minute limit."""
+    from reviewer.llm.tokens import approx_tokens
+
+    return sum(approx_tokens(str(getattr(m, "content", m))) for m in messages) + 1000
+
+
+def _used_tokens(result) -> int | None:
+    usage = getattr(result.get("raw"), "usage_metadata", None) or {}
+    total = int(usage.get("input_tokens") or 0) + int(usage.get("output_tokens") or 0)
+    return total or None
 
 
 def choose_method(settings: Settings) -> str:
@@ -171,8 +185,11 @@ class StructuredCaller:
         while True:
             res.calls += 1
             try:
-                with _semaphore(self.settings.llm_max_concurrency):
+                # the per-process cap, then the limit shared by all workers (reviewer/llm/ratelimit.py)
+                with _semaphore(self.settings.llm_max_concurrency), \
+                        llm_slot(self.settings, _estimate_tokens(messages)) as slot:
                     result = runnable.invoke(messages)
+                    slot["tokens"] = _used_tokens(result)
             except Exception as exc:  # noqa: BLE001 - classified below, never escapes unclassified
                 code, retryable, server_wait = _classify(exc)
                 if code == errors.REJECTED and self.auto and not fell_back and self.method != "json_mode" \

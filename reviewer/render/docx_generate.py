@@ -46,10 +46,11 @@ def _table(wd, block: Block) -> None:
         return
     table = wd.add_table(rows=len(rows), cols=n_cols)
     table.style = "Table Grid"
-    for r, row in enumerate(rows):
+    for row, xrow in zip(rows, table.rows):
+        xcells = xrow.cells  # per row: Table.cell() rescans the whole table on every call
         for cell in row:
             if cell.merged_from is None:
-                _write_cell(table.cell(r, cell.col), cell.text)
+                _write_cell(xcells[cell.col], cell.text)
     for (r0, c0), (r1, c1) in _merges(block).items():
         table.cell(r0, c0).merge(table.cell(r1, c1))
 

@@ -121,6 +121,7 @@ class Claimed:
     filename: str
     options: dict
     data: bytes
+    attempt: int  # 1 for the first run; more after a worker died or a lease ran out
 
 
 def claim(session: Session, submission_id: str, token: str, enqueued_ts: float | None,
@@ -147,7 +148,7 @@ def claim(session: Session, submission_id: str, token: str, enqueued_ts: float |
     if result.rowcount != 1:
         return None  # another worker claimed it between our read and write
     blob = session.get(Blob, sub.blob_sha256)
-    return Claimed(sub.id, sub.filename, dict(sub.options or {}), blob.data)
+    return Claimed(sub.id, sub.filename, dict(sub.options or {}), blob.data, (sub.attempts or 0) + 1)
 
 
 def finish(session: Session, submission_id: str, token: str, review: dict, counts: dict,
@@ -167,15 +168,21 @@ def finish(session: Session, submission_id: str, token: str, review: dict, count
     return session.get(Submission, submission_id)
 
 
-def stuck_ids(session: Session, stuck_after: float, limit: int = 500) -> list[str]:
-    deadline = utcnow() - timedelta(seconds=stuck_after)
+def stuck_ids(session: Session, queued_after: float, lease_seconds: float, limit: int = 500) -> list[str]:
+    """Queued longer than ``queued_after`` (message lost?) or running past the lease (task dead)."""
+    now = utcnow()
     rows = session.scalars(
         select(Submission.id).where(or_(
-            and_(Submission.status == "queued", Submission.enqueued_at < deadline),
-            and_(Submission.status == "running", Submission.started_at < deadline),
+            and_(Submission.status == "queued", Submission.enqueued_at < now - timedelta(seconds=queued_after)),
+            and_(Submission.status == "running", Submission.started_at < now - timedelta(seconds=lease_seconds)),
         )).limit(limit)
     )
     return list(rows)
+
+
+def running_lease(settings) -> float:
+    """How long a running claim is trusted: past the hard time limit the task is surely gone."""
+    return settings.review_time_limit + 60.0
 
 
 def mark_requeued(session: Session, ids: list[str]) -> None:

@@ -61,6 +61,7 @@ def attempt(session_factory, delivery_id: int, settings) -> float | None:
     with session_factory() as session:
         if not claim_delivery(session, delivery_id, lock_seconds=settings.webhook_timeout + 30):
             return None
+        session.commit()  # the lock must be visible to other workers before we send
         d = session.get(Delivery, delivery_id)
         ep = session.get(WebhookEndpoint, d.endpoint_id)
         url, secret, msg_id, body = ep.url, ep.secret, d.message_id, d.payload.encode()

@@ -1,0 +1,131 @@
+"""Run-together digits (crawled pages, “640020470” = 64,0,0,2,0,4,70): split where exactly one split
+satisfies the table's relations (format.cells_inferred), else format.table_unreadable and no
+arithmetic finding for that table."""
+
+from __future__ import annotations
+
+import pytest
+
+from rulehelpers import applications_spec, clean_spec, crawled, fired, render, review
+
+from reviewer.extract import extract
+from reviewer.ingest import read_bytes
+
+T3 = "收到和处理政府信息公开申请情况表"
+ARITHMETIC = ("table3.row_total", "table3.results_total", "table3.balance", "arithmetic.root_cause")
+
+# the applications table of pingtan-2021.txt (a real crawled page), as result counts
+PINGTAN_2021 = {
+    ("disclosed", "natural"): 27, ("disclosed", "nonprofit"): 2, ("disclosed", "other"): 1,
+    ("partial", "natural"): 5, ("withheld_internal", "natural"): 1, ("withheld_enforcement", "natural"): 6,
+    ("withheld_query", "natural"): 1, ("unavailable_none", "natural"): 22, ("unavailable_none", "other"): 3,
+    ("other_other", "natural"): 1,
+}
+
+
+def _pingtan_spec():
+    spec = applications_spec(PINGTAN_2021, forward={"natural": 1})
+    assert list(spec.table3["new"].values()) == [64, 0, 0, 2, 0, 4, 70]
+    return spec
+
+
+def _table_findings(result, rule_id: str, title: str):
+    return [f for f in fired(result, rule_id) if title in f.message]
+
+
+def test_crawled_digits_are_written_without_separators():
+    text = crawled(_pingtan_spec())
+    assert "一、本年新收政府信息公开申请数量640020470二、" in text
+
+
+def test_unique_split_recovers_every_cell_and_marks_it_inferred():
+    spec = _pingtan_spec()
+    facts = extract(read_bytes(crawled(spec).encode(), "pingtan.txt"))
+    table = facts.tables["table3"]
+    assert table.readable and table.inferred
+    for row, cols in spec.table3.items():
+        for col, value in cols.items():
+            assert table.value(row, col) == value, (row, col)
+    assert table.get("new", "natural").inferred and table.get("new", "total").inferred
+    # the cell's span covers exactly its digits in the run
+    new_natural = table.get("new", "natural").location
+    assert new_natural.text == "64" and new_natural.span[1] - new_natural.span[0] == 2
+
+
+def test_unique_split_gives_an_info_and_no_arithmetic_finding():
+    result = review(crawled(_pingtan_spec()))
+    (f,) = _table_findings(result, "format.cells_inferred", T3)
+    assert f.severity == "info"
+    assert all(loc.table == "table3" for loc in f.locations)
+    assert not any(fired(result, r) for r in ARITHMETIC)
+    assert not _table_findings(result, "format.table_unreadable", T3)
+    assert not fired(result, "crossref.claim_vs_table")
+
+
+def test_several_splits_make_the_table_unreadable_without_arithmetic_findings():
+    # 自然人 1 + 商业企业 10 = 11 prints as “110000011”, as does 自然人 11 + 商业企业 0: rows 一, （一） and
+    # （七） can be cut either way, and both ways satisfy every relation
+    spec = applications_spec({("disclosed", "natural"): 1, ("disclosed", "commercial"): 10})
+    text = crawled(spec)
+    assert "一、本年新收政府信息公开申请数量110000011" in text
+    result = review(text)
+    (f,) = _table_findings(result, "format.table_unreadable", T3)
+    assert f.severity == "warning"
+    assert "多种拆分方式" in f.message and "本年新收政府信息公开申请数量" in f.message
+    assert not _table_findings(result, "format.cells_inferred", T3)
+    assert not any(fired(result, r) for r in ARITHMETIC)
+    assert not fired(result, "crossref.claim_vs_table")
+
+
+def test_no_valid_split_makes_the_table_unreadable_without_arithmetic_findings():
+    spec = clean_spec()
+    spec.table3["new"]["total"] += 1  # row 一 now prints “53011011”: no cut adds up
+    result = review(crawled(spec))
+    (f,) = _table_findings(result, "format.table_unreadable", T3)
+    assert "没有任何拆分方式" in f.message and "本年新收政府信息公开申请数量" in f.message
+    assert not any(fired(result, r) for r in ARITHMETIC)
+
+
+def test_ambiguous_section_two_row_is_unreadable_and_not_guessed():
+    spec = clean_spec()
+    assert spec.table2["normative"] == {"issued": 1, "abolished": 0, "in_force": 20}  # “1020”: 1,0,20 or 10,2,0
+    result = review(crawled(spec))
+    (f,) = _table_findings(result, "format.table_unreadable", "第二十条第（一）项")
+    assert f.severity == "warning"
+    facts = extract(read_bytes(crawled(spec).encode(), "x.txt"))
+    assert facts.tables["table2_1"].value("normative", "in_force") is None
+
+
+def test_single_digit_cells_of_table_four_are_read_in_order():
+    spec = clean_spec()
+    facts = extract(read_bytes(crawled(spec).encode(), "x.txt"))
+    table = facts.tables["table4"]
+    assert table.readable
+    assert {c: table.value("counts", c) for c in spec.table4} == spec.table4
+
+
+def test_separated_cells_are_not_marked_inferred():
+    flat = extract(read_bytes(render(clean_spec()).encode(), "x.txt"))
+    assert not flat.tables["table3"].inferred
+    assert not any(c.inferred for c in flat.tables["table3"].cells.values())
+    assert not fired(review(render(clean_spec())), "format.cells_inferred")
+
+
+def test_unreadable_table_gives_no_arithmetic_finding_even_if_its_unique_rows_disagree():
+    # two rows that can be cut either way, compensating each other (so several splits survive), and a
+    # broken 勾稽关系 among rows that split uniquely
+    spec = applications_spec({("withheld_process", "natural"): 1, ("withheld_process", "commercial"): 10,
+                              ("withheld_internal", "natural"): 11, ("disclosed", "natural"): 2})
+    spec.table3["new"]["natural"] += 1
+    spec.table3["new"]["total"] += 1
+    result = review(crawled(spec))
+    assert _table_findings(result, "format.table_unreadable", T3)
+    assert not any(fired(result, r) for r in ARITHMETIC)
+    assert not fired(result, "crossref.claim_vs_table")
+
+
+def test_unreadable_table_points_at_the_row_it_could_not_split():
+    spec = applications_spec({("disclosed", "natural"): 1, ("disclosed", "commercial"): 10})
+    result = review(crawled(spec))
+    (f,) = _table_findings(result, "format.table_unreadable", T3)
+    assert f.locations and f.locations[0].text in ("110000011", "一、本年新收政府信息公开申请数量110000011")
