@@ -1,0 +1,91 @@
+"""The body of `reviewer batch`: read, review in parallel with a progress bar, cross-check, write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reviewer.batch.runner import Item, cross_check, review_all
+from reviewer.batch.sources import read_sources
+from reviewer.errors import InputError
+
+
+def _progress(console, total: int, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("剩余"), TimeRemainingColumn(), console=console, transient=False)
+
+
+def _review(console, sources, jobs, use_llm, label: str) -> list[Item]:
+    with _progress(console, len(sources), label) as progress:
+        task = progress.add_task(label, total=len(sources))
+        return review_all(sources, jobs=jobs, use_llm=use_llm, on_done=lambda _: progress.advance(task))
+
+
+def run_batch(args, stdout, stderr) -> int:
+    from rich.console import Console
+
+    err = Console(file=stderr)
+    use_llm = False if args.no_llm else None
+    try:
+        sources = read_sources(args.source)
+        reference_sources = read_sources(args.reference) if args.reference else []
+    except InputError as exc:
+        err.print(f"[red]错误：[/red]{exc.message}", highlight=False)
+        return 2
+    if not sources:
+        err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.txt/.html/.md）"
+                  "（no drafts found）", highlight=False)
+        return 2
+    for out in args.output:
+        if Path(out).suffix.lower() not in (".xlsx", ".csv", ".html", ".htm"):
+            err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
+            return 2
+    items = _review(err, sources, args.jobs, use_llm, "审核")
+    reference = _review(err, reference_sources, args.jobs, False, "参考报告") if reference_sources else []
+    added = cross_check(items, reference)
+    reviews = [i.review for i in items]
+    from reviewer.render.summary import write_summary
+
+    for out in args.output:
+        write_summary(reviews, out)
+        err.print(f"已写出汇总：{out}", highlight=False)
+    if args.annotated:
+        _write_annotated(items, {s.name: s.data for s in sources}, Path(args.annotated), args.annotated_format, err)
+    if args.json:
+        stdout.write(json.dumps({"reviews": [r.model_dump(mode="json") for r in reviews]}, ensure_ascii=False))
+        stdout.write("\n")
+    else:
+        _print_table(Console(file=stdout), items, added)
+    return 1 if any(r.has_errors for r in reviews) else 0
+
+
+def _write_annotated(items: list[Item], originals: dict[str, bytes | None], folder: Path, fmt: str, err) -> None:
+    from reviewer.render import annotated_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in items:
+        if item.doc is None:
+            continue
+        original = originals.get(item.name) if item.doc.media_type == "docx" else None
+        target = folder / (Path(item.name).with_suffix("").as_posix().replace("/", "_") + f".审核.{fmt}")
+        target.write_bytes(annotated_bytes(fmt, original, item.doc, item.review))
+    err.print(f"已写出批注文稿：{folder}", highlight=False)
+
+
+def _print_table(console, items: list[Item], added: int) -> None:
+    from rich.table import Table
+
+    from reviewer.render.summary import STATUS_ZH, top_problems
+
+    table = Table(title=f"批量审核结果：{len(items)} 份报告，跨报告意见 {added} 条")
+    for col in ("文件", "机关", "年度", "状态", "错误", "警告", "主要问题"):
+        table.add_column(col, overflow="fold")
+    for item in items:
+        r = item.review
+        c = r.counts()
+        table.add_row(item.name, r.report.agency or "", str(r.report.year or ""), STATUS_ZH.get(r.status, r.status),
+                      str(c["error"]), str(c["warning"]),
+                      r.error.message if r.error else "；".join(top_problems(r, 2)))
+    console.print(table)

@@ -1,0 +1,78 @@
+"""Year over year, same agency: carry-over per column and the count of rules in force.
+
+Rules (DESIGN.md §4, across years):
+* ``continuity.carry_over`` (error): this year's 二、上年结转 must equal last year's
+  四、结转下年度继续办理, column by column;
+* ``continuity.in_force`` (warning): 现行有效件数 should be last year's + 本年制发 − 本年废止,
+  for 规章 and 行政规范性文件 (revisions and clean-ups legitimately break it).
+"""
+
+from __future__ import annotations
+
+from reviewer.crossreport.model import Report
+from reviewer.extract.facts import CellValue
+from reviewer.findings import Finding
+
+T3_COLUMNS = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
+              "legal": "法律服务机构", "other": "其他", "total": "总计"}
+T2_ROWS = {"rules": "规章", "normative": "行政规范性文件"}
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _cell(report: Report, table: str, row: str, col: str) -> CellValue | None:
+    t = report.facts.tables.get(table)
+    if t is None or not t.found or not t.readable:
+        return None
+    cell = t.get(row, col)
+    return cell if cell is not None and cell.readable else None
+
+
+def carry_over(this: Report, last: Report) -> list[Finding]:
+    out = []
+    for col, label in T3_COLUMNS.items():
+        now, before = _cell(this, "table3", "carried", col), _cell(last, "table3", "forward", col)
+        if now is None or before is None or now.value == before.value:
+            continue
+        loc = now.location.model_copy(update={"label": now.location.label or f"二、上年结转 / {label}"})
+        out.append(Finding(
+            rule_id="continuity.carry_over", category="continuity", severity="error",
+            message=(f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
+                     f"但{last.name}的“结转下年度继续办理”为{_num(before.value)}"),
+            locations=[loc],
+            evidence=[f"{last.name}：四、结转下年度继续办理 / {label} = {before.raw or _num(before.value)}"],
+            expected=_num(before.value), actual=_num(now.value),
+            suggestion=f"核对{label}列的上年结转数，应与上年度报告的结转下年度继续办理数一致",
+        ))
+    return out
+
+
+def in_force(this: Report, last: Report) -> list[Finding]:
+    out = []
+    for row, label in T2_ROWS.items():
+        now = _cell(this, "table2_1", row, "in_force")
+        before = _cell(last, "table2_1", row, "in_force")
+        issued = _cell(this, "table2_1", row, "issued")
+        abolished = _cell(this, "table2_1", row, "abolished")
+        if None in (now, before, issued, abolished):
+            continue
+        expected = before.value + issued.value - abolished.value
+        if abs(now.value - expected) < 1e-9:
+            continue
+        loc = now.location.model_copy(update={"label": now.location.label or f"{label} / 现行有效件数"})
+        out.append(Finding(
+            rule_id="continuity.in_force", category="continuity", severity="warning",
+            message=(f"{label}现行有效件数为{_num(now.value)}，按上年度现行有效{_num(before.value)}件"
+                     f"加本年制发{_num(issued.value)}件、减本年废止{_num(abolished.value)}件，应为{_num(expected)}件"),
+            locations=[loc, issued.location, abolished.location],
+            evidence=[f"{last.name}：{label} / 现行有效件数 = {before.raw or _num(before.value)}"],
+            expected=_num(expected), actual=_num(now.value),
+            suggestion="核对现行有效件数；若本年有修订、清理或统计口径变化，请在报告中说明",
+        ))
+    return out
+
+
+def check_pair(this: Report, last: Report) -> list[Finding]:
+    return carry_over(this, last) + in_force(this, last)

@@ -1,0 +1,85 @@
+"""The Celery app. Broker and every setting come from the environment (REVIEWER_*).
+
+Reliability choices: tasks are acknowledged late and rejected (re-queued) when a
+worker process dies, each worker process reserves one message at a time, and the
+Redis visibility timeout exceeds the longest task, so a message is redelivered
+only when its worker is really gone. No result backend: the store is the source
+of truth.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from reviewer.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+REVIEW_QUEUE = "reviews"
+WEBHOOK_QUEUE = "webhooks"
+
+
+def _make_app() -> Celery:
+    s = get_settings()
+    # The broker re-delivers unacked messages after this; it must outlast any task.
+    visibility = max(s.visibility_timeout, s.review_time_limit + 60)
+    app = Celery("reviewer", broker=s.redis_url, include=["workers.tasks", "workers.batch_tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        # priority_steps/queue_order_strategy: batch items run earliest deadline first (issue 5)
+        broker_transport_options={"visibility_timeout": visibility, "socket_connect_timeout": 3,
+                                  "priority_steps": list(range(10)), "sep": ":",
+                                  "queue_order_strategy": "priority"},
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,  # keep reconnecting through a Redis restart
+        task_time_limit=s.review_time_limit,
+        task_soft_time_limit=max(1, s.review_time_limit - 30),
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        task_default_queue=REVIEW_QUEUE,
+        task_routes={"reviewer.deliver": {"queue": WEBHOOK_QUEUE}, "reviewer.sweep": {"queue": WEBHOOK_QUEUE}},
+        # A publish during a broker outage fails fast; the sweep re-queues from the store later.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
+                                   "interval_max": 1.0},
+        beat_schedule={"sweep": {"task": "reviewer.sweep", "schedule": s.sweep_interval_seconds},
+                       "batch-sweep": {"task": "reviewer.batch_sweep", "schedule": s.sweep_interval_seconds}},
+        enable_utc=True,
+    )
+    return app
+
+
+app = _make_app()
+
+
+@worker_process_init.connect
+def _fresh_connections(**_kwargs) -> None:
+    """Forked pool processes must not share the parent's database connections."""
+    from reviewer.store.db import get_engine
+
+    get_engine().dispose(close=False)
+
+
+def enqueue_review(submission_id: str) -> bool:
+    """Queue the review task; False if the broker is unreachable (the sweep retries)."""
+    try:
+        app.send_task("reviewer.review", args=[submission_id, time.time()], queue=REVIEW_QUEUE)
+        return True
+    except Exception as exc:  # broker down: the submission is already stored
+        log.warning("could not queue review %s: %s", submission_id, exc)
+        return False
+
+
+def enqueue_delivery(delivery_id: int, countdown: float | None = None) -> bool:
+    try:
+        app.send_task("reviewer.deliver", args=[delivery_id], queue=WEBHOOK_QUEUE, countdown=countdown)
+        return True
+    except Exception as exc:
+        log.warning("could not queue delivery %s: %s", delivery_id, exc)
+        return False

@@ -1,0 +1,157 @@
+"""What the Celery tasks do, as plain functions over reviewer.pipeline and reviewer.store."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+
+from sqlalchemy import update
+from sqlalchemy.orm import sessionmaker
+
+from reviewer.settings import get_settings
+from reviewer.store.db import get_engine, session_scope, utcnow
+from reviewer.store.deliveries import create_delivery, due_ids
+from reviewer.store.models import Submission, Tenant
+from reviewer.store.submissions import (
+    claim,
+    finish,
+    running_lease,
+    mark_requeued,
+    new_claim_token,
+    stuck_ids,
+    unstreamed_ids,
+)
+from reviewer.stream import entry_fields, publish
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(get_settings().redis_url, socket_connect_timeout=3, socket_timeout=5)
+
+
+def run_review(submission_id: str, enqueued_ts: float | None) -> str:
+    """Review one submission once. Returns what happened (for logs and tests)."""
+    settings = get_settings()
+    token = new_claim_token()
+    with session_scope() as s:
+        job = claim(s, submission_id, token, enqueued_ts, lease_seconds=running_lease(settings))
+    if job is None:
+        return "skipped"
+    review, status, error = _review(job)
+    review_json = review.model_dump(mode="json")
+    with session_scope() as s:
+        sub = finish(s, submission_id, token, review_json, review.counts(), status, error)
+        if sub is None:
+            return "superseded"  # another task took over (lease expired); its result stands
+        tenant = s.get(Tenant, sub.tenant_id)
+        finished = sub.finished_at.isoformat() + "Z"
+        payload = json.dumps({"type": "review.completed", "timestamp": finished,
+                              "data": {"review_id": sub.id, "tenant": tenant.name, "status": status,
+                                       "counts": review.counts(), "review": review_json}},
+                             ensure_ascii=False, separators=(",", ":"))
+        delivery = create_delivery(s, sub, payload)
+        delivery_id = delivery.id if delivery else None
+        # Appended before the commit, marked in the same transaction: one commit per review.
+        # A failed XADD leaves streamed_at empty for the sweep; a failed commit after a good
+        # XADD means a repeat entry later (the stream is at least once).
+        fields = entry_fields(sub.id, tenant.name, review.status, review.counts(), finished)
+        if _append(fields):
+            sub.streamed_at = sub.finished_at
+    if delivery_id is not None:
+        from workers.celery_app import enqueue_delivery
+
+        enqueue_delivery(delivery_id)
+    return status
+
+
+# A draft whose review killed its worker this many times (hard time limit, out of memory)
+# is not tried again: it would take a worker down forever.
+MAX_ATTEMPTS = 3
+
+
+def _review(job):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from reviewer.pipeline import ReviewOptions, review_bytes
+
+    if job.attempt > MAX_ATTEMPTS:
+        return _failed(job, "review.too_many_attempts",
+                       f"审核已中断 {job.attempt - 1} 次（超时或进程退出），不再重试"
+                       f"（review interrupted {job.attempt - 1} times; giving up）")
+    options = ReviewOptions(use_llm=job.options.get("use_llm"), review_id=job.submission_id)
+    try:
+        return review_bytes(job.data, job.filename, options), "done", None
+    except SoftTimeLimitExceeded:
+        return _failed(job, "review.timeout", "审核超过时间上限（review exceeded its time limit）")
+    except Exception as exc:  # a bug in the core must not lose the submission: it ends as "error"
+        log.exception("review %s crashed", job.submission_id)
+        return _failed(job, "internal.error", f"审核过程内部出错（internal error: {type(exc).__name__}）")
+
+
+def _failed(job, code: str, message: str):
+    from reviewer.findings import Review, ReviewError
+
+    err = {"code": code, "message": message}
+    review = Review(review_id=job.submission_id, source=job.filename, status="failed", error=ReviewError(**err))
+    return review, "error", err
+
+
+def _append(fields: dict[str, str]) -> bool:
+    settings = get_settings()
+    try:
+        publish(_redis(), settings.stream_key, fields, settings.stream_maxlen)
+        return True
+    except Exception as exc:
+        log.warning("stream publish of %s failed: %s", fields.get("review_id"), exc)
+        return False
+
+
+def publish_result(submission_id: str, fields: dict[str, str]) -> bool:
+    """XADD, then record it; a Redis outage leaves streamed_at empty for the sweep."""
+    if not _append(fields):
+        return False
+    with session_scope() as s:
+        s.execute(update(Submission).where(Submission.id == submission_id).values(streamed_at=utcnow()))
+    return True
+
+
+def deliver_once(delivery_id: int) -> float | None:
+    from reviewer.webhooks.delivery import attempt
+
+    return attempt(sessionmaker(get_engine(), expire_on_commit=False), delivery_id, get_settings())
+
+
+def sweep() -> dict[str, int]:
+    """Re-queue stuck submissions, re-publish missed stream entries, dispatch due webhooks."""
+    from workers.celery_app import enqueue_delivery, enqueue_review
+
+    settings = get_settings()
+    with session_scope() as s:
+        stuck = stuck_ids(s, settings.stuck_after_seconds, running_lease(settings))
+        mark_requeued(s, stuck)
+    requeued = sum(enqueue_review(sid) for sid in stuck)
+    republished = 0
+    with session_scope() as s:
+        pending = [(sid, _fields_for(s, sid)) for sid in unstreamed_ids(s, grace=5.0)]
+    for sid, fields in pending:
+        republished += publish_result(sid, fields)
+    with session_scope() as s:
+        due = due_ids(s)
+    dispatched = sum(enqueue_delivery(d) for d in due)
+    if stuck or pending or due:
+        log.info("sweep: requeued %d, republished %d, webhooks %d", requeued, republished, dispatched)
+    return {"requeued": requeued, "republished": republished, "webhooks": dispatched}
+
+
+def _fields_for(session, submission_id: str) -> dict[str, str]:
+    from reviewer.store.models import ReviewRow
+
+    sub = session.get(Submission, submission_id)
+    row = session.get(ReviewRow, submission_id)
+    tenant = session.get(Tenant, sub.tenant_id)
+    return entry_fields(sub.id, tenant.name, row.status, row.counts, sub.finished_at.isoformat() + "Z")
