@@ -37,6 +37,8 @@ RULE_TESTS = {
                        "test_rules_period.py::test_missing_period_silent_for_other_wording_of_the_period"),
     "period.malformed": ("test_rules_period.py::test_malformed_period_fires_for_half_a_year",
                          "test_rules_period.py::test_malformed_period_silent_for_a_whole_calendar_year"),
+    "period.unreadable": ("test_rules_period.py::test_unreadable_period_fires_when_period_is_named_but_has_no_dates",
+                          "test_rules_period.py::test_unreadable_period_silent_for_a_year_or_months_without_days"),
     "period.title_year_missing": (
         "test_rules_period.py::test_title_year_missing_fires_when_the_title_has_no_year",
         "test_rules_period.py::test_title_year_missing_silent_for_a_year_in_chinese_numerals"),

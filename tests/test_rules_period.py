@@ -67,11 +67,20 @@ def test_malformed_period_fires_for_a_date_that_does_not_exist():
     assert "日期不存在" in f.message
 
 
-def test_malformed_period_fires_when_period_is_named_but_has_no_dates():
+# --- period.unreadable ---------------------------------------------------------------------------
+
+def test_unreadable_period_fires_when_period_is_named_but_has_no_dates():
     spec = clean_spec()
     spec.intro = [p.replace("{period}", "本报告统计期限为本年度全年。") for p in spec.intro]
-    (f,) = only(_review(spec), "period.malformed")
-    assert "无法识别其起止日期" in f.message
+    (f,) = only(_review(spec), "period.unreadable")
+    assert f.severity == "warning" and "无法识别起止日期" in f.message
+
+
+def test_unreadable_period_silent_for_a_year_or_months_without_days():
+    for wording in ("本报告统计期限为2023年度。", "本报告数据统计时间为2023年1月至12月。"):
+        spec = clean_spec()
+        spec.intro = [p.replace("{period}", wording) for p in spec.intro]
+        assert _review(spec).findings == [], wording
 
 
 def test_malformed_period_silent_for_a_whole_calendar_year():

@@ -7,12 +7,13 @@ from reviewer.checks.registry import Context, Rule, check, finding
 TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
 MISSING = Rule("period.missing", "period", "warning", "未写明统计期限（应为报告年度1月1日至12月31日）")
 MALFORMED = Rule("period.malformed", "period", "error", "统计期限不是完整的报告年度或日期无效")
+UNREADABLE = Rule("period.unreadable", "period", "warning", "写明了统计期限，但无法识别其起止日期")
 NO_TITLE_YEAR = Rule("period.title_year_missing", "period", "warning", "标题中找不到报告年度")
 DONE_YEAR = Rule("period.narrative_year", "period", "error", "正文把其他年度的工作写成本年度已完成的工作")
 PLAN_YEAR = Rule("period.plan_year", "period", "warning", "改进计划使用了报告年度或更早的年份，应为下一年度")
 
 
-@check(TITLE_VS_PERIOD, MISSING, MALFORMED, NO_TITLE_YEAR)
+@check(TITLE_VS_PERIOD, MISSING, MALFORMED, UNREADABLE, NO_TITLE_YEAR)
 def title_and_period(ctx: Context):
     f = ctx.facts
     if f.year is None:
@@ -22,7 +23,11 @@ def title_and_period(ctx: Context):
         yield finding(MISSING.id, "未找到统计期限说明，标准格式要求写明“本报告所列数据的统计期限自N年1月1日起至N年12月31日止”",
                       suggestion=f"在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
         return
-    if f.period_problem:
+    if f.period_unreadable:
+        yield finding(UNREADABLE.id, f"统计期限“{f.period_text}”无法识别起止日期", [f.period_location],
+                      suggestion=f"写明：统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止",
+                      evidence=[f.period_location.text or ""])
+    elif f.period_problem:
         yield finding(MALFORMED.id, f"统计期限“{f.period_text}”有误：{f.period_problem}", [f.period_location],
                       suggestion=f"改为：{f.year or 'N'}年1月1日至{f.year or 'N'}年12月31日",
                       evidence=[f.period_location.text or ""])

@@ -6,7 +6,7 @@ import re
 
 from reviewer.document import Document
 from reviewer.extract.facts import LogicalTable, ReportFacts, SectionInfo
-from reviewer.extract.header import read_header, read_period
+from reviewer.extract.header import read_header, read_period, signature_agency
 from reviewer.extract.sections import find_heading_hits, primary_sections
 from reviewer.extract.stream import Stream, build_stream
 from reviewer.extract.tables import TableReader, read_litigation
@@ -42,6 +42,9 @@ def extract(doc: Document) -> ReportFacts:
         facts.period_text = period.text
         facts.period_location = _location(doc, period.span, facts)
     facts.period_problem = period.problem
+    facts.period_unreadable = period.unreadable
+    if facts.agency is None:
+        facts.agency = signature_agency(comp)
     if period.start:
         facts.period_start = period.start.isoformat()
         facts.period_end = period.end.isoformat()

@@ -117,6 +117,7 @@ class ReportFacts(BaseModel):
     period_text: str | None = None
     period_location: Location | None = None
     period_problem: str | None = None  # malformed period, in Chinese
+    period_unreadable: bool = False  # a period is stated but its dates could not be read
     sections: list[SectionInfo] = Field(default_factory=list)  # one per section found, in order
     headings: list[SectionInfo] = Field(default_factory=list)  # every section heading seen
     tables: dict[str, LogicalTable] = Field(default_factory=dict)

@@ -19,6 +19,10 @@ _PERIOD = re.compile(
     r"统计(?:期限|周期|时限|时间|区间|范围|期间|时段)?[^0-9]{0,8}?"
     r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:起)?(?:至|到|-|~|～)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _PERIOD_WORD = re.compile(r"统计(?:期限|周期|时限|区间|范围|期间|时段)")
+# “统计期限为2023年度”, “2023年1月至12月”: a whole year named without days
+_PERIOD_MONTHS = re.compile(r"统计(?:期限|周期|时限|时间|区间|范围|期间|时段)?[^0-9]{0,8}?"
+                            r"(\d{4})年(\d{1,2})月(?:份)?(?:至|到|-|~|～)(?:(\d{4})年)?(\d{1,2})月(?!\d{1,2}日)")
+_PERIOD_YEAR = re.compile(r"统计(?:期限|周期|时限|时间|区间|范围|期间|时段)[^0-9]{0,8}?(\d{4})年(?:度|全年)(?!\d)")
 
 
 def cn_year(text: str) -> int:
@@ -53,6 +57,19 @@ def read_header(comp: Compact, head_chars: int = 1500) -> Header:
     return Header(title=title, title_span=span, agency=agency, year=year)
 
 
+_SIGNATURE = re.compile(r"([\u4e00-\u9fff（）]{2,30}?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年\d{1,2}月\d{1,2}日$")
+
+
+def signature_agency(comp: Compact) -> str | None:
+    """The agency that signs the report at its end (“沭阳县发展和改革局 2024年1月17日”)."""
+    m = _SIGNATURE.search(comp.text[-120:].rstrip("。"))
+    if not m:
+        return None
+    name = _SPLIT.split(m.group(1))[-1]
+    name = re.sub(r"^.*[。！？]", "", name)
+    return name if _AGENCY_SUFFIX.search(name) and len(name) >= 3 else None
+
+
 @dataclass
 class PeriodRead:
     start: date | None = None
@@ -60,19 +77,38 @@ class PeriodRead:
     span: tuple[int, int] | None = None
     text: str | None = None
     problem: str | None = None
+    unreadable: bool = False  # a period is stated but its dates could not be read
 
 
 def read_period(comp: Compact) -> PeriodRead:
     m = _PERIOD.search(comp.text)
-    if not m:
-        w = _PERIOD_WORD.search(comp.text)
-        if w:
-            span = comp.span(w.start(), min(len(comp.text), w.end() + 30))
-            return PeriodRead(span=span, text=comp.text[w.start():w.end() + 30],
-                              problem="写明了统计期限，但无法识别其起止日期")
-        return PeriodRead()
-    y1, m1, d1, y2, m2, d2 = m.groups()
-    y2 = y2 or y1
+    if m:
+        y1, m1, d1, y2, m2, d2 = m.groups()
+        return _period(comp, m, y1, m1, d1, y2 or y1, m2, d2)
+    m = _PERIOD_MONTHS.search(comp.text)
+    if m:
+        y1, m1, y2, m2 = m.groups()
+        y2 = y2 or y1
+        last = _last_day(int(y2), int(m2)) if 1 <= int(m2) <= 12 else 31
+        return _period(comp, m, y1, m1, "1", y2, m2, str(last))
+    m = _PERIOD_YEAR.search(comp.text)
+    if m:
+        return _period(comp, m, m.group(1), "1", "1", m.group(1), "12", "31")
+    w = _PERIOD_WORD.search(comp.text)
+    if w:
+        span = comp.span(w.start(), min(len(comp.text), w.end() + 30))
+        return PeriodRead(span=span, text=comp.text[w.start():w.end() + 30], unreadable=True,
+                          problem="写明了统计期限，但无法识别其起止日期")
+    return PeriodRead()
+
+
+def _last_day(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1]
+
+
+def _period(comp: Compact, m: re.Match, y1, m1, d1, y2, m2, d2) -> PeriodRead:
     span = comp.span(m.start(1), m.end())
     text = comp.text[m.start(1):m.end()]
     try:

@@ -16,7 +16,9 @@ from reviewer.extract.facts import SectionInfo
 from reviewer.extract.textnorm import Compact, compact, label_key
 from reviewer.formats.model import ReportFormat
 
-_NUMERAL = r"([一二三四五六七八九十]{1,2})\s*[、.]"
+# “一、总体情况”, “第一部分 总体情况”, “1、总体情况”: the numeral as written, then the title
+_NUMERAL = r"(?:第([一二三四五六七八九十]{1,2})部分[、.：:]?|([一二三四五六七八九十]{1,2})[、.]|([1-9])[、.](?!\d))"
+_ARABIC = dict(zip("123456789", "一二三四五六七八九"))
 # Shanghai-style reports put 问题/改进 under sub-headings without a section heading
 _PROBLEMS_SUBHEADING = re.compile(r"[（(]一[）)](?:存在的)?主要问题")
 
@@ -40,8 +42,9 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
         alt = "|".join(re.escape(t) for t, _ in titles)
         for m in re.finditer(_NUMERAL + f"({alt})", comp.text):
             start, end = comp.span(m.start(), m.end())
-            title = m.group(2)
-            hits.append(HeadingHit(spec.key, m.group(1), start, end, title == label_key(spec.title),
+            title = m.group(4)
+            number = m.group(1) or m.group(2) or _ARABIC[m.group(3)]
+            hits.append(HeadingHit(spec.key, number, start, end, title == label_key(spec.title),
                                    doc.text[start:end]))
     if not any(h.key == "五" for h in hits):
         m = _PROBLEMS_SUBHEADING.search(comp.text)

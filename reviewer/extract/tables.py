@@ -306,8 +306,11 @@ class TableReader:
                          **parse_cell(raw.text, self.spec.column(col).decimals))
 
 
+_UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(?:万元|元|件|条|个|项|次|篇)$")
+
+
 def parse_cell(text: str, decimals: bool) -> dict:
-    t = text.strip().replace("，", ",")
+    t = _UNIT_SUFFIX.sub("", text.strip().replace("，", ","))  # “12.5万元” in a 万元 column is 12.5
     if not t:
         return {"value": None, "status": "blank"}
     if t in _DASHES:
