@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
     import signal
     import subprocess
     import sys
+    import tempfile
     import time
 
     from reviewer.store import get_engine, migrate
@@ -30,9 +31,11 @@ def run(args: argparse.Namespace) -> int:
     migrate()  # once, before the children start
     get_engine().dispose()
     base = [sys.executable, "-m", "reviewer.cli"]
+    scratch = tempfile.TemporaryDirectory(prefix="reviewer-dev-")  # beat's schedule file, removed on exit
     children = [
         subprocess.Popen(base + ["serve", "--host", args.host, "--port", str(args.port)]),
-        subprocess.Popen(base + ["worker", "--beat", "--concurrency", str(args.concurrency)]),
+        subprocess.Popen(base + ["worker", "--beat", "--concurrency", str(args.concurrency),
+                                 "--schedule-file", f"{scratch.name}/beat-schedule"]),
     ]
     print(f"审核服务已启动：http://{args.host}:{args.port}/docs ；创建密钥：reviewer apikey create --tenant 名称",
           file=sys.stderr)
@@ -53,4 +56,5 @@ def run(args: argparse.Namespace) -> int:
                 c.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 c.kill()
+        scratch.cleanup()
     return code
