@@ -81,7 +81,7 @@ def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dic
             elif sec3 is not None:
                 start = stream.offset_of(sec3.start)
         if spec.id == "table4":
-            table = read_litigation(spec, stream, start, limit)
+            table = read_litigation(spec, layout, stream, start, limit)
         else:
             table = TableReader(spec, layout, stream).read(start, limit)
         tables[spec.id] = table

@@ -74,9 +74,18 @@ def row_pattern(row: RowSpec) -> re.Pattern[str]:
     return re.compile(f"{prefix}(?:{body})")
 
 
-@lru_cache(maxsize=64)
-def _stop_pattern(tables: tuple[TableSpec, ...], spec: TableSpec) -> re.Pattern[str]:
-    """Any label of any table ends a value region."""
+_STOPS: dict[tuple[int, str], re.Pattern[str]] = {}
+
+
+def _stop_pattern(fmt, spec: TableSpec) -> re.Pattern[str]:
+    """Any label of any table ends a value region. Cached by identity: formats are constants."""
+    key = (id(fmt), spec.id)
+    if key not in _STOPS:
+        _STOPS[key] = _build_stop_pattern(tuple(fmt.tables), spec)
+    return _STOPS[key]
+
+
+def _build_stop_pattern(tables: tuple[TableSpec, ...], spec: TableSpec) -> re.Pattern[str]:
     stops = [row_pattern(r).pattern for t in tables for r in t.rows]
     stops += [loose_pattern(a) for t in tables for a in t.anchor]
     stops += [loose_pattern(c.label) for c in spec.columns if len(c.label) > 2]
@@ -136,7 +145,7 @@ class TableReader:
         self.ncols = len(spec.columns)
         self.rows = spec.data_rows()
         self.patterns = {r.key: row_pattern(r) for r in spec.rows}
-        self.stop = _stop_pattern(tuple(fmt.tables), spec)
+        self.stop = _stop_pattern(fmt, spec)
 
     # -- locating rows -------------------------------------------------
     def read(self, start: int, limit: int) -> LogicalTable:
@@ -360,7 +369,7 @@ def _holds(inst: RelationInstance, rows: dict[str, list[Raw]], col_keys: list[st
     return abs(sum(vals_l) - sum(vals_r)) < 1e-9
 
 
-def read_litigation(spec: TableSpec, stream: Stream, start: int, limit: int) -> LogicalTable:
+def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
     """Section 四's table has no row label: its 15 values follow the third “总计” header.
 
     Every “行政复议” from ``start`` on is tried as the table's top-left corner, since
@@ -368,7 +377,7 @@ def read_litigation(spec: TableSpec, stream: Stream, start: int, limit: int) -> 
     """
     text = stream.text
     total = re.compile(loose_pattern("总计"))
-    reader = TableReader(spec, _SingleTableFormat(spec), stream)
+    reader = TableReader(spec, fmt, stream)
     for anchor in re.compile(loose_pattern("行政复议")).finditer(text, start, limit):
         pos = anchor.end()
         for _ in range(3):
@@ -394,7 +403,7 @@ def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     if not digit:
         return None
     start = digit.start()
-    if stream.structured[start]:
+    if stream.structured(start):
         start = text.rfind(ROW, pos, start) if text.rfind(ROW, pos, start) >= 0 else pos
     m = re.compile(r"[^\s\d" + MARKERS + r".\-—/|]").search(text, digit.start(), limit)
     end = m.start() if m else limit
@@ -415,8 +424,3 @@ def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     if tokens and len(tokens) < ncols and all(_is_run(t.text) for t in tokens):
         return [], tokens
     return None
-
-
-class _SingleTableFormat:
-    def __init__(self, spec: TableSpec):
-        self.tables = (spec,)

@@ -7,7 +7,7 @@ them knows a particular row of a particular table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -87,31 +87,38 @@ class TableSpec:
     relations: tuple[Relation, ...] = ()
     anchor: tuple[str, ...] = ()  # text that marks where the table starts (e.g. “第二十条第（一）项”)
 
+    # Cached per instance (cached_property writes past the frozen __setattr__): hashing a
+    # whole TableSpec for an lru_cache key costs more than the lookups it saves.
+    @cached_property
+    def _instances(self) -> tuple[RelationInstance, ...]:
+        return _instances(self)
+
+    @cached_property
+    def _rows_by_key(self) -> dict[str, RowSpec]:
+        return {r.key: r for r in self.rows}
+
+    @cached_property
+    def _columns_by_key(self) -> dict[str, ColumnSpec]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def _data_rows(self) -> tuple[RowSpec, ...]:
+        return tuple(r for r in self.rows if not r.group_only)
+
     def relation_instances(self) -> list[RelationInstance]:
-        return list(_instances(self))
+        return list(self._instances)
 
     def data_rows(self) -> list[RowSpec]:
-        return _data_rows(self)
+        return list(self._data_rows)
 
 
     def row(self, key: str) -> RowSpec:
-        return _index(self)[0][key]
+        return self._rows_by_key[key]
 
     def column(self, key: str) -> ColumnSpec:
-        return _index(self)[1][key]
+        return self._columns_by_key[key]
 
 
-@lru_cache(maxsize=128)
-def _index(spec: "TableSpec") -> tuple[dict[str, RowSpec], dict[str, ColumnSpec]]:
-    return {r.key: r for r in spec.rows}, {c.key: c for c in spec.columns}
-
-
-@lru_cache(maxsize=128)
-def _data_rows(spec: "TableSpec") -> list[RowSpec]:
-    return [r for r in spec.rows if not r.group_only]
-
-
-@lru_cache(maxsize=128)
 def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
     out: list[RelationInstance] = []
     for rel in self.relations:
