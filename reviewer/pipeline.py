@@ -6,6 +6,7 @@ differ only in where the bytes come from and where the Review goes.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from reviewer.document import Document
 from reviewer import errors
 from reviewer.errors import InputError
 from reviewer.findings import LLMInfo, Review, ReviewError
+
+
+log = logging.getLogger(__name__)
 
 
 class ReviewOptions(BaseModel):
@@ -27,11 +31,22 @@ def new_review_id(options: ReviewOptions) -> str:
 
 
 def review_document(doc: Document, options: ReviewOptions | None = None) -> Review:
+    """Never raises: a defect in extraction or a check gives a failed Review, logged with its trace."""
+    options = options or ReviewOptions()
+    try:
+        return _review_document(doc, options)
+    except Exception:  # noqa: BLE001 - the caller (CLI, worker, API) must always get a Review
+        log.exception("review of %s failed", doc.source)
+        return Review(review_id=new_review_id(options), source=doc.source, status="failed",
+                      error=ReviewError(code="review.internal_error",
+                                        message="审核过程中出现内部错误，请将草稿反馈给维护人员（internal error while reviewing）"))
+
+
+def _review_document(doc: Document, options: ReviewOptions) -> Review:
     from reviewer.checks import run_checks
     from reviewer.extract import extract
     from reviewer.findings import ReportInfo, Period
 
-    options = options or ReviewOptions()
     facts = extract(doc)
     if not _looks_like_report(facts):
         return Review(review_id=new_review_id(options), source=doc.source, status="failed",
