@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
+import struct
 import time
 import zlib
 from datetime import timedelta
 from functools import lru_cache
 
+from reviewer.crossreport.model import slim_inputs
 from reviewer.store.batches import Batch, batch_of, items, running_batches, start_checking, status_counts
 from reviewer.store.db import session_scope, utcnow
 from reviewer.store.models import Blob, ReviewRow, Submission, Tenant
@@ -24,6 +26,24 @@ from reviewer.store.models import Blob, ReviewRow, Submission, Tenant
 log = logging.getLogger(__name__)
 CROSS_RULES = ("continuity.", "duplicate.")
 CHECKING_STALE = 900.0  # a completion that has not finished in this long is restarted by the sweep
+
+
+_WARM_UP_DRAFT = ("某市某局2023年政府信息公开工作年度报告\n一、总体情况\n2023年，本局主动公开政府信息10条。\n"
+                  "五、存在的主要问题及改进情况\n2024年，我们将继续改进。\n").encode()
+
+
+def warm_up() -> None:
+    """A rules-only review of a tiny draft and one LLM client construction (no request sent)."""
+    from reviewer.pipeline import ReviewOptions, review_bytes
+    from reviewer.settings import get_settings
+
+    review_bytes(_WARM_UP_DRAFT, "warm-up.txt", ReviewOptions(use_llm=False))
+    settings = get_settings()
+    if settings.llm_enabled:
+        from langchain_openai import ChatOpenAI
+
+        ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url, api_key=settings.llm_api_key or "x",
+                   timeout=settings.llm_timeout, max_retries=0)
 
 
 def enqueue_items(submission_ids: list[str], priority: int) -> int:
@@ -82,9 +102,9 @@ def _prepare_input(batch_id: str, submission_id: str) -> None:
             row = s.get(ReviewRow, submission_id)
             if row is None or row.status != "ok":
                 return
-            doc, facts = _read_draft(s, submission_id)
-        blob = zlib.compress(json.dumps({"doc": doc.model_dump(mode="json"),
-                                         "facts": facts.model_dump(mode="json")}).encode(), 3)
+            doc, facts = slim_inputs(*_read_draft(s, submission_id))
+        doc_json, facts_json = doc.model_dump_json().encode(), facts.model_dump_json().encode()
+        blob = zlib.compress(struct.pack(">I", len(doc_json)) + doc_json + facts_json, 3)
         _redis().set(_input_key(batch_id, submission_id), blob, ex=INPUT_TTL)
     except Exception as exc:  # completion falls back to reading the draft again
         log.warning("batch %s: could not keep cross-check input of %s: %s", batch_id, submission_id, exc)
@@ -100,8 +120,9 @@ def _cached_input(batch_id: str, submission_id: str):
         return None
     if not blob:
         return None
-    data = json.loads(zlib.decompress(blob))
-    return Document.model_validate(data["doc"]), ReportFacts.model_validate(data["facts"])
+    raw = zlib.decompress(blob)
+    (n,) = struct.unpack(">I", raw[:4])
+    return Document.model_validate_json(raw[4:4 + n]), ReportFacts.model_validate_json(raw[4 + n:])
 
 
 def maybe_complete(batch_id: str) -> bool:

@@ -12,16 +12,12 @@ _COUNTDOWN_LIMIT = 300.0  # longer waits are left to the batch sweep (see worker
 
 @worker_init.connect
 def _warm_up(**_kwargs) -> None:
-    """Import the review stack before the first task, not during it (seconds with langchain);
-    with the prefork pool the children inherit the imported modules."""
-    import importlib
-
-    for name in ("reviewer.pipeline", "reviewer.ingest.docx", "reviewer.extract", "reviewer.checks",
-                 "reviewer.crossreport", "reviewer.llm", "reviewer.llm.client", "langchain_openai"):
-        try:
-            importlib.import_module(name)
-        except Exception as exc:  # optional parts may be missing: the task imports them later
-            batch_jobs.log.info("warm-up import of %s failed: %s", name, exc)
+    """Import and exercise the review stack once before the first task, not during it
+    (seconds with langchain; with the thread pool, every thread would pay it at once)."""
+    try:
+        batch_jobs.warm_up()
+    except Exception as exc:  # never keep a worker from starting
+        batch_jobs.log.info("warm-up skipped: %s", exc)
 
 
 @task_postrun.connect

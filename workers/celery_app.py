@@ -32,10 +32,9 @@ def _make_app() -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        # priority_steps/queue_order_strategy: batch items run earliest deadline first (issue 5)
+        # priority_steps: batch items run earliest deadline first, single reviews before them (issue 5)
         broker_transport_options={"visibility_timeout": visibility, "socket_connect_timeout": 3,
-                                  "priority_steps": list(range(10)), "sep": ":",
-                                  "queue_order_strategy": "priority"},
+                                  "priority_steps": list(range(10)), "sep": ":"},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # keep reconnecting through a Redis restart
         task_time_limit=s.review_time_limit,

@@ -10,7 +10,7 @@ from reviewer.batch.sources import read_sources
 from reviewer.errors import InputError
 
 
-def _progress(console, total: int, label: str):
+def _progress(console, label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -18,7 +18,7 @@ def _progress(console, total: int, label: str):
 
 
 def _review(console, sources, jobs, use_llm, label: str) -> list[Item]:
-    with _progress(console, len(sources), label) as progress:
+    with _progress(console, label) as progress:
         task = progress.add_task(label, total=len(sources))
         return review_all(sources, jobs=jobs, use_llm=use_llm, on_done=lambda _: progress.advance(task))
 

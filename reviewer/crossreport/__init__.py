@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from reviewer.crossreport.continuity import check_pair
 from reviewer.crossreport.duplicate import narrative_duplicates, submission_duplicates
-from reviewer.crossreport.model import Report
+from reviewer.crossreport.model import Report, slim_inputs
 from reviewer.crossreport.names import normalise_agency
 from reviewer.findings import Finding
 
-__all__ = ["Report", "check_reports", "normalise_agency", "previous_year_pairs"]
+__all__ = ["Report", "check_reports", "normalise_agency", "previous_year_pairs", "slim_inputs"]
 
 
 def previous_year_pairs(reports: list[Report]) -> list[tuple[Report, Report]]:

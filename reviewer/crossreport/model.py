@@ -31,3 +31,18 @@ class Report:
         agency = self.facts.agency or self.review.report.agency or "（机关不详）"
         year = f"{self.year}年度" if self.year else "年度不详"
         return f"{agency}{year}报告（{self.doc.source}）"
+
+
+# What the cross-report checks read of a report's facts: the logical tables compared across years.
+COMPARED_TABLES = ("table3", "table2_1")
+
+
+def slim_inputs(doc: Document, facts: ReportFacts) -> tuple[Document, ReportFacts]:
+    """The same report with only what these checks read: prose blocks, the compared tables'
+    cells, sections, agency/year/title. Cheap to store and to load again (a batch keeps one
+    per report until the batch completes)."""
+    blocks = [b if b.kind != "table" else b.model_copy(update={"table": None}) for b in doc.blocks]
+    tables = {k: (t if k in COMPARED_TABLES else t.model_copy(update={"cells": {}})) for k, t in facts.tables.items()}
+    slim_facts = facts.model_copy(update={"tables": tables, "claims": [], "parts_groups": [], "years": [],
+                                          "artefacts": []})
+    return doc.model_copy(update={"blocks": blocks}), slim_facts

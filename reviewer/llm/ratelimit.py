@@ -39,7 +39,7 @@ redis.call('ZREMRANGEBYSCORE', tokens, '-inf', now - window)
 local wait = 0
 if max_inflight > 0 and redis.call('ZCARD', inflight) >= max_inflight then
   local first = redis.call('ZRANGE', inflight, 0, 0, 'WITHSCORES')
-  wait = math.max(wait, math.min(tonumber(first[2]) - now, 0.05))
+  wait = math.max(wait, math.min(tonumber(first[2]) - now, 0.02))
 end
 if rpm > 0 and redis.call('ZCARD', starts) >= rpm then
   local first = redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')

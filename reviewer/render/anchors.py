@@ -15,7 +15,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from reviewer.document import Block, Cell, Document
-from reviewer.findings import Finding, Location, Review, SEVERITY_ORDER
+from reviewer.findings import Finding, Location, Review
 
 AUTHOR = "审核助手"
 INITIALS = "审核"
@@ -158,7 +158,3 @@ def comment_text(f: Finding, location_index: int = 0, n_locations: int = 1) -> s
         parts.append(f"建议：{f.suggestion}")
     parts.append(f"规则：{f.rule_id}")
     return "\n".join(parts)
-
-
-def sorted_findings(review: Review) -> list[tuple[int, Finding]]:
-    return sorted(enumerate(review.findings), key=lambda p: (SEVERITY_ORDER.get(p[1].severity, 9), p[0]))

@@ -16,7 +16,8 @@ from docx.text.run import Run
 
 from reviewer.document import Document
 from reviewer.findings import Review
-from reviewer.render.anchors import AUTHOR, INITIALS, Anchor, Segment, anchors, comment_text, unit_text
+from reviewer.render.anchors import (AUTHOR, INITIALS, Anchor, Segment, anchors, comment_text, unit_text,
+                                     units_of)
 from reviewer.render.docx_map import DocxTable, TextUnit, map_blocks
 
 _R, _RPR, _T, _P, _PPR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:p"), qn("w:pPr")
@@ -71,8 +72,6 @@ def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor], counts: dict[in
 
 
 def _first_unit(doc: Document, block_id: str):
-    from reviewer.render.anchors import units_of
-
     return next(u for u in units_of(doc) if u.block.id == block_id)
 
 

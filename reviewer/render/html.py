@@ -13,7 +13,7 @@ from html import escape
 
 from reviewer.document import Block, Document
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
-from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, unit_text
+from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, unit_text, units_of
 
 SECTION_ZH = {
     "一": "一、总体情况",
@@ -93,8 +93,6 @@ def render_html(doc: Document, review: Review) -> str:
                 whole.setdefault(seg.unit.index, []).append((tok, a.finding.severity))
             else:
                 per_unit.setdefault(seg.unit.index, []).append((seg.start, seg.end, tok, a.finding.severity))
-    from reviewer.render.anchors import units_of
-
     units = units_of(doc)
     by_key = {(u.block.id, u.cell.row if u.cell else None, u.cell.col if u.cell else None): u for u in units}
     body = []
