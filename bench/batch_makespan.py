@@ -63,9 +63,9 @@ class Database:
 
 
 def _worker(env: dict, tmp: Path, i: int, pool: str, concurrency: int) -> Proc:
-    argv = [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", f"--pool={pool}",
-            f"--concurrency={concurrency}", "--queues=reviews,webhooks", "--loglevel=info",
-            "--without-mingle", "--without-gossip", f"--hostname=bench{i}-{uuid.uuid4().hex[:6]}@%h"]
+    # the product's own command, as deployed: `reviewer worker --pool threads -c 8` for LLM batches
+    argv = [sys.executable, "-m", "reviewer.cli", "worker", "--pool", pool, "--concurrency", str(concurrency),
+            "--queues", "reviews,webhooks", "--loglevel", "info", "--no-supervise"]
     return Proc(argv, env, tmp / f"worker{i}.log")
 
 

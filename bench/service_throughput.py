@@ -152,7 +152,7 @@ def main() -> int:
         with session_scope(engine) as s:
             key = create_api_key(s, "bench")["api_key"]
         procs.append(_spawn(cli + ["serve", "--port", str(aport), "--log-level", "warning"], env, tmp / "api.log"))
-        procs.append(_spawn(cli + ["worker", "--concurrency", "2", "--loglevel", args.worker_loglevel], env,
+        procs.append(_spawn(cli + ["worker", "--concurrency", "2", "--loglevel", args.worker_loglevel, "--no-supervise"], env,
                             tmp / "worker.log"))
         url = f"http://127.0.0.1:{aport}"
 

@@ -29,6 +29,8 @@ def _make_app() -> Celery:
     visibility = max(s.visibility_timeout, s.review_time_limit + 60)
     app = Celery("reviewer", broker=s.redis_url, include=["workers.tasks", "workers.batch_tasks"])
     app.conf.update(
+        # kombu's Redis transport with its connection-loss close path mended (see workers/redis_transport.py)
+        broker_transport="workers.redis_transport:Transport" if s.redis_url.startswith("redis") else None,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

@@ -125,17 +125,24 @@ class Service:
             return False
 
     def pool_pids(self) -> list[int]:
-        """Pids of the worker's pool processes (children of the worker main process)."""
-        pid = self.worker.p.pid
-        try:
-            kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return []
-        return [int(k) for k in kids]
+        """Pids of the worker's pool processes: `reviewer worker` supervises the Celery main
+        process, whose children are the pool."""
+        return [g for c in _children(self.worker.p.pid) for g in _children(c)]
+
+    def celery_pid(self) -> int | None:
+        kids = _children(self.worker.p.pid)
+        return kids[0] if kids else None
 
     def stop(self) -> None:
         for proc in (self.worker, self.api):
             proc.stop()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 class RedisServer:

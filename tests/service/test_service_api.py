@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import SHARED_REDIS, make_tenant
+from service_support import SHARED_REDIS, make_tenant
 from reviewer.store.db import make_engine, migrate
 from reviewer.store.models import Submission
 from reviewer.webhooks import verify
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.timeout(180)
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory):
-    from conftest import pg_database, redis_or_skip
+    from service_support import pg_database, redis_or_skip
 
     client = redis_or_skip()
     with pg_database() as db_url:

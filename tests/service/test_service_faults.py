@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from conftest import make_tenant
+from service_support import make_tenant
 from reviewer.store.db import make_engine, migrate
 from reviewer.store.models import Delivery, ReviewRow, Submission
 from reviewer.webhooks import verify
@@ -153,3 +153,20 @@ def test_dev_command_runs_api_worker_beat_and_stops_them_all(tmp_path):
     finally:
         dev.stop()
         redis_server.stop()
+
+
+def test_supervisor_restarts_a_celery_worker_that_died(stack):
+    """`reviewer worker` runs Celery as a child and starts it again when it dies abnormally."""
+    first = stack.celery_pid()
+    assert first is not None and stack.pool_pids()
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: stack.celery_pid() not in (None, first), 30, interval=0.1, what="a new Celery process")
+    wait_until(lambda: stack.worker.text().count("ready.") >= 2, 60, what="the restarted worker to be ready")
+    assert "restarting in" in stack.worker.text() and stack.worker.alive()
+
+    h = {"Authorization": f"Bearer {stack.tenant['api_key']}"}
+    r = httpx.post(stack.url + "/v1/reviews", headers=h, timeout=30,
+                   json={"text": SAMPLE.read_text(), "use_llm": False})
+    assert r.status_code == 202, r.text
+    rid = r.json()["id"]
+    wait_until(lambda: _rows(stack.engine, Submission, id=rid)[0].status == "done", 60, what="review after restart")

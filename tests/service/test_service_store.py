@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from conftest import make_tenant
+from service_support import make_tenant
 from reviewer.store.db import session_scope
 from reviewer.store.models import ApiKey, Blob, Delivery, Submission
 
@@ -183,7 +183,7 @@ def test_a_draft_that_keeps_killing_workers_ends_as_error(engine, db_url, monkey
 
     from sqlalchemy import update
 
-    from conftest import SHARED_REDIS, redis_or_skip
+    from service_support import SHARED_REDIS, redis_or_skip
     from reviewer.settings import get_settings
     from reviewer.store.db import get_engine
     from reviewer.store.models import ReviewRow
