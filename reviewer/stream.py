@@ -2,7 +2,7 @@
 
 Each entry has the fields ``review_id``, ``tenant``, ``status`` (Review.status:
 ok | failed), ``counts`` (JSON: error/warning/info) and ``finished_at``. Consumers
-read with consumer groups (XREADGROUP / XACK); see docs/service.md. The store
+read with consumer groups (XREADGROUP / XACK); see README.md, 结果流. The store
 marks an entry as published only after XADD succeeds; the sweep re-publishes
 any that a Redis outage missed, so delivery to the stream is at least once.
 """

@@ -52,7 +52,7 @@ def _used_tokens(result) -> int | None:
 
 
 def choose_method(settings: Settings) -> str:
-    """Structured-output method for the endpoint (providers differ, see docs/llm.md)."""
+    """Structured-output method for the endpoint (providers differ, see README.md, 大模型审核)."""
     method = settings.llm_structured_method.strip().lower()
     if method in METHODS:
         return method

@@ -6,7 +6,7 @@ These never leave ``reviewer.llm``: ``review_narrative`` turns them into
 
 from __future__ import annotations
 
-# Stable codes recorded in ``Review.llm.error.code`` (documented in docs/llm.md).
+# Stable codes recorded in ``Review.llm.error.code`` (documented in README.md, 大模型审核).
 TIMEOUT = "llm.timeout"
 RATE_LIMITED = "llm.rate_limited"
 SERVER_ERROR = "llm.server_error"
