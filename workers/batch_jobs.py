@@ -231,12 +231,8 @@ def batch_payload(session, batch: Batch) -> bytes:
 
 def deliver_webhook(batch_id: str) -> float | None:
     """One attempt; returns the delay before the next one, or None when finished (or not due)."""
-    import httpx
-
     from reviewer.settings import get_settings
-    from reviewer.webhooks.delivery import backoff, retry_after_seconds
-    from reviewer.webhooks.signing import sign_headers
-    from reviewer.webhooks.ssrf import Allowlist, PinnedTransport, UnsafeURL
+    from reviewer.webhooks.delivery import backoff, send_signed
 
     settings = get_settings()
     now = utcnow()
@@ -251,27 +247,13 @@ def deliver_webhook(batch_id: str) -> float | None:
         secret = s.get(Tenant, batch.tenant_id).webhook_secret
         body = batch_payload(s, batch)
         attempts = list(batch.webhook_attempts or [])
-    status_code, error, retry_after = None, None, None
-    t0 = time.perf_counter()
-    try:
-        transport = PinnedTransport(Allowlist.parse(settings.webhook_allowlist), retries=0)
-        with httpx.Client(transport=transport, timeout=settings.webhook_timeout, follow_redirects=False,
-                          trust_env=False) as client:
-            resp = client.post(url, content=body, headers={**sign_headers(secret, f"msg_batch_{batch_id}", body),
-                                                           "content-type": "application/json",
-                                                           "user-agent": "reviewer-webhooks/1"})
-        status_code = resp.status_code
-        retry_after = retry_after_seconds(resp.headers.get("retry-after"))
-    except UnsafeURL as exc:
-        error = f"{exc.code}: {exc}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
+    status_code, error, retry_after, duration_ms = send_signed(url, body, secret, f"msg_batch_{batch_id}", settings)
     ok = status_code is not None and 200 <= status_code < 300
     delay = None
     with session_scope() as s:
         batch = s.get(Batch, batch_id)
         attempts.append({"at": now.isoformat() + "Z", "status_code": status_code, "error": error,
-                         "duration_ms": round((time.perf_counter() - t0) * 1000, 1)})
+                         "duration_ms": round(duration_ms, 1)})
         batch.webhook_attempts = attempts
         started = batch.finished_at or now
         if ok:

@@ -10,6 +10,11 @@ FORMATS: dict[str, ReportFormat] = {f.id: f for f in (GOV_2021, GOV_2019)}
 DEFAULT_FORMAT = GOV_2021
 
 
+def section_headings(fmt: ReportFormat = DEFAULT_FORMAT) -> dict[str, str]:
+    """{"一": "一、总体情况", …}: the standard headings, word for word."""
+    return {s.key: f"{s.key}、{s.title}" for s in fmt.sections}
+
+
 def marker_hits(fmt: ReportFormat, text: str) -> int:
     compact = "".join(text.split())
     return sum(1 for m in fmt.markers if m in compact)
@@ -23,4 +28,4 @@ def detect_layout(text: str) -> ReportFormat:
 
 
 __all__ = ["FORMATS", "DEFAULT_FORMAT", "GOV_2019", "GOV_2021", "METRICS", "Metric", "ReportFormat",
-           "TableSpec", "detect_layout"]
+           "TableSpec", "detect_layout", "section_headings"]

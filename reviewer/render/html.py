@@ -13,16 +13,10 @@ from html import escape
 
 from reviewer.document import Block, Document
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
+from reviewer.formats import section_headings
 from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, unit_text, units_of
 
-SECTION_ZH = {
-    "一": "一、总体情况",
-    "二": "二、主动公开政府信息情况",
-    "三": "三、收到和处理政府信息公开申请情况",
-    "四": "四、政府信息公开行政复议、行政诉讼情况",
-    "五": "五、存在的主要问题及改进情况",
-    "六": "六、其他需要报告的事项",
-}
+SECTION_ZH = section_headings()
 SECTION_ORDER = list(SECTION_ZH) + [None]
 
 _CSS = """

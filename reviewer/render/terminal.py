@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from reviewer.findings import Finding, Review
+from reviewer.formats import section_headings
 
-_SECTION_NAMES = {
-    "一": "一、总体情况", "二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
-    "四": "四、政府信息公开行政复议、行政诉讼情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项",
-}
+_SECTION_NAMES = section_headings()
 _LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLOUR = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET, _BOLD, _DIM = "\033[0m", "\033[1m", "\033[2m"

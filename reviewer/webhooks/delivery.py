@@ -56,6 +56,25 @@ def _post(url: str, body: bytes, headers: dict, settings) -> httpx.Response:
                                                         "user-agent": "reviewer-webhooks/1"})
 
 
+def send_signed(url: str, body: bytes, secret: str, msg_id: str, settings) -> tuple[int | None, str | None,
+                                                                                   float | None, float]:
+    """One signed POST through the SSRF guard: (status code, error, Retry-After seconds, duration ms).
+
+    Never raises for network trouble or a refused address; the caller records the outcome.
+    """
+    status_code, error, retry_after = None, None, None
+    t0 = time.perf_counter()
+    try:
+        resp = _post(url, body, sign_headers(secret, msg_id, body), settings)
+        status_code = resp.status_code
+        retry_after = retry_after_seconds(resp.headers.get("retry-after"))
+    except UnsafeURL as exc:
+        error = f"{exc.code}: {exc}"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return status_code, error, retry_after, (time.perf_counter() - t0) * 1000
+
+
 def attempt(session_factory, delivery_id: int, settings) -> float | None:
     """Make one attempt if the delivery is due. Returns seconds until the next try, or None."""
     with session_factory() as session:
@@ -68,20 +87,10 @@ def attempt(session_factory, delivery_id: int, settings) -> float | None:
         disabled = ep.disabled_at is not None
         started_seq = d.created_at
 
-    status_code, error, retry_after = None, None, None
-    t0 = time.perf_counter()
     if disabled:
-        error = "endpoint disabled (410 earlier)"
+        status_code, error, retry_after, duration_ms = None, "endpoint disabled (410 earlier)", None, 0.0
     else:
-        try:
-            resp = _post(url, body, sign_headers(secret, msg_id, body), settings)
-            status_code = resp.status_code
-            retry_after = retry_after_seconds(resp.headers.get("retry-after"))
-        except UnsafeURL as exc:
-            error = f"{exc.code}: {exc}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-    duration_ms = (time.perf_counter() - t0) * 1000
+        status_code, error, retry_after, duration_ms = send_signed(url, body, secret, msg_id, settings)
 
     with session_factory() as session:
         d = session.get(Delivery, delivery_id)
