@@ -7,6 +7,7 @@ cache key, so editing a prompt means adding a new version directory.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,8 +16,15 @@ from string import Template
 from reviewer.llm import errors
 from reviewer.llm.schema import metric_catalogue
 
-# the repository's prompts/ (editable install / source checkout)
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
+def _default_dir() -> Path:
+    """The checkout's prompts/ (source or editable install), else the copy a wheel installs."""
+    checkout = Path(__file__).resolve().parents[2] / "prompts"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "reviewer" / "prompts"
+
+
+DEFAULT_DIR = _default_dir()
 
 
 @dataclass(frozen=True)
