@@ -4,7 +4,6 @@ arithmetic finding for that table."""
 
 from __future__ import annotations
 
-import pytest
 
 from rulehelpers import applications_spec, clean_spec, crawled, fired, render, review
 

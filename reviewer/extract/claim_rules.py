@@ -8,7 +8,7 @@ phrasing, add a row here; ``reviewer/extract/claims.py`` does the scanning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 COUNT_UNITS = frozenset("件条个篇项份起宗则")
 MONEY_UNITS = frozenset({"元", "万元"})
@@ -124,7 +124,7 @@ RULES: tuple[Rule, ...] = (
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"主动(?:在|通过|于)[^\d]{{0,12}}?公开[^\d]{{0,8}}?信息{TAIL}$", keys=("主动",),
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
-    _rule("proactive.total", rf"主动公开(?:了)?(?:共计|共|累计)?$", r"^(?:各类|各项)?(?:政府)?信息",
+    _rule("proactive.total", r"主动公开(?:了)?(?:共计|共|累计)?$", r"^(?:各类|各项)?(?:政府)?信息",
           keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
           keys=("公开政府信息",), deny=("申请", "通过"), total=True),

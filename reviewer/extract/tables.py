@@ -27,12 +27,11 @@ _NUMBERING = {
     "）": lambda n: rf"（\s*{n}\s*）\s*",
     ".": lambda n: rf"{n}\s*[.、]\s*",
 }
-_DASHES = {"-", "--", "—", "——", "/", "\\", "－", "无", "/"}
+_DASHES = {"-", "--", "—", "——", "/", "\\", "－", "无"}
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
 _TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
 _VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
-_GROUP_WORDS = ("本年度办理结果", "办理结果")
 
 
 @dataclass
@@ -242,7 +241,7 @@ class TableReader:
                 continue
             rels = row_rel.get(key, [])
             cands = split_runs([r.text for r in rr.runs], self.ncols,
-                               lambda vals, rels=rels: _row_ok(vals, rels, col_keys, key))
+                               lambda vals, rels=rels, key=key: _row_ok(vals, rels, col_keys, key))
             choices[key] = [[_sub_raw(rr.runs[ri], off, v) for v, ri, off in cand] for cand in cands]
         chosen = self._combine(choices, col_keys)
         if chosen is None:

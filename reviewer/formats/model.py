@@ -129,7 +129,7 @@ def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
         else:
             targets = [("", "")]
         for key, label in targets:
-            sub = (lambda ref: ref.replace("{row}", key).replace("{column}", key))
+            sub = (lambda ref, key=key: ref.replace("{row}", key).replace("{column}", key))
             out.append(RelationInstance(
                 rel, key, tuple(map(sub, rel.lhs)), tuple(map(sub, rel.rhs)),
                 rel.description.replace("{row}", label).replace("{column}", label)))

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from reviewer.findings import Finding, Location, Review, ReportInfo, ReviewError
-from reviewer.render.summary import csv_text, overview_html, rule_counts, write_summary, xlsx_bytes
+from reviewer.render.summary import csv_text, overview_html, rule_counts, write_summary
 
 
 def _f(rule, sev, msg, text="1"):
