@@ -59,3 +59,18 @@ def test_money_cell_with_its_unit_is_read_as_a_number():
     facts = extract(read_bytes(data, "d.md"))
     assert facts.tables["table2_8"].value("fees", "amount") == 12.5
     assert _review(data, "d.md").findings == []
+
+
+def test_headings_numbered_by_word_lists_are_sections():
+    """Word's automatic numbering is not in the text: “总体情况” alone on its line is section 一."""
+    data = _rewrite(to_txt_flattened(consistent_spec(seed=8)), [(h, h[2:]) for h in HEADINGS])
+    review = _review(data)
+    assert review.findings == [], [f.message for f in review.findings]
+    facts = extract(read_bytes(data, "d.txt"))
+    assert [s.key for s in facts.sections] == list(NUMERALS) and all(s.number is None for s in facts.sections)
+
+
+def test_title_starting_with_guanyu_names_the_agency_without_it():
+    spec = consistent_spec(seed=9, agency="某县司法局")
+    spec.title = f"关于某县司法局{spec.year}年政府信息公开工作年度报告"
+    assert extract(read_bytes(to_txt_flattened(spec), "d.txt")).agency == "某县司法局"

@@ -46,6 +46,7 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
             number = m.group(1) or m.group(2) or _ARABIC[m.group(3)]
             hits.append(HeadingHit(spec.key, number, start, end, title == label_key(spec.title),
                                    doc.text[start:end]))
+    hits += _unnumbered_headings(doc, fmt, {(h.key, h.start) for h in hits})
     if not any(h.key == "五" for h in hits):
         m = _PROBLEMS_SUBHEADING.search(comp.text)
         if m:
@@ -53,6 +54,24 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
             hits.append(HeadingHit("五", None, start, end, False, doc.text[start:end]))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _unnumbered_headings(doc: Document, fmt: ReportFormat, seen: set) -> list[HeadingHit]:
+    """A line that is exactly a section title is its heading even without a numeral: Word's
+    automatic list numbering (“一、” drawn by w:numPr) is not part of the paragraph's text."""
+    titles = {}
+    for spec in fmt.sections:
+        for t in (spec.title, *spec.aliases):
+            titles[label_key(t)] = (spec.key, t == spec.title)
+    out = []
+    for b in doc.blocks:
+        if b.kind == "table" or len(b.text) > 40:
+            continue
+        key = label_key(b.text).rstrip("。：:")
+        if key in titles and (titles[key][0], b.span[0]) not in seen:
+            section, exact = titles[key]
+            out.append(HeadingHit(section, None, b.span[0], b.span[1], exact, b.text))
+    return out
 
 
 def primary_sections(doc: Document, hits: list[HeadingHit]) -> list[SectionInfo]:
