@@ -32,6 +32,11 @@ def new_review_id(options: ReviewOptions) -> str:
 
 def review_document(doc: Document, options: ReviewOptions | None = None) -> Review:
     """Never raises: a defect in extraction or a check gives a failed Review, logged with its trace."""
+    return review_with_facts(doc, options)[0]
+
+
+def review_with_facts(doc: Document, options: ReviewOptions | None = None):
+    """(Review, ReportFacts or None): for callers that also need the facts (cross-report checks)."""
     options = options or ReviewOptions()
     try:
         return _review_document(doc, options)
@@ -39,10 +44,10 @@ def review_document(doc: Document, options: ReviewOptions | None = None) -> Revi
         log.exception("review of %s failed", doc.source)
         return Review(review_id=new_review_id(options), source=doc.source, status="failed",
                       error=ReviewError(code="review.internal_error",
-                                        message="审核过程中出现内部错误，请将草稿反馈给维护人员（internal error while reviewing）"))
+                                        message="审核过程中出现内部错误，请将草稿反馈给维护人员（internal error while reviewing）")), None
 
 
-def _review_document(doc: Document, options: ReviewOptions) -> Review:
+def _review_document(doc: Document, options: ReviewOptions):
     from reviewer.checks import run_checks
     from reviewer.extract import extract
     from reviewer.findings import ReportInfo, Period
@@ -52,7 +57,7 @@ def _review_document(doc: Document, options: ReviewOptions) -> Review:
         return Review(review_id=new_review_id(options), source=doc.source, status="failed",
                       error=ReviewError(code=errors.NOT_A_REPORT,
                                         message="未识别出政府信息公开工作年度报告的标题、章节或表格，请确认提交的是年度报告草稿"
-                                                "（not a government information-disclosure annual report）"))
+                                                "（not a government information-disclosure annual report）")), facts
     findings = run_checks(facts, doc)
     review = Review(
         review_id=new_review_id(options),
@@ -64,7 +69,7 @@ def _review_document(doc: Document, options: ReviewOptions) -> Review:
         llm=LLMInfo(status="skipped"),
     )
     _run_llm(review, doc, facts, options)
-    return review
+    return review, facts
 
 
 def _looks_like_report(facts) -> bool:

@@ -40,7 +40,7 @@ def review_source(name: str, data: bytes | None, use_llm: bool | None = None, er
     from reviewer.errors import InputError
     from reviewer.extract import extract
     from reviewer.ingest import read_bytes
-    from reviewer.pipeline import ReviewOptions, review_document
+    from reviewer.pipeline import ReviewOptions, review_with_facts
 
     if error is not None:
         return _failed(name, error.code, error.message)
@@ -49,8 +49,8 @@ def review_source(name: str, data: bytes | None, use_llm: bool | None = None, er
     except InputError as exc:
         return _failed(name, exc.code, exc.message)
     try:
-        review = review_document(doc, ReviewOptions(use_llm=use_llm))
-        facts = extract(doc)  # the pipeline keeps its facts to itself; extraction is cheap and pure
+        review, facts = review_with_facts(doc, ReviewOptions(use_llm=use_llm))
+        facts = facts or extract(doc)  # a review that failed internally: the cross checks still try
     except Exception as exc:  # a bug on one draft must not sink the other 499
         log.exception("review of %s failed", name)
         return _failed(name, "review.internal", f"审核过程出错，请联系管理员（internal error: {type(exc).__name__}）")
