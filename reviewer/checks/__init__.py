@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reviewer.checks import arithmetic, cells, crossref, llm_rules, period, structure  # noqa: F401  (registration)
+from reviewer.checks import (  # noqa: F401  (registration)
+    arithmetic, cells, crossref, crossreport_rules, llm_rules, period, structure,
+)
 from reviewer.checks.registry import CHECKS, RULES, context
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
