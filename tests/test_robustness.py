@@ -90,3 +90,18 @@ def test_each_planted_error_is_found_in_every_format(plant):
     for kind, review in reviews(planted).items():
         errors = {f.rule_id for f in review.findings if f.severity == "error"}
         assert errors == expected, (kind, [f.message for f in review.findings])
+
+
+def test_root_cause_prefers_the_fix_the_prose_agrees_with():
+    """三 alternatives fix the 结转 break equally; the prose still states the old 结转 number."""
+    spec = consistent_spec(agency="某市示例局", year=2023, seed=7, zero_applications=False)
+    rewrite_prose(spec, 7, vary=False)
+    stated = spec.table3["forward"]["total"]
+    assert f"{stated}件结转下年度继续办理" in "".join(spec.sections["一"]) or \
+        f"结转下年度继续办理{stated}件" in "".join(sum(spec.sections.values(), []))
+    planted = copy.deepcopy(spec)
+    _plant_carry(planted)  # forward +1 in 自然人 and 总计, prose unchanged
+    review = reviews(planted)["txt"]
+    (rc,) = [f for f in review.findings if f.rule_id == "arithmetic.root_cause"]
+    assert rc.message.index("最可能的更正") < rc.message.index("结转下年度继续办理 / 总计")
+    assert f"由{stated + 1}改为{stated}" in rc.message.split("其他同样")[0]

@@ -53,7 +53,8 @@ def _table_relations(spec: TableSpec, table: LogicalTable, ctx: Context):
         fixes = localise(instances, values, broken)
         if fixes and len(fixes) <= 3:
             group = f"{spec.id}.rc"
-            summary = _fix_text(fixes, table)
+            fixes, supported = _rank_by_prose(fixes, table, ctx)
+            summary = _fix_text(fixes, table, supported)
             for f in findings:
                 f.group = group
                 if len(broken) > 1:
@@ -86,11 +87,48 @@ def _fix_values(fix, table: LogicalTable) -> str:
     return "、".join(parts)
 
 
-def _fix_text(fixes, table: LogicalTable) -> str:
+def _fix_text(fixes, table: LogicalTable, supported: bool = False) -> str:
     if len(fixes) == 1:
         return f"只需将{_fix_values(fixes[0], table)}，全部勾稽关系即可成立"
+    if supported:
+        others = "；或".join(_fix_values(f, table) for f in fixes[1:])
+        return (f"最可能的更正（与正文所述数字一致）：将{_fix_values(fixes[0], table)}；"
+                f"其他同样能使全部勾稽关系成立的更正：{others}")
     options = "；或".join(_fix_values(f, table) for f in fixes)
     return f"以下任一种更正即可使全部勾稽关系成立：{options}"
+
+
+def _rank_by_prose(fixes, table: LogicalTable, ctx: Context):
+    """Among equally small fixes, the one the prose agrees with goes first.
+
+    A fix “agrees” with a prose claim when, after it, the cells of the claim's metric add up
+    to the number the prose states (and disagrees when it breaks a claim that held).
+    Returns (fixes in order, whether the first is uniquely best).
+    """
+    from reviewer.formats import FORMATS
+
+    fmt = FORMATS[ctx.facts.format_id]
+    refs_of = {}
+    for claim in ctx.facts.claims:
+        metric = fmt.metric(claim.metric)
+        if metric and metric.cells and all(r.startswith(table.table_id + "/") for r in metric.cells):
+            refs_of.setdefault(claim.metric, (tuple(r.split("/", 1)[1] for r in metric.cells), set()))[1].add(
+                claim.value)
+    if not refs_of:
+        return fixes, False
+
+    def score(fix) -> int:
+        total = 0
+        for refs, stated in refs_of.values():
+            before = sum(table.cells[r].value or 0 for r in refs if r in table.cells)
+            after = sum(float(fix.cells[r]) if r in fix.cells and fix.cells[r] is not None
+                        else (table.cells[r].value or 0) for r in refs if r in table.cells)
+            total += (after in stated) - (before in stated)
+        return total
+
+    scored = sorted(fixes, key=score, reverse=True)
+    best = [score(f) for f in scored]
+    return scored, best[0] > 0 and (len(best) == 1 or best[0] > best[1])
 
 
 def blanks_mean_zero(spec: TableSpec, table: LogicalTable) -> bool:

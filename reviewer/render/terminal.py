@@ -59,7 +59,8 @@ def _where(f: Finding) -> str:
         if loc.table and loc.label:
             parts.append(f"表格“{loc.label}”")
         elif loc.text:
-            text = loc.text if len(loc.text) <= 24 else loc.text[:24] + "…"
+            flat = " ".join(loc.text.split())  # a title or quote may span lines
+            text = flat if len(flat) <= 24 else flat[:24] + "…"
             parts.append(f"“{text}”" + (f"（{loc.block_id}）" if loc.block_id else ""))
     if len(f.locations) > 4:
         parts.append(f"等{len(f.locations)}处")
