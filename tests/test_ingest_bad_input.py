@@ -232,3 +232,15 @@ def _pipeline_ready() -> bool:
 def test_text_that_is_not_a_report_reviews_without_an_ingest_error():
     review = review_bytes("今天天气很好。\n我们去公园散步。\n".encode(), "notes.txt")  # extraction judges
     assert review.error is None or review.error.code == errors.NOT_A_REPORT
+
+
+def test_a_directory_points_to_reviewer_batch(tmp_path):
+    from reviewer.errors import InputError
+    from reviewer.ingest import read_path
+
+    try:
+        read_path(tmp_path)
+    except InputError as exc:
+        assert exc.code == "input.not_found" and "reviewer batch" in exc.message_zh
+    else:
+        raise AssertionError("a directory must not be read as a draft")
