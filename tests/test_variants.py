@@ -74,3 +74,18 @@ def test_title_starting_with_guanyu_names_the_agency_without_it():
     spec = consistent_spec(seed=9, agency="某县司法局")
     spec.title = f"关于某县司法局{spec.year}年政府信息公开工作年度报告"
     assert extract(read_bytes(to_txt_flattened(spec), "d.txt")).agency == "某县司法局"
+
+
+def test_period_introduced_without_the_word_tongji():
+    spec = consistent_spec(seed=10)
+    spec.intro = [p.replace("{period}", f"本报告所列数据时间范围为{spec.year}年1月1日至{spec.year}年12月31日。")
+                  for p in spec.intro]
+    review = _review(to_txt_flattened(spec))
+    assert review.findings == [] and review.report.period.start == f"{spec.year}-01-01"
+
+
+def test_title_ending_in_nianbao():
+    spec = consistent_spec(seed=11, agency="某市审计局")
+    spec.title = f"某市审计局{spec.year}年度政府信息公开工作年报"
+    facts = extract(read_bytes(to_txt_flattened(spec), "d.txt"))
+    assert (facts.agency, facts.year) == ("某市审计局", spec.year)
