@@ -154,3 +154,16 @@ def test_plan_year_silent_for_a_plan_dated_next_year():
     spec = clean_spec()
     assert "2024年，我们将" in spec.sections["五"][1]
     assert _review(spec).findings == []
+
+
+def test_narrative_year_fires_for_next_years_counted_work():
+    spec = clean_spec()
+    spec.sections["一"].append(f"{spec.year + 1}年，我局主动公开政府信息120条。")
+    (f,) = only(_review(spec), "period.narrative_year")
+    assert f.severity == "error" and f.locations[0].text == f"{spec.year + 1}年"
+
+
+def test_narrative_year_silent_for_next_years_targets():
+    spec = clean_spec()
+    spec.sections["五"].append(f"{spec.year + 1}年目标：发布政策解读信息20篇。")
+    assert _review(spec).findings == []
