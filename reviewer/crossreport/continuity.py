@@ -9,17 +9,17 @@ Rules (DESIGN.md §4, across years):
 
 from __future__ import annotations
 
+from reviewer.checks.crossreport_rules import CARRY_OVER, IN_FORCE
+from reviewer.checks.registry import finding
+from reviewer.checks.registry import fmt_num as _num
 from reviewer.crossreport.model import Report
 from reviewer.extract.facts import CellValue
 from reviewer.findings import Finding
+from reviewer.formats import GOV_2021
 
-T3_COLUMNS = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
-              "legal": "法律服务机构", "other": "其他", "total": "总计"}
-T2_ROWS = {"rules": "规章", "normative": "行政规范性文件"}
-
-
-def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+# labels from the format declaration (the carry-over columns, the rows whose 现行有效件数 carry on)
+T3_COLUMNS = {c.key: c.label for c in GOV_2021.table("table3").columns}
+T2_ROWS = {r.key: r.label for r in GOV_2021.table("table2_1").rows}
 
 
 def _cell(report: Report, table: str, row: str, col: str) -> CellValue | None:
@@ -37,11 +37,11 @@ def carry_over(this: Report, last: Report) -> list[Finding]:
         if now is None or before is None or now.value == before.value:
             continue
         loc = now.location.model_copy(update={"label": now.location.label or f"二、上年结转 / {label}"})
-        out.append(Finding(
-            rule_id="continuity.carry_over", category="continuity", severity="error",
-            message=(f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
+        out.append(finding(
+            CARRY_OVER.id,
+            (f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
                      f"但{last.name}的“结转下年度继续办理”为{_num(before.value)}"),
-            locations=[loc],
+            [loc],
             evidence=[f"{last.name}：四、结转下年度继续办理 / {label} = {before.raw or _num(before.value)}"],
             expected=_num(before.value), actual=_num(now.value),
             suggestion=f"核对{label}列的上年结转数，应与上年度报告的结转下年度继续办理数一致",
@@ -62,11 +62,11 @@ def in_force(this: Report, last: Report) -> list[Finding]:
         if abs(now.value - expected) < 1e-9:
             continue
         loc = now.location.model_copy(update={"label": now.location.label or f"{label} / 现行有效件数"})
-        out.append(Finding(
-            rule_id="continuity.in_force", category="continuity", severity="warning",
-            message=(f"{label}现行有效件数为{_num(now.value)}，按上年度现行有效{_num(before.value)}件"
+        out.append(finding(
+            IN_FORCE.id,
+            (f"{label}现行有效件数为{_num(now.value)}，按上年度现行有效{_num(before.value)}件"
                      f"加本年制发{_num(issued.value)}件、减本年废止{_num(abolished.value)}件，应为{_num(expected)}件"),
-            locations=[loc, issued.location, abolished.location],
+            [loc, issued.location, abolished.location],
             evidence=[f"{last.name}：{label} / 现行有效件数 = {before.raw or _num(before.value)}"],
             expected=_num(expected), actual=_num(now.value),
             suggestion="核对现行有效件数；若本年有修订、清理或统计口径变化，请在报告中说明",

@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from reviewer.checks.crossreport_rules import NARRATIVE, SUBMISSION
+from reviewer.checks.registry import finding
 from reviewer.crossreport.model import Report
 from reviewer.findings import Finding, Location
 
@@ -160,9 +162,8 @@ def narrative_finding(mine: Report, other: Report, mine_n: Narrative, other_n: N
     else:
         message = f"叙述部分与{other.name}高度雷同（相同内容约占{pct}%），疑似相互抄用"
         suggestion = "核实叙述内容是否为本机关本年度的实际情况，删除或改写照搬的内容"
-    return Finding(rule_id="duplicate.narrative", category="duplicate", severity="warning", message=message,
-                   locations=locations, evidence=[_quote(t) for t in texts[:MAX_QUOTES]],
-                   expected=None, actual=f"{pct}%", suggestion=suggestion)
+    return finding(NARRATIVE.id, message, locations, evidence=[_quote(t) for t in texts[:MAX_QUOTES]],
+                   actual=f"{pct}%", suggestion=suggestion)
 
 
 def narrative_duplicates(reports: list[Report]) -> list[tuple[Report, Finding]]:
@@ -200,10 +201,10 @@ def submission_duplicates(reports: list[Report]) -> list[tuple[Report, Finding]]
         for r in members:
             others = "、".join(o.doc.source for o in members if o is not r)
             loc = r.facts.title_location or Location()
-            out.append((r, Finding(
-                rule_id="duplicate.submission", category="duplicate", severity="warning",
-                message=f"同一机关同一年度的报告在本批次中提交了{len(members)}份：另见 {others}",
-                locations=[loc] if loc.span or loc.block_id else [],
+            out.append((r, finding(
+                SUBMISSION.id,
+                f"同一机关同一年度的报告在本批次中提交了{len(members)}份：另见 {others}",
+                [loc] if loc.span or loc.block_id else [],
                 evidence=[o.name for o in members if o is not r],
                 suggestion="确认以哪一份为准，撤回其余重复提交的报告",
             )))
