@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 import uuid
 
@@ -11,7 +12,7 @@ import redis
 
 from reviewer.llm.ratelimit import LimitTimeout, SharedLimit
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = os.environ.get("REVIEWER_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/") + "/12"
 
 
 @pytest.fixture

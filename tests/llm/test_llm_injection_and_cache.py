@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -49,7 +50,7 @@ def test_injected_instructions_stay_inside_the_delimited_draft(llm_env, tmp_path
 @pytest.fixture
 def redis_db(monkeypatch):
     redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/11"
+    url = os.environ.get("REVIEWER_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/") + "/11"
     client = redis.Redis.from_url(url)
     try:
         client.ping()

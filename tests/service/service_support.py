@@ -3,12 +3,16 @@ several test folders can each have a conftest without shadowing one another)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 
 import pytest
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-SHARED_REDIS = "redis://127.0.0.1:6379/13"  # a DB of its own on the shared server
+# The shared Redis server; REVIEWER_TEST_REDIS points parallel test runs (several checkouts on one
+# machine) at a server of their own, so their Celery queues never meet.
+TEST_REDIS = os.environ.get("REVIEWER_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+SHARED_REDIS = f"{TEST_REDIS}/13"  # a DB of its own on the shared server
 
 
 def _pg_admin():
