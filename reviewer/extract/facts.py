@@ -84,6 +84,7 @@ class PartsGroup(BaseModel):
     id: str
     whole: Claim
     parts: list[Claim]
+    overlap: bool = False  # the parts may overlap (channels: one item on several), so may sum above the whole
 
 
 class SectionInfo(BaseModel):
