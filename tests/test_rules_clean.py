@@ -106,6 +106,15 @@ RULE_TESTS = {
     "format.cells_inferred": (
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding",
         "test_table_reading.py::test_separated_cells_are_not_marked_inferred"),
+    "crossref.all_done_vs_table": (
+        "test_rules_prose.py::test_all_done_fires_when_applications_are_carried_forward",
+        "test_rules_prose.py::test_all_done_silent_for_a_subset_and_when_nothing_is_carried"),
+    "crossref.percentage": (
+        "test_rules_prose.py::test_percentage_fires_when_no_total_gives_the_share",
+        "test_rules_prose.py::test_percentage_silent_when_a_reading_gives_the_printed_share"),
+    "crossref.prose_totals": (
+        "test_rules_prose.py::test_prose_totals_fires_when_the_prose_does_not_balance",
+        "test_rules_prose.py::test_prose_totals_silent_when_the_prose_balances"),
     "format.table_unreadable": (
         "test_table_reading.py::test_several_splits_make_the_table_unreadable_without_arithmetic_findings",
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding"),

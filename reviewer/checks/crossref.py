@@ -34,7 +34,8 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
             continue
         # the reading that came closest names the table quantity in the message
         reading, (total, cells) = min(zip(readings, evaluated), key=lambda re_: abs(re_[1][0] - claim.value))
-        where = cells[0].location.label if len(cells) == 1 else f"{cells[0].table}中{len(cells)}个单元格"
+        where = "、".join(c.location.label for c in cells) if len(cells) <= 2 else \
+            f"{cells[0].location.label}等{len(cells)}个单元格"
         others = [f"按“{r.label}”为{fmt_num(t)}" for r, (t, _) in zip(readings, evaluated) if r is not reading]
         also = f"；其他理解也不一致（{'，'.join(others)}）" if others else ""
         relation = "≤" if reading.at_most else ""
@@ -92,11 +93,11 @@ def _parts_against_whole(group: PartsGroup):
                       actual=fmt_num(total), evidence=evidence,
                       suggestion="核对总数与该分项：任何一个分项都不可能大于总数")
     elif group.overlap:
-        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，“其中”所列各项{shown}＝{fmt_num(total)}，超过总数；"
+        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，所列各分项{shown}＝{fmt_num(total)}，超过总数；"
                       "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations, severity="warning",
                       expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
                       suggestion="若各渠道有交叉，宜写明“同一信息在多个渠道发布”；否则核对总数与各分项")
     else:
-        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，但“其中”所列各项{shown}＝{fmt_num(total)}，超过总数",
+        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，但所列各分项{shown}＝{fmt_num(total)}，超过总数",
                       locations, expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
                       suggestion="核对总数与各分项：这些分项互不重叠，之和不应超过总数")

@@ -112,6 +112,9 @@ def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, 
         from reviewer.extract.claims import extract_claims
     except ImportError:  # prose claims are added by reviewer.extract.claims once present
         return
+    from reviewer.extract.statements import extract_statements
+
     claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year)
     facts.claims = claims
     facts.parts_groups = groups
+    facts.statements = extract_statements(doc, facts.sections, table_spans)

@@ -57,6 +57,8 @@ _VETO_CUMULATIVE = re.compile(r"截至|截止|到年底|至年底|年底|至今|
 _VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
 _VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
+# “3022条（门户网站2251条、微信公众号771条）”: a breakdown in parentheses, without 其中 (not “（含…）”)
+_PAREN_PARTS_RE = re.compile(r"[（(](?!含|包括|包含|其中包括|约|同比|较|比|占)")
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)(?:结转|转结)")
 _THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
@@ -538,7 +540,8 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         if family is None or whole.claim is None:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
-        if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
+        head = _compact(s[whole.after_end:whole.after_end + 16])
+        if not (_PART_OF_RE.match(head) or _PAREN_PARTS_RE.match(head)):
             continue
         m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
         end = m.start() if m else len(s)

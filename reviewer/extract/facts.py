@@ -87,6 +87,15 @@ class PartsGroup(BaseModel):
     overlap: bool = False  # the parts may overlap (channels: one item on several), so may sum above the whole
 
 
+class Statement(BaseModel):
+    """A statement of the prose that is not a count: all done, a share, a rate (see extract/statements.py)."""
+
+    kind: Literal["all_done", "all_closed_appeals", "percent", "rate"]
+    value: float | None = None  # the percentage as printed
+    sentence: str
+    location: Location
+
+
 class SectionInfo(BaseModel):
     key: str  # the standard section key: 一 … 六
     number: str | None  # the numeral as written (may differ from key when misnumbered)
@@ -124,6 +133,7 @@ class ReportFacts(BaseModel):
     tables: dict[str, LogicalTable] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     parts_groups: list[PartsGroup] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
     years: list[YearMention] = Field(default_factory=list)
     artefacts: list[Location] = Field(default_factory=list)
     template: str | None = None  # detected layout: gov-disclosure-2021 | gov-disclosure-2019
