@@ -249,6 +249,28 @@ _TASKS = (
 )
 
 
+def _applications(rnd: random.Random, t3: dict[str, dict[str, int]], vary: bool) -> str:
+    """The applications paragraph; with ``vary``, in one of the wordings real reports use for the same
+    numbers (REAL-REPORTS.md §A: 受理 with the carried-over ones, 办理 with those carried forward …)."""
+    n = {k: t3[k]["total"] for k in ("new", "carried", "results_total", "forward", "disclosed", "partial")}
+    withheld = sum(t3[k]["total"] for k in t3 if k.startswith("withheld_"))
+    unavailable = sum(t3[k]["total"] for k in t3 if k.startswith("unavailable_"))
+    received, handled = n["new"] + n["carried"], n["results_total"] + n["forward"]
+    bank = (
+        f"本年度共收到政府信息公开申请{n['new']}件，上年结转{n['carried']}件，办结{n['results_total']}件，"
+        f"其中予以公开{n['disclosed']}件，结转下年度继续办理{n['forward']}件。",
+        f"本年度共受理政府信息公开申请{received}件（含上年结转{n['carried']}件），已办结{n['results_total']}件，"
+        f"结转下年度继续办理{n['forward']}件。",
+        f"全年共收到政府信息公开申请{received}件，其中本年新收{n['new']}件、上年结转{n['carried']}件；"
+        f"予以公开及部分公开{n['disclosed'] + n['partial']}件，不予公开和无法提供{withheld + unavailable}件。",
+        f"本年度共办理政府信息公开申请{handled}件，其中结转下年度继续办理{n['forward']}件。"
+        f"新收申请{n['new']}件，公开（含部分公开）{n['disclosed'] + n['partial']}件。",
+        f"本年度新收政府信息公开申请{n['new']}件，共答复{n['results_total']}件（含上年度转结{n['carried']}件），"
+        f"结转下年度{n['forward']}件。",
+    )
+    return rnd.choice(bank) if vary else bank[0]
+
+
 def _prose(rnd: random.Random, spec: ReportSpec, vary: bool = True) -> dict[str, list[str]]:
     """Narrative sections that agree with the tables; with ``vary`` the wording follows ``rnd``,
     else every paragraph takes its bank's first (standard) wording."""
@@ -256,10 +278,7 @@ def _prose(rnd: random.Random, spec: ReportSpec, vary: bool = True) -> dict[str,
     words = {"y": spec.year, "n": spec.year + 1, "a": spec.agency}
     parts = [rnd.randint(5, 40), rnd.randint(1, 12), rnd.randint(20, 300)]
     new, done = t3["new"]["total"], t3["results_total"]["total"]
-    applications = (f"本年度共收到政府信息公开申请{new}件，上年结转{t3['carried']['total']}件，"
-                    f"办结{done}件，其中予以公开{t3['disclosed']['total']}件，"
-                    f"结转下年度继续办理{t3['forward']['total']}件。") if new or done else \
-        "本年度未收到政府信息公开申请，无上年结转申请。"
+    applications = _applications(rnd, t3, vary) if new or done else "本年度未收到政府信息公开申请，无上年结转申请。"
 
     def pick(bank: tuple[str, ...], **extra) -> str:
         return (rnd.choice(bank) if vary else bank[0]).format(**words, **extra)

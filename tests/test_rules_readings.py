@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rulehelpers import applications_spec, fired, review_spec
 
-FORMATS = ("txt", "html", "md")
+FORMATS = ("txt", "html", "md", "docx")
 
 
 def _spec():
