@@ -1,4 +1,4 @@
-"""crossref.all_done_vs_table, crossref.percentage, crossref.prose_totals: what the prose asserts
+"""crossref.all_done_vs_table, crossref.percentage, crossref.prose_totals (checks/prose_statements.py): what the prose asserts
 beyond single counts, against the tables and against its own numbers."""
 
 from __future__ import annotations

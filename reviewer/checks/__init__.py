@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewer.checks import (  # noqa: F401  (registration)
-    arithmetic, cells, crossref, crossreport_rules, llm_rules, period, prose, structure,
+    arithmetic, cells, crossref, crossreport_rules, llm_rules, period, prose_statements, structure,
 )
 from reviewer.checks.registry import CHECKS, RULES, context
 from reviewer.document import Document
