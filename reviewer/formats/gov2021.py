@@ -65,12 +65,12 @@ METRICS = (
     Metric("apply.forward", "结转下年度继续办理数", _sum(("forward",))),
     *(Metric(f"apply.new.{c}", f"本年新收申请中{label}提出的数量", (f"table3/new/{c}",))
       for c, label in _CATEGORY_LABELS),
-    *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"table3/carried/{c}",))
+    *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"table3/carried/{c}",), llm=False)
       for c, label in _CATEGORY_LABELS),
     # “共收到申请12件，其中自然人10件…”: the applicant split of whatever 收到 means
     *(Metric(f"apply.received.{c}", f"收到的申请中{label}提出的数量", readings=(
         Reading(f"本年新收申请中{label}提出的数量", (f"apply.new.{c}",)),
-        Reading(f"{label}的本年新收与上年结转之和", (f"apply.new.{c}", f"apply.carried.{c}"))))
+        Reading(f"{label}的本年新收与上年结转之和", (f"apply.new.{c}", f"apply.carried.{c}"))), llm=False)
       for c, label in _CATEGORY_LABELS),
     Metric("review.total", "政府信息公开行政复议总数", ("table4/counts/review_total",)),
     Metric("review.corrected", "行政复议结果纠正数", ("table4/counts/review_corrected",)),
@@ -94,6 +94,8 @@ METRICS = (
     Metric("fee.charged", "收取信息处理费金额（元）", (), "元"),
     Metric("interpretation.total", "发布政策解读数量", (), "篇"),
 )
+
+LLM_METRICS = tuple(m for m in METRICS if m.llm)  # what the LLM may name a claim as
 
 GOV_2021 = ReportFormat(
     id="gov-disclosure-2021",

@@ -163,6 +163,7 @@ class Metric:
     cells: tuple[str, ...] = ()  # “table/row/column” refs; empty: no table holds it
     unit: str = "件"
     readings: tuple[Reading, ...] = ()
+    llm: bool = True  # offered to the LLM (a per-applicant split of an ambiguous verb is not: tokens for nothing)
 
 
 @dataclass(frozen=True)
