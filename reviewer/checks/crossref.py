@@ -77,7 +77,8 @@ def claims_against_tables(ctx: Context):
 
 def _parts_against_whole(group: PartsGroup):
     """Parts above their whole: an error when they cannot overlap (each application has one applicant and
-    one result) or one part alone exceeds the whole; a warning when they may (one item, several channels)."""
+    one result) or one part alone exceeds the whole; a warning when they may; an info when they are
+    channels listed after 其中 (one item goes out on several: the usual case)."""
     parts = group.parts
     total = sum(p.value for p in parts)
     if total <= group.whole.value + 1e-6:
@@ -92,9 +93,10 @@ def _parts_against_whole(group: PartsGroup):
                       f"就已超过总数（各项{shown}＝{fmt_num(total)}）", locations, expected=f"≤{whole}",
                       actual=fmt_num(total), evidence=evidence,
                       suggestion="核对总数与该分项：任何一个分项都不可能大于总数")
-    elif group.overlap:
+    elif group.overlap != "none":
         yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，所列各分项{shown}＝{fmt_num(total)}，超过总数；"
-                      "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations, severity="warning",
+                      "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations,
+                      severity="info" if group.overlap == "channels" else "warning",
                       expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
                       suggestion="若各渠道有交叉，宜写明“同一信息在多个渠道发布”；否则核对总数与各分项")
     else:

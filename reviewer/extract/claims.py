@@ -489,6 +489,12 @@ def _block(scan: _Scan, offset: int) -> str | None:
 
 
 # ---------------------------------------------------------------- “其中” groups --
+# where an item is published: the same item goes out on several of them
+CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
+                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
+                 "档案馆", "图书馆")
+
+
 @dataclass(frozen=True)
 class Family:
     """Which parts a whole of this metric can be split into after “其中”."""
@@ -541,7 +547,8 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
         head = _compact(s[whole.after_end:whole.after_end + 16])
-        if not (_PART_OF_RE.match(head) or _PAREN_PARTS_RE.match(head)):
+        parenthesised = not _PART_OF_RE.match(head)
+        if parenthesised and not _PAREN_PARTS_RE.match(head):
             continue
         m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
         end = m.start() if m else len(s)
@@ -559,7 +566,11 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             q.metric = metric
             q.claim = _claim(scan, q, metric, q.value, q.unit)
             q.claim.part_of = gid
-        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts], overlap=family.overlap))
+        # “其中门户网站100条、微信公众号80条”: one item on several channels, expected to sum above the whole;
+        # a breakdown in parentheses presents itself as the whole's composition, so an excess is a likely slip
+        channels = family.overlap and all(any(w in q.before for w in CHANNEL_WORDS) for q, _ in parts)
+        overlap = "channels" if channels and not parenthesised else "possible" if family.overlap else "none"
+        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts], overlap=overlap))
     return groups
 
 
@@ -577,6 +588,8 @@ def _parts(s: str, family: Family, whole: _Quantity,
             break
         if q.metric and q.metric not in family.allowed:
             break
+        if _VETO_BEFORE.search(q.before) or _VETO_AFTER.search(q.after):
+            break  # “，新收申请较上年增加23件”: a change, not a part
         parts.append((q, _part_metric(family, q)))
     return parts
 

@@ -84,7 +84,9 @@ class PartsGroup(BaseModel):
     id: str
     whole: Claim
     parts: list[Claim]
-    overlap: bool = False  # the parts may overlap (channels: one item on several), so may sum above the whole
+    # may the parts sum above the whole? "channels": they name publishing channels (one item on several, the
+    # usual case); "possible": they may overlap (content of proactive disclosure); "none": disjoint (applicants)
+    overlap: Literal["none", "possible", "channels"] = "none"
 
 
 class Statement(BaseModel):

@@ -20,8 +20,10 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]+")
 _ALL = r"(?:所有|全部|均已|均|已全部|全部已|都已|一律)"
 _ALL_DONE = re.compile(rf"{_ALL}(?:已)?(?:按时|按期|如期|及时|依法|在法定期限内|在规定时限内|于法定期限内)?"
                        r"(?P<verb>办结|办理完毕|答复完毕|处理完毕|审结|结案)")
-# a subset is “all done” legitimately: last year's carried-over cases, the ones answered
-_SUBSET = ("结转", "上年", "去年", "上一年", "逾期", "此前", "之前")
+# a subset is “all done” legitimately: last year's carried-over cases, the ones already answered
+_SUBSET = ("结转", "上年", "去年", "上一年", "逾期", "此前", "之前", "已答复", "已办理", "已受理的", "答复的", "办理的")
+# “all done” about something other than disclosure applications: 建议提案, 信访, 热线 …
+_OTHER_WORK = ("建议", "提案", "信访", "热线", "留言", "诉求", "来信", "咨询", "投诉", "12345", "督办", "批示")
 _APPEAL_WORDS = ("复议", "诉讼")
 _PERCENT = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*[%％]")
 # a share of a count just stated: “予以公开8件，占80%”, “占比40%”, “占全部申请的40%”
@@ -37,11 +39,13 @@ def extract_statements(doc: Document, sections: Sequence[SectionInfo],
     for block, start, sentence in _sentences(doc, exclude):
         section = _section(sections, start)
         for m in _ALL_DONE.finditer(sentence):
-            head = sentence[:m.start()]
-            if any(w in head for w in _SUBSET):
+            clause = _clause_before(sentence, m.start())
+            if any(w in clause for w in _SUBSET) or any(w in clause for w in _OTHER_WORK):
                 continue
-            kind = "all_closed_appeals" if m.group("verb") in ("审结", "结案") or any(
-                w in sentence for w in _APPEAL_WORDS) else "all_done"
+            appeal = m.group("verb") in ("审结", "结案") or any(w in clause for w in _APPEAL_WORDS)
+            if not appeal and "申请" not in clause:
+                continue  # the subject must be disclosure applications
+            kind = "all_closed_appeals" if appeal else "all_done"
             out.append(_statement(doc, block, start, sentence, m.span(), kind, None, section))
         for m in _PERCENT.finditer(sentence):
             head = sentence[:m.start()]
@@ -52,6 +56,13 @@ def extract_statements(doc: Document, sections: Sequence[SectionInfo],
             elif _SHARE.search(head):
                 out.append(_statement(doc, block, start, sentence, m.span(), "percent", value, section))
     return out
+
+
+def _clause_before(sentence: str, end: int) -> str:
+    """The clause that ends in the “all done” phrase and the one before it (its subject may sit there:
+    “本年度共收到申请12件，所有申请均已办结”)."""
+    cuts = [i for i, ch in enumerate(sentence[:end]) if ch in "，,："]
+    return sentence[cuts[-2] + 1 if len(cuts) >= 2 else 0:end]
 
 
 def _sentences(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tuple[str, int, str]]:
