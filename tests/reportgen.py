@@ -209,6 +209,8 @@ _PROACTIVE = (
     "政策文件及解读{p1}条、工作动态{p2}条，各类信息均在规定时限内发布。",
     "（一）主动公开。坚持“公开为常态、不公开为例外”，本年度主动公开政府信息{total}条，其中机构职能信息{p0}条、"
     "政策文件及解读{p1}条、工作动态{p2}条。",
+    # the same item goes out on several channels: the channels sum above the total (REAL-REPORTS.md §A)
+    "（一）主动公开。本年度主动公开政府信息{total}条，其中门户网站发布{total}条、微信公众号同步推送{p2}条。",
 )
 _MANAGEMENT = (
     "（三）政府信息管理。严格落实信息发布审核制度，坚持“先审后发”，确保公开内容准确规范。",
@@ -227,6 +229,7 @@ _OVERSIGHT = (
     "（五）监督保障。调整政务公开工作领导小组成员，组织业务培训两次，邀请群众代表对公开工作进行评议。",
     "（五）监督保障。把政务公开纳入科室绩效考核，建立问题台账，对社会评议中反映的问题逐项销号。",
     "（五）监督保障。主动接受社会监督，在网站公布监督电话和电子邮箱，全年未发生因公开工作引发的责任追究情况。",
+    "（五）监督保障。{p}年以来，{a}建立政务公开工作月报制度，{y}年1月按时发布{p}年度政府信息公开工作年度报告。",
 )
 _PROBLEMS = (
     "{y}年，{a}政府信息公开工作取得了一定成效，但仍存在一些不足：政策解读形式较为单一，图解、视频等解读方式运用不多；"
@@ -234,6 +237,7 @@ _PROBLEMS = (
     "对照要求，{a}{y}年工作仍有差距：一是依申请公开答复文书格式不够统一；二是工作人员业务能力有待提升。",
     "{y}年工作中也发现一些问题：部分科室对公开属性认定把握不准，个别信息发布后才发现需要撤回修改。",
     "存在的主要问题是：基层公开事项标准目录更新滞后，与实际办事流程不完全一致；群众留言回应还不够快。",
+    "针对{p}年度报告提出的栏目更新不及时问题，{y}年已建立更新台账并整改到位；但仍存在政策解读形式单一的问题。",
 )
 _PLANS = (
     "{n}年，我们将丰富政策解读形式，增加图文、视频解读，并建立栏目更新台账，每月检查一次信息更新情况，确保信息发布及时准确。",
@@ -275,7 +279,7 @@ def _prose(rnd: random.Random, spec: ReportSpec, vary: bool = True) -> dict[str,
     """Narrative sections that agree with the tables; with ``vary`` the wording follows ``rnd``,
     else every paragraph takes its bank's first (standard) wording."""
     t3 = spec.table3
-    words = {"y": spec.year, "n": spec.year + 1, "a": spec.agency}
+    words = {"y": spec.year, "n": spec.year + 1, "p": spec.year - 1, "a": spec.agency}
     parts = [rnd.randint(5, 40), rnd.randint(1, 12), rnd.randint(20, 300)]
     new, done = t3["new"]["total"], t3["results_total"]["total"]
     applications = _applications(rnd, t3, vary) if new or done else "本年度未收到政府信息公开申请，无上年结转申请。"

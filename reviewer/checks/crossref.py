@@ -77,7 +77,7 @@ def claims_against_tables(ctx: Context):
 
 def _parts_against_whole(group: PartsGroup):
     """Parts above their whole: an error when they cannot overlap (each application has one applicant and
-    one result) or one part alone exceeds the whole; a warning when they may; an info when they are
+    one result) or one part alone exceeds the whole; a warning when they may; nothing when they are
     channels listed after 其中 (one item goes out on several: the usual case)."""
     parts = group.parts
     total = sum(p.value for p in parts)
@@ -93,10 +93,11 @@ def _parts_against_whole(group: PartsGroup):
                       f"就已超过总数（各项{shown}＝{fmt_num(total)}）", locations, expected=f"≤{whole}",
                       actual=fmt_num(total), evidence=evidence,
                       suggestion="核对总数与该分项：任何一个分项都不可能大于总数")
-    elif group.overlap != "none":
+    elif group.overlap == "channels":
+        return  # one item goes out on several channels: their sum above the total is the usual case
+    elif group.overlap == "possible":
         yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，所列各分项{shown}＝{fmt_num(total)}，超过总数；"
-                      "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations,
-                      severity="info" if group.overlap == "channels" else "warning",
+                      "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations, severity="warning",
                       expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
                       suggestion="若各渠道有交叉，宜写明“同一信息在多个渠道发布”；否则核对总数与各分项")
     else:

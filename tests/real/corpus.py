@@ -31,7 +31,7 @@ CORPUS: dict[str, tuple[str, str]] = {
 }
 # realistic reports written for the corpus (reports/), one per file; see reports/MANIFEST.md
 for _path in sorted((HERE / "reports").glob("*")):
-    if _path.suffix in (".txt", ".md", ".html", ".htm", ".docx", ".pdf"):
+    if _path.suffix in (".txt", ".md", ".html", ".htm", ".docx", ".pdf") and _path.stem not in ("MANIFEST", "README"):
         CORPUS.setdefault(_path.stem, (str(_path.relative_to(ROOT)), "见 reports/MANIFEST.md"))
 
 
