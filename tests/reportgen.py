@@ -31,6 +31,21 @@ SECTION_HEADINGS = {
     "五": "五、存在的主要问题及改进情况",
     "六": "六、其他需要报告的事项",
 }
+# Headings correct reports print instead of the template's (REAL-REPORTS.md §A, and more of each
+# family): the format's own guidance, 条例 art. 50, local habits, typos. Numeral included.
+HEADING_VARIANTS: dict[str, tuple[str, ...]] = {
+    "一": ("一、政府信息公开工作总体情况", "一、基本情况", "一、总体情况概述"),
+    "二": ("二、行政机关主动公开政府信息情况", "二、主动公开政府信息工作情况", "二、主动公开情况"),
+    "三": ("三、行政机关收到和处理政府信息公开申请情况", "三、依申请公开政府信息情况", "三、收到和处理政府信息公开申请的情况",
+           "三、政府信息公开申请办理情况"),
+    "四": ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+           "四、因政府信息公开被申请行政复议、提起行政诉讼情况", "四、因政府信息公开工作被申请行政法复议、提起行政诉讼情况",
+           "四、政府信息公开行政复议、行政诉讼情况统计", "四、政府信息公开行政复议和行政诉讼情况"),
+    "五": ("五、存在的主要问题及改进措施", "五、存在的问题及整改情况", "五、政府信息公开工作存在的主要问题及改进情况",
+           "五、存在的主要问题及下一步工作打算", "五、主要问题及改进措施", "五、存在的不足及改进方向",
+           "五、工作中存在的问题和下一步计划"),
+    "六": ("六、其他需要说明的事项", "六、其他事项", "六、其他需要报告事项"),
+}
 T3_COLUMNS = (("natural", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
               ("nonprofit", "社会公益组织"), ("legal", "法律服务机构"), ("other", "其他"), ("total", "总计"))
 CATEGORIES = tuple(k for k, _ in T3_COLUMNS[:-1])
@@ -89,6 +104,8 @@ class ReportSpec:
     table2: dict[str, dict[str, float]] = field(default_factory=dict)  # row → column → value
     table3: dict[str, dict[str, int]] = field(default_factory=dict)  # row → column → value
     table4: dict[str, int] = field(default_factory=dict)  # column → value
+    # section headings as printed, numeral included; by default the template's (SECTION_HEADINGS)
+    headings: dict[str, str] = field(default_factory=lambda: dict(SECTION_HEADINGS))
 
     @property
     def period_sentence(self) -> str:
@@ -113,13 +130,16 @@ def fmt(value: float) -> str:
 # --- a random but consistent report -----------------------------------------------------------
 
 def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: int = 0,
-                    zero_applications: bool | None = None, vary_wording: bool = False) -> ReportSpec:
+                    zero_applications: bool | None = None, vary_wording: bool = False,
+                    headings: dict[str, str] | None = None) -> ReportSpec:
     """A report whose tables satisfy every relation of DESIGN.md §4 and whose prose agrees.
 
     ``zero_applications``: force (True) or forbid (False) an all-zero table 三; by default a
     quarter of the seeds give one, as small agencies really report.
     ``vary_wording``: pick each narrative paragraph's wording by seed (reports that must not
     read as copies of each other); by default the standard wording, which tests may quote.
+    ``headings``: section headings to print instead of the template's, e.g.
+    ``{"四": "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"}`` (see ``HEADING_VARIANTS``).
     """
     rnd = random.Random(seed)
     if zero_applications is None:
@@ -137,6 +157,7 @@ def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: 
         f"本报告电子版可在{agency}门户网站下载。如对本报告有疑问，请与{agency}办公室联系。",
     ]
     spec.sections = _prose(rnd, spec, vary=vary_wording)
+    spec.headings.update(headings or {})
     return spec
 
 
@@ -350,8 +371,8 @@ def _body(spec: ReportSpec):
     yield "title", spec.title
     for p in spec.intro:
         yield "p", p.replace("{period}", spec.period_sentence)
-    for key, heading in SECTION_HEADINGS.items():
-        yield "h", heading
+    for key in SECTION_HEADINGS:
+        yield "h", spec.headings.get(key, SECTION_HEADINGS[key])
         if key in tables:
             yield "table", tables[key]
         for p in spec.sections.get(key, []):

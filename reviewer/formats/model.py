@@ -16,6 +16,10 @@ class SectionSpec:
     title: str  # the standard heading, word for word
     aliases: tuple[str, ...] = ()  # other wordings real reports use (without the numeral)
     required: bool = True
+    # Meaning of a numbered heading: every group must have one of its words in the heading,
+    # and none of ``excludes`` may occur (the words that belong to another section).
+    keywords: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
