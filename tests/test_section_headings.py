@@ -94,3 +94,13 @@ def test_an_absent_section_is_still_missing():
     data = RENDERERS["txt"](spec).decode().replace(SECTION_HEADINGS["四"] + "\n", "")
     result = _review(data.encode(), "txt")
     assert [f.rule_id for f in result.findings if f.severity == "error"] == ["structure.missing_section"]
+
+
+def test_a_section_under_an_unplaceable_title_is_a_warning_not_an_error():
+    """“五、工作展望” may be section 五 in other words: the reviewer cannot be sure it is missing."""
+    spec = consistent_spec(seed=17, headings={"五": "五、下一步工作展望与安排"})
+    result = _review(RENDERERS["txt"](spec), "txt")
+    (f,) = [f for f in result.findings if f.rule_id == "structure.missing_section"]
+    assert f.severity == "warning" and "五、下一步工作展望与安排" in f.message
+    assert f.locations[0].text == "五、下一步工作展望与安排"
+    assert not [x for x in result.findings if x.severity == "error"]

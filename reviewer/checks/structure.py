@@ -25,6 +25,15 @@ def sections(ctx: Context):
     found = {s.key: s for s in ctx.facts.sections}
     for spec in ctx.fmt.sections:
         if spec.required and spec.key not in found:
+            # a heading numbered as this section but titled in words we cannot place: the
+            # section may well be there, so this is not certain enough for an error
+            maybe = next((h for h in ctx.facts.unrecognised_headings if h.number == spec.key), None)
+            if maybe is not None:
+                yield finding(MISSING_SECTION.id,
+                              f"未能确认“{maybe.heading}”是否为第{spec.key}部分“{spec.key}、{spec.title}”",
+                              [_heading_loc(maybe)], severity="warning",
+                              suggestion=f"如该部分即“{spec.title}”，建议按{ctx.fmt.document}使用标准标题")
+                continue
             yield finding(MISSING_SECTION.id, f"缺少第{spec.key}部分“{spec.key}、{spec.title}”",
                           suggestion=f"按{ctx.fmt.document}补充“{spec.key}、{spec.title}”部分")
     exact_counts: dict[str, list] = {}

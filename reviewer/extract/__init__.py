@@ -49,10 +49,14 @@ def extract(doc: Document) -> ReportFacts:
         facts.period_start = period.start.isoformat()
         facts.period_end = period.end.isoformat()
 
-    hits = find_heading_hits(doc, due, comp)
+    unrecognised = []
+    hits = find_heading_hits(doc, due, comp, unrecognised)
     facts.sections = primary_sections(doc, hits)
     facts.headings = [SectionInfo(key=h.key, number=h.number, heading=h.heading.strip(), block_id="",
                                   start=h.start, end=h.end, order=i, exact=h.exact) for i, h in enumerate(hits)]
+    facts.unrecognised_headings = [SectionInfo(key="", number=h.number, heading=h.heading.strip(), block_id="",
+                                               start=h.start, end=h.end, order=i, exact=False)
+                                   for i, h in enumerate(unrecognised)]
     if facts.title_location:
         facts.title_location.section = None
 

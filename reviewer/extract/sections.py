@@ -75,7 +75,10 @@ def _title_at(text: str, pos: int) -> str | None:
     return None
 
 
-def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = None) -> list[HeadingHit]:
+def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = None,
+                      unrecognised: list[HeadingHit] | None = None) -> list[HeadingHit]:
+    """Section headings in reading order. ``unrecognised`` collects numbered headings whose
+    title names no one section (“五、工作展望”): the section may be there under that title."""
     comp = comp or compact(doc.text)
     hits: list[HeadingHit] = []
     seen: set[int] = set()
@@ -85,6 +88,9 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
             continue
         key = classify_title(fmt, title)
         if key is None:
+            if unrecognised is not None and m.group(2):
+                start, end = comp.span(m.start(), m.end() + len(title))
+                unrecognised.append(HeadingHit("", _number(m), start, end, False, doc.text[start:end]))
             continue
         start, end = comp.span(m.start(), m.end() + len(title))
         exact = title == label_key(fmt.section(key).title)
