@@ -89,6 +89,23 @@ T2_PARTS = (
     ("第二十条第（八）项", ("本年收费金额（单位：万元）",), ("amount",), (("fees", "行政事业性收费"),)),
 )
 
+# The 2019 trial format (国办公开办函〔2019〕60号, reports for 2019 and 2020): section 二 counts
+# 新制作/新公开/对外公开总数, its 许可/处罚 tables count items, a 第二十条第（九）项 procurement table
+# holds a count and an amount; table 三 has no items under （六）其他处理.
+T2_PARTS_2019 = (
+    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("made", "published", "total"),
+     (("rules", "规章"), ("normative", "规范性文件"))),
+    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("last_year", "change", "decisions"),
+     (("license", "行政许可"), ("other_services", "其他对外管理服务事项"))),
+    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("last_year", "change", "decisions"),
+     (("penalty", "行政处罚"), ("coercion", "行政强制"))),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("last_year", "change"), (("fees", "行政事业性收费"),)),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("projects", "amount"), (("procurement", "政府集中采购"),)),
+)
+_OTHER_ITEMS = ("other_no_correction", "other_no_fee", "other_other")
+T3_ROWS_2019 = tuple(("other_handling", _RESULTS, "（六）其他处理", None) if r[0] == _OTHER_ITEMS[0] else r
+                     for r in T3_ROWS if r[0] not in _OTHER_ITEMS[1:])
+
 
 @dataclass
 class ReportSpec:
@@ -106,6 +123,15 @@ class ReportSpec:
     table4: dict[str, int] = field(default_factory=dict)  # column → value
     # section headings as printed, numeral included; by default the template's (SECTION_HEADINGS)
     headings: dict[str, str] = field(default_factory=lambda: dict(SECTION_HEADINGS))
+    layout: str = "2021"  # "2019": the trial format's tables (see ``trial_spec``)
+
+    @property
+    def t2_parts(self):
+        return T2_PARTS_2019 if self.layout == "2019" else T2_PARTS
+
+    @property
+    def t3_rows(self):
+        return T3_ROWS_2019 if self.layout == "2019" else T3_ROWS
 
     @property
     def period_sentence(self) -> str:
@@ -114,9 +140,9 @@ class ReportSpec:
     def numbers(self, table: str) -> list[str]:
         """The numeric cell texts of one table (``table2``/``table3``/``table4``) as rendered."""
         if table == "table2":
-            return [fmt(self.table2[r][c]) for _, _, cols, rows in T2_PARTS for r, _ in rows for c in cols]
+            return [fmt(self.table2[r][c]) for _, _, cols, rows in self.t2_parts for r, _ in rows for c in cols]
         if table == "table3":
-            return [fmt(self.table3[r][c]) for r, *_ in T3_ROWS for c, _ in T3_COLUMNS]
+            return [fmt(self.table3[r][c]) for r, *_ in self.t3_rows for c, _ in T3_COLUMNS]
         return [fmt(self.table4[c]) for c in T4_COLUMNS]
 
 
@@ -158,6 +184,37 @@ def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: 
     ]
     spec.sections = _prose(rnd, spec, vary=vary_wording)
     spec.headings.update(headings or {})
+    return spec
+
+
+def trial_spec(agency: str = "某县示例局", year: int = 2020, seed: int = 0,
+               procurement: tuple[int, float] = (1357, 5394432.52), **kw) -> ReportSpec:
+    """A consistent report in the 2019 trial layout (correct for 2019 and 2020 reports).
+
+    ``procurement``: the 政府集中采购 count and amount (万元 not stated by the template: 元 are
+    common), by default the pair crawled pages glue into “13575394432.52”.
+    """
+    spec = consistent_spec(agency=agency, year=year, seed=seed, **kw)
+    rnd = random.Random(seed + 2019)
+    spec.layout = "2019"
+    t3 = spec.table3
+    t3["other_handling"] = {c: sum(t3[r][c] for r in _OTHER_ITEMS) for c, _ in T3_COLUMNS}
+    for r in _OTHER_ITEMS:
+        del t3[r]
+    t2 = spec.table2
+    normative = t2["normative"]
+    items = lambda decisions: {"last_year": rnd.randint(1, 60), "change": rnd.choice([0, 0, 1, 2]),
+                               "decisions": decisions}
+    spec.table2 = {
+        "rules": {"made": 0, "published": 0, "total": 0},
+        "normative": {"made": normative["issued"], "published": normative["issued"], "total": normative["in_force"]},
+        "license": items(t2["license"]["decisions"]),
+        "other_services": items(rnd.randint(0, 30)),
+        "penalty": items(t2["penalty"]["decisions"]),
+        "coercion": items(t2["coercion"]["decisions"]),
+        "fees": {"last_year": rnd.randint(0, 6), "change": 0},
+        "procurement": {"projects": procurement[0], "amount": procurement[1]},
+    }
     return spec
 
 
@@ -313,13 +370,13 @@ class _Cell:
 
 def _t2_layout(spec: ReportSpec) -> list[list[_Cell]]:
     rows: list[list[_Cell]] = []
-    for head, labels, cols, items in T2_PARTS:
+    for head, labels, cols, items in spec.t2_parts:
         rows.append([_Cell(head, colspan=4)])
-        span = 4 - len(labels)  # a single value column spans the three number columns
-        rows.append([_Cell("信息内容")] + [_Cell(lb, colspan=span if len(labels) == 1 else 1) for lb in labels])
+        # the three number columns: the last value column spans those left over
+        spans = [1] * (len(labels) - 1) + [4 - len(labels)]
+        rows.append([_Cell("信息内容")] + [_Cell(lb, colspan=n) for lb, n in zip(labels, spans)])
         for key, label in items:
-            rows.append([_Cell(label)] + [_Cell(fmt(spec.table2[key][c]), colspan=span if len(cols) == 1 else 1)
-                                          for c in cols])
+            rows.append([_Cell(label)] + [_Cell(fmt(spec.table2[key][c]), colspan=n) for c, n in zip(cols, spans)])
     return rows
 
 
@@ -329,13 +386,13 @@ def _t3_layout(spec: ReportSpec) -> list[list[_Cell]]:
         [_Cell("自然人", rowspan=2), _Cell("法人或其他组织", colspan=5), _Cell("总计", rowspan=2)],
         [_Cell(label) for _, label in T3_COLUMNS[1:-1]],
     ]
-    results = sum(1 for _, top, *_ in T3_ROWS if top == _RESULTS)
+    results = sum(1 for _, top, *_ in spec.t3_rows if top == _RESULTS)
     group_sizes: dict[str, int] = {}
-    for _, _, group, item in T3_ROWS:
+    for _, _, group, item in spec.t3_rows:
         if item:
             group_sizes[group] = group_sizes.get(group, 0) + 1
     seen_top, seen_group = set(), set()
-    for key, top, group, item in T3_ROWS:
+    for key, top, group, item in spec.t3_rows:
         row: list[_Cell] = []
         if group is None:
             row.append(_Cell(top, colspan=3))
@@ -544,6 +601,27 @@ def _docx_table(d, layout: list[list[_Cell]]) -> None:
             if cell.rowspan > 1 or cell.colspan > 1:
                 target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
             target.text = cell.text
+
+
+def to_crawled(spec: ReportSpec) -> bytes:
+    """A crawler's text of the article page (the layout of pingtan-2021.txt): metadata lines, then
+    the whole body on one line — headings run into the text, table cells run together with no
+    separator (“…申请数量640020470二、上年结转…”, “政府集中采购13575394432.52”)."""
+    body: list[str] = [f"当前位置： 首页政务公开政府信息公开政府信息公开年报 {spec.title} 来源：{spec.agency} "
+                       f"时间：{spec.year + 1}-01-20 10:00 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： --> "]
+    for kind, item in _body(spec):
+        if kind == "title":
+            continue
+        if kind == "table":
+            body.append(" " + "".join(cell.text for cell, _, cont in
+                                      (t for tcs in _positions(item) for t in tcs) if not cont) + " ")
+        else:
+            body.append(item)
+    head = [f"标题: {spec.title}", f"发布时间: {spec.year + 1}-01-20 10:00", "文号: ", "发布机构: ",
+            "栏目: 政府信息公开年报", "原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/t0001.htm",
+            f"本地目录: zwgk/zfxxgknb/0001_{spec.title}", "页面链接与图片详见 links.tsv(同目录)",
+            "==================== 正文 ===================="]
+    return ("\n".join(head + ["".join(body) + " 附件下载"]) + "\n").encode("utf-8")
 
 
 RENDERERS = {"txt": to_txt_flattened, "docx": to_docx, "html": to_html, "md": to_md}

@@ -28,6 +28,7 @@ class ColumnSpec:
     label: str
     aliases: tuple[str, ...] = ()
     decimals: bool = False  # money columns may hold decimals
+    signed: bool = False  # a change (2019 trial format's 本年增/减) may be negative
 
 
 @dataclass(frozen=True)
