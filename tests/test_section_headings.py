@@ -104,3 +104,24 @@ def test_a_section_under_an_unplaceable_title_is_a_warning_not_an_error():
     assert f.severity == "warning" and "五、下一步工作展望与安排" in f.message
     assert f.locations[0].text == "五、下一步工作展望与安排"
     assert not [x for x in result.findings if x.severity == "error"]
+
+
+def test_a_table_before_a_heading_known_only_by_its_key_words_is_a_warning():
+    """Table 四 printed before its heading is certain (an error) when the heading is surely section
+    四's; a misnumbered variant heading might be another section's, so it is a warning."""
+    from test_rules_structure import _table4_block
+
+    heading = "三、因政府信息公开被申请行政复议、提起行政诉讼情况"  # numbered 三, worded as 四
+    text = RENDERERS["txt"](consistent_spec(seed=9, headings={"四": heading})).decode()
+    old = "四、政府信息公开行政复议、行政诉讼情况\n"
+    text = text.replace(heading + "\n", old)
+    block = _table4_block(text)
+    text = text.replace(old + block, block + heading + "\n")
+    result = _review(text.encode(), "txt")
+    (f,) = [f for f in result.findings if f.rule_id == "structure.table_outside_section"]
+    assert f.severity == "warning"
+    exact = RENDERERS["txt"](consistent_spec(seed=9)).decode()
+    block = _table4_block(exact)
+    exact = exact.replace(old + block, block + old)
+    (g,) = [f for f in _review(exact.encode(), "txt").findings if f.rule_id == "structure.table_outside_section"]
+    assert g.severity == "error"

@@ -161,7 +161,8 @@ def primary_sections(doc: Document, hits: list[HeadingHit]) -> list[SectionInfo]
     for i, h in enumerate(ordered):
         end = ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text)
         out.append(SectionInfo(key=h.key, number=h.number, heading=h.heading.strip(),
-                               block_id=_block_at(doc, h.start) or "", start=h.start, end=end, order=i))
+                               block_id=_block_at(doc, h.start) or "", start=h.start, end=end, order=i,
+                               exact=h.exact))
     return out
 
 
