@@ -125,3 +125,23 @@ def test_a_table_before_a_heading_known_only_by_its_key_words_is_a_warning():
     exact = exact.replace(old + block, block + old)
     (g,) = [f for f in _review(exact.encode(), "txt").findings if f.rule_id == "structure.table_outside_section"]
     assert g.severity == "error"
+
+
+@pytest.mark.parametrize("which", [0, -1])
+@pytest.mark.parametrize("ext", ["docx", "md"])
+def test_variant_headings_numbered_by_word_lists_are_sections(ext, which):
+    """Word's list numbering is not in the text: a top-level heading worded as a variant is its
+    section by its key words (a plain paragraph so worded is not, see the next test)."""
+    headings = {key: hs[which].split("、", 1)[1] for key, hs in HEADING_VARIANTS.items()}
+    data = RENDERERS[ext](consistent_spec(seed=18, headings=headings))
+    assert _bad(_review(data, ext)) == []
+    facts = extract(read_bytes(data, f"d.{ext}"))
+    assert [s.heading for s in facts.sections] == list(headings.values())
+
+
+def test_a_sub_heading_worded_like_a_section_stays_in_its_section():
+    spec = consistent_spec(seed=19)
+    spec.sections["一"].insert(1, "主动公开政府信息工作情况")  # a plain line inside 一
+    for ext in ("txt", "docx", "html", "md"):
+        facts = extract(read_bytes(RENDERERS[ext](spec), f"d.{ext}"))
+        assert [s.heading for s in facts.sections] == list(SECTION_HEADINGS.values()), ext

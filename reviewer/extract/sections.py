@@ -119,11 +119,16 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
 
 def _unnumbered_headings(doc: Document, fmt: ReportFormat, seen: set) -> list[HeadingHit]:
     """A line that is exactly a section title is its heading even without a numeral: Word's
-    automatic list numbering (“一、” drawn by w:numPr) is not part of the paragraph's text."""
+    automatic list numbering (“一、” drawn by w:numPr) is not part of the paragraph's text.
+    A line the draft itself marks as a top-level heading (Word outline level, ``#``) is also
+    recognised by its key words, as numbered headings are; a plain paragraph is not — a
+    sub-heading such as “主动公开情况” inside 一 must not become section 二."""
     titles = {}
     for spec in fmt.sections:
         for t in (spec.title, *spec.aliases):
             titles[label_key(t)] = (spec.key, t == spec.title)
+    levels = [b.level for b in doc.blocks if b.kind == "heading" and b.level is not None]
+    top = min(levels) if levels else None
     out = []
     for b in doc.blocks:
         if b.kind == "table" or len(b.text) > 40:
@@ -132,6 +137,10 @@ def _unnumbered_headings(doc: Document, fmt: ReportFormat, seen: set) -> list[He
         if key in titles and (titles[key][0], b.span[0]) not in seen:
             section, exact = titles[key]
             out.append(HeadingHit(section, None, b.span[0], b.span[1], exact, b.text, "none"))
+        elif b.kind == "heading" and b.level == top and _TITLE_RUN.fullmatch(key):
+            section = classify_title(fmt, key)
+            if section is not None and (section, b.span[0]) not in seen:
+                out.append(HeadingHit(section, None, b.span[0], b.span[1], False, b.text, "none"))
     return out
 
 
