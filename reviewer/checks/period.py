@@ -5,7 +5,9 @@ from __future__ import annotations
 from reviewer.checks.registry import Context, Rule, check, finding
 
 TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
-MISSING = Rule("period.missing", "period", "warning", "未写明统计期限（应为报告年度1月1日至12月31日）")
+# The statistics-period sentence is a convention and a local requirement (e.g. Sichuan's
+# DB51/T 2660), not one of the 2021 format (its figures are simply as of 31 December): a note.
+MISSING = Rule("period.missing", "period", "info", "未写明统计期限（惯例及部分地方规范要求写明）")
 MALFORMED = Rule("period.malformed", "period", "error", "统计期限不是完整的报告年度或日期无效")
 UNREADABLE = Rule("period.unreadable", "period", "warning", "写明了统计期限，但无法识别其起止日期")
 NO_TITLE_YEAR = Rule("period.title_year_missing", "period", "warning", "标题中找不到报告年度")
@@ -20,8 +22,9 @@ def title_and_period(ctx: Context):
         yield finding(NO_TITLE_YEAR.id, "标题中没有找到报告年度（如“2023年政府信息公开工作年度报告”）",
                       suggestion="在标题中写明报告年度")
     if f.period_location is None:
-        yield finding(MISSING.id, "未找到统计期限说明，标准格式要求写明“本报告所列数据的统计期限自N年1月1日起至N年12月31日止”",
-                      suggestion=f"在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
+        yield finding(MISSING.id, "未找到统计期限说明。国家格式未作硬性要求，但按惯例及部分地方规范"
+                      "（如四川省地方标准DB51/T 2660）应写明统计期限",
+                      suggestion=f"建议在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
         return
     if f.period_unreadable:
         yield finding(UNREADABLE.id, f"统计期限“{f.period_text}”无法识别起止日期", [f.period_location],

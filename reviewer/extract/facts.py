@@ -132,6 +132,8 @@ class ReportFacts(BaseModel):
     period_unreadable: bool = False  # a period is stated but its dates could not be read
     sections: list[SectionInfo] = Field(default_factory=list)  # one per section found, in order
     headings: list[SectionInfo] = Field(default_factory=list)  # every section heading seen
+    # numbered headings that name no one section (“五、工作展望”): key "", number as written
+    unrecognised_headings: list[SectionInfo] = Field(default_factory=list)
     tables: dict[str, LogicalTable] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     parts_groups: list[PartsGroup] = Field(default_factory=list)

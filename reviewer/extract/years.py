@@ -25,6 +25,11 @@ _PLAN = re.compile(
 _DONE = re.compile(r"了|已|取得|完成|实现|收到|办结|办理了|累计|共计|共发布|共公开|印发|制定|开展了|"
                    r"\d+(?:件|条|个|篇|项|次|期|场)")
 _OTHER = re.compile(r"较|比|同比|相比|上年|去年|以来|以前|之前|截至|截止|预算|决算|《|〔|统计|年度报告|报告")
+# the year dates something other than this sentence's work: the start of a period that runs on
+# (“2023年以来/起/开始”), last year's carried-over cases (“2023年结转的2件申请已于2024年1月办结”)
+_AFTER_YEAR = re.compile(r"(?:以来|起|开始|至今|以前|之前|底|末|结转|转结|遗留)")
+# a plan of an earlier report, said to be carried out (“2023年计划开展的培训已于2024年完成”): a review
+_PLAN_DONE = re.compile(r"已(?:经|于[^，。；]{0,12}?)?(?:全部|基本|如期|按期|逐项)?(?:完成|落实|实现|整改|办结|兑现)")
 _ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I)
 _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
 
@@ -54,7 +59,11 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                 clause_head = re.split(r"[，,：:]", clean[max(0, head_from):ym.start()])[-1].strip()
                 opening = bool(_OPENING.match(clause_head))
                 section = _section_of(sections, start)
-                kind = _kind(clean.strip(), opening, bool(ym.group(2)), section == "五" and _in_plan(plan_heads, start))
+                if _AFTER_YEAR.match(clean, ym.end()):
+                    kind = "other"
+                else:
+                    kind = _kind(clean.strip(), opening, bool(ym.group(2)),
+                                 section == "五" and _in_plan(plan_heads, start))
                 s_start, s_end = comp.span(sm.start() + max(0, head_from), sm.end())
                 out.append(YearMention(year=int(ym.group(1)), text=doc.text[s_start:s_end].strip(),
                                        span=(start, end), block_id=block.id, section=section, kind=kind))
@@ -72,7 +81,7 @@ def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> 
     if not opening:
         return "other"
     if _PLAN.search(sentence):
-        return "plan"
+        return "other" if _PLAN_DONE.search(sentence) else "plan"
     if _OTHER.search(sentence.split("，")[0]) or (is_niandu and _OTHER.search(sentence)):
         return "other"
     if plan_context and not _DONE.search(sentence):

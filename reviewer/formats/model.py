@@ -16,6 +16,10 @@ class SectionSpec:
     title: str  # the standard heading, word for word
     aliases: tuple[str, ...] = ()  # other wordings real reports use (without the numeral)
     required: bool = True
+    # Meaning of a numbered heading: every group must have one of its words in the heading,
+    # and none of ``excludes`` may occur (the words that belong to another section).
+    keywords: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class ColumnSpec:
     label: str
     aliases: tuple[str, ...] = ()
     decimals: bool = False  # money columns may hold decimals
+    signed: bool = False  # a change (2019 trial format's 本年增/减) may be negative
 
 
 @dataclass(frozen=True)
