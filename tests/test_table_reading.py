@@ -128,3 +128,26 @@ def test_unreadable_table_points_at_the_row_it_could_not_split():
     result = review(crawled(spec))
     (f,) = _table_findings(result, "format.table_unreadable", T3)
     assert f.locations and f.locations[0].text in ("110000011", "一、本年新收政府信息公开申请数量110000011")
+
+
+def _one_line_page(spec) -> str:
+    """A crawled page whose whole body is one line, cells apart by spaces, headings numbered “1、”…“6、”."""
+    import reportgen
+
+    lines = reportgen.to_txt_flattened(spec).decode("utf-8").split("\n")
+    title, body = lines[0], [line.strip() for line in lines[1:] if line.strip()]
+    text = " ".join(body)
+    for i, numeral in enumerate("一二三四五六", 1):
+        text = text.replace(f"{numeral}、{reportgen.SECTION_HEADINGS[numeral][2:]}",
+                            f"{i}、{reportgen.SECTION_HEADINGS[numeral][2:]}")
+    return f"{title}\n{text}\n"
+
+
+def test_a_heading_numeral_or_a_year_after_the_last_cell_is_not_a_cell() -> None:
+    """“… 0 3、收到和处理…”, “… 0 0 2023年，…”: the number belongs to the words after it."""
+    spec = clean_spec()
+    spec.sections["四"] = ["2023年，本局未发生因政府信息公开引起的行政复议和行政诉讼。"]
+    spec.table4 = {k: 0 for k in spec.table4}
+    result = review(_one_line_page(spec))
+    assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
+    assert result.report is not None

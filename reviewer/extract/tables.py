@@ -32,6 +32,7 @@ _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d
 _TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
 _VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
+_NEXT_WORDS_NUMBER = re.compile(r"\s(\d{1,4})\.?$")
 
 
 @dataclass
@@ -119,9 +120,22 @@ def _cells_after_label(stream: Stream, start: int, end: int) -> list[Raw] | None
         return cells
     # flowing text: the values run until text resumes
     prefix = _VALUE_PREFIX.match(region).group()
+    prefix = _without_next_words_number(prefix, region[len(prefix):len(prefix) + 1])
     if not re.search(r"\d", prefix):
         return None
     return _text_tokens(prefix, start)
+
+
+def _without_next_words_number(values: str, follows: str) -> str:
+    """A run of values in flowing text, less a last number that belongs to the text after it: the next
+    heading's numeral (“… 0 3、收到和处理…”, a crawled page with “1、” headings) or a year or month
+    that opens the next sentence (“… 0 0 2021年，街道…”). Only a number set apart by a space: a run
+    glued to a label (“…70四、结转”) is all values."""
+    if follows in ("、", "年", "月") or (values.endswith(".") and "\u4e00" <= follows <= "\u9fff"):
+        m = _NEXT_WORDS_NUMBER.search(values)
+        if m and (follows != "年" or len(m.group(1)) == 4):
+            return values[:m.start() + 1]
+    return values
 
 
 def _text_tokens(region: str, base: int) -> list[Raw]:
@@ -436,6 +450,8 @@ def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     m = re.compile(r"[^\s\d" + MARKERS + r".\-—/|]").search(text, digit.start(), limit)
     end = m.start() if m else limit
     region = text[start:end]
+    if CELL not in region:
+        region = _without_next_words_number(region, text[end:end + 1])
     if CELL in region:
         rows = []
         i = start
