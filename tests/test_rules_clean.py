@@ -42,6 +42,8 @@ RULE_TESTS = {
     "period.title_year_missing": (
         "test_rules_period.py::test_title_year_missing_fires_when_the_title_has_no_year",
         "test_rules_period.py::test_title_year_missing_silent_for_a_year_in_chinese_numerals"),
+    "period.stale_year": ("test_rules_period.py::test_stale_year_fires_for_an_opening_narrated_under_last_year",
+                          "test_rules_period.py::test_stale_year_silent_for_comparisons_periods_and_last_years_review"),
     "period.narrative_year": ("test_rules_period.py::test_narrative_year_fires_for_next_year_work_stated_as_done",
                               "test_rules_period.py::test_narrative_year_silent_for_next_year_plans"),
     "period.plan_year": ("test_rules_period.py::test_plan_year_fires_for_a_plan_dated_in_the_report_year",

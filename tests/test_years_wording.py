@@ -50,7 +50,8 @@ def test_legitimate_use_of_another_year_gives_no_period_finding(section, sentenc
 
 @pytest.mark.parametrize("section,sentence,rule,severity", [
     ("五", "2025年，我局完成了政府网站集约化改版工作。", "period.narrative_year", "error"),
-    ("一", "2023年，本局认真贯彻落实《条例》，主动公开政府信息120条。", "period.narrative_year", "warning"),
+    ("一", "2023年，本局认真贯彻落实《条例》，主动公开政府信息120条。", "period.stale_year", "warning"),
+    ("一", "2023年，本局认真贯彻落实《条例》，围绕中心工作不断加大公开力度。", "period.stale_year", "warning"),
     ("五", "2024年，我们将丰富政策解读形式。", "period.plan_year", "warning"),
 ])
 def test_real_year_problems_are_still_caught(section, sentence, rule, severity):

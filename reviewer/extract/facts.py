@@ -115,7 +115,9 @@ class YearMention(BaseModel):
     span: tuple[int, int]
     block_id: str | None
     section: str | None
-    kind: Literal["done", "plan", "other"]
+    # done: work stated as done; narration: the year opens a sentence narrating the body's work
+    # (“2023年，本局认真贯彻落实…”) without saying it is done; plan; other (dates, comparisons, periods)
+    kind: Literal["done", "narration", "plan", "other"]
 
 
 class ReportFacts(BaseModel):

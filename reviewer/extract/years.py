@@ -30,6 +30,8 @@ _OTHER = re.compile(r"较|比|同比|相比|上年|去年|以来|以前|之前|�
 _AFTER_YEAR = re.compile(r"(?:以来|起|开始|至今|以前|之前|底|末|结转|转结|遗留)")
 # a plan of an earlier report, said to be carried out (“2023年计划开展的培训已于2024年完成”): a review
 _PLAN_DONE = re.compile(r"已(?:经|于[^，。；]{0,12}?)?(?:全部|基本|如期|按期|逐项)?(?:完成|落实|实现|整改|办结|兑现)")
+# how a year's work is narrated (“2023年，本局认真贯彻落实…，围绕…，不断加大…”): the body's own work
+_NARRATION = re.compile(r"认真贯彻|贯彻落实|坚持|深入推进|持续|不断|扎实|全面|积极|紧扣|聚焦|围绕|按照|严格落实|着力|大力")
 _ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I)
 _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
 
@@ -86,7 +88,9 @@ def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> 
         return "other"
     if plan_context and not _DONE.search(sentence):
         return "plan"
-    return "done" if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence) else "other"
+    if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence):
+        return "done"
+    return "narration" if _NARRATION.search(sentence) else "other"
 
 
 def _section_of(sections: list[SectionInfo], offset: int) -> str | None:
