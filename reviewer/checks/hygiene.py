@@ -24,6 +24,9 @@ _REDUPLICABLE = frozenset(
 _QUANTIFIER_HEAD = frozenset("一二三四五六七八九十百千万两几各每逐")
 # table words: PDF/markdown extraction leaves header fragments such as “结果结果其他尚未” outside the table
 _TABLE_WORDS = frozenset("结果 总计 维持 纠正 其他 尚未 审结 自然人 处理 公开 申请 数量".split())
+# two words that meet on the same characters: “某市人民政府 | 政府信息公开工作”, “政务公开 | 公开栏”
+_OVERLAP = re.compile(r"人民政府政府|(?:政务|信息|主动|依申请)公开公开(?:指南|目录|栏|专栏|平台|内容|事项|属性|工作|情况|制度|方式)"
+                      r"|网站网站群|信息信息化")
 # a clause punctuation mark: prose sentences have one, table-header fragments do not
 _SENTENCE = re.compile(r"[。，；！？、：,;:]")
 
@@ -48,7 +51,9 @@ def doubled_words(ctx: Context):
         if not _SENTENCE.search(seg.text):
             continue  # a heading or a table fragment, not a sentence
         comp = seg.comp
-        hits = [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(comp.text) if not _doubled_ok(m.group(1))]
+        overlaps = [m.span() for m in _OVERLAP.finditer(comp.text)]
+        hits = [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(comp.text)
+                if not _doubled_ok(m.group(1)) and not any(a <= m.start() and m.end() <= b for a, b in overlaps)]
         hits += [(m.start(), m.end(), m.group()[0]) for m in _DOUBLED_CHAR.finditer(comp.text)]
         for start, end, word in sorted(hits):
             span = comp.span(start, end)
@@ -89,7 +94,9 @@ class _Sequence:
                 self.levels = self.levels[:depth] + [mark]
                 return None
         prev = self.levels[-1]
-        self.levels[-1] = mark
+        # a repeated number was most likely meant as the next one (“（一）（二）（二）（四）” breaks once)
+        number = prev.number + 1 if mark.number == prev.number else mark.number
+        self.levels[-1] = _Mark(number, mark.span, mark.seg, mark.text)
         return prev
 
 
