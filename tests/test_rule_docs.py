@@ -89,3 +89,11 @@ def test_the_explanations_ship_as_package_data():
     files = sorted(p.relative_to(ROOT / "reviewer").as_posix() for p in DOCS.glob("*"))
     assert files and all(f.endswith(".toml") for f in files)
     assert all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), (files, globs)
+
+
+def test_the_generated_catalog_is_up_to_date():
+    from reviewer.checks.catalog import catalog_markdown
+
+    on_disk = (ROOT / "docs" / "rules-catalog.md").read_text(encoding="utf-8")
+    assert on_disk == catalog_markdown(), "run: python -m reviewer.checks.catalog > docs/rules-catalog.md"
+    assert all(f"`{rule_id}`" in on_disk for rule_id in RULES)
