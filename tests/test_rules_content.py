@@ -103,3 +103,20 @@ def test_title_wording_silent_for_the_legitimate_variants(title, fmt):
     spec.title = title
     result = review_spec(spec, fmt)
     assert not fired(result, "structure.title_wording"), [f.message for f in result.findings]
+
+
+def test_fee_statement_missing_silent_when_section_six_gives_the_fees_as_a_table():
+    spec = _fee_free(clean_spec())
+    text = render(spec).replace("本年度无其他需要报告的事项。\n",
+                                "本年度无其他需要报告的事项。\n\t发出收费通知件数\n\t实际收取金额（元）\n\n\t0\n\t0\n\n\n")
+    assert not fired(review(text), "structure.fee_statement_missing")
+
+
+def test_problems_empty_silent_when_section_five_lists_the_problems_in_a_table():
+    spec = clean_spec()
+    spec.sections["五"] = []
+    heading = "五、存在的主要问题及改进情况\n"
+    text = render(spec)
+    assert heading in text
+    text = text.replace(heading, heading + "\t存在的问题\n\t改进措施\n\n\t栏目更新不及时\n\t建立更新台账\n\n\n")
+    assert not fired(review(text), "structure.problems_empty")

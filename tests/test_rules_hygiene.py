@@ -78,3 +78,18 @@ def test_list_ordinals_silent_for_restarts_nesting_and_references():
     ]
     result = review_spec(spec)
     assert not fired(result, "format.list_ordinals"), [f.message for f in result.findings]
+
+
+def test_list_ordinals_silent_when_a_list_restarts_after_an_unrecognised_lead_in():
+    spec = clean_spec()
+    spec.sections["五"][1] = ("2024年，我们将：一是丰富解读形式；二是建立更新台账；三是加强培训。"
+                             "同时要求各科室切实把一是及时发布、二是准确解读落到实处。")
+    result = review_spec(spec)
+    assert not fired(result, "format.list_ordinals"), [f.message for f in result.findings]
+
+
+def test_list_ordinals_fires_for_a_subheading_that_goes_backwards():
+    spec = clean_spec()
+    spec.sections["一"][5] = spec.sections["一"][5].replace("（五）", "（二）")  # （一）…（四）（二）
+    (f,) = only(review_spec(spec), "format.list_ordinals")
+    assert "序号倒退" in f.message

@@ -64,7 +64,8 @@ def doubled_words(ctx: Context):
 
 
 # “一是”, “二是” … after a clause boundary (not 之一是, 统一是, 唯一是), not 是否
-_IS_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,、！!？?）)”\s]))([一二三四五六七八九十]{1,3})是(?!否)")
+_IS_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,、！!？?）)”\s])|(?<=做到)|(?<=包括)|(?<=坚持)|(?<=重点)|(?<=主要)"
+                         r"|(?<=表现在)|(?<=体现在)|(?<=具体))([一二三四五六七八九十]{1,3})是(?!否)")
 # “（一）”, “（二）” … at a clause boundary (not 第二十条第（一）项), not a table row label
 _PAREN_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,！!？?”\s]))[（(]([一二三四五六七八九十]{1,3})[）)]"
                             r"(?!项|款|目|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|总计)")
@@ -81,8 +82,11 @@ class _Mark:
 class _Sequence:
     """Ordinals in document order; a new 一 may open a nested list, a later number may close it."""
 
-    def __init__(self) -> None:
+    def __init__(self, backwards_restarts: bool = False) -> None:
         self.levels: list[_Mark] = []  # last mark of each open list, innermost last
+        # “一是” after a lead-in we do not recognise is missed; a smaller number then most likely
+        # continues that unseen list, so for this family going backwards is a restart, not a break
+        self.backwards_restarts = backwards_restarts
 
     def feed(self, mark: _Mark) -> _Mark | None:
         """The previous mark when ``mark`` breaks the sequence, else None."""
@@ -94,6 +98,9 @@ class _Sequence:
                 self.levels = self.levels[:depth] + [mark]
                 return None
         prev = self.levels[-1]
+        if self.backwards_restarts and mark.number < prev.number:
+            self.levels = self.levels[-2:] + [mark]
+            return None
         # a repeated number was most likely meant as the next one (“（一）（二）（二）（四）” breaks once)
         number = prev.number + 1 if mark.number == prev.number else mark.number
         self.levels[-1] = _Mark(number, mark.span, mark.seg, mark.text)
@@ -140,7 +147,7 @@ def _numeral(n: int) -> str:
 def list_ordinals(ctx: Context):
     for pattern, form in ((_IS_ORDINAL, "{}是"), (_PAREN_ORDINAL, "（{}）")):
         for section, marks in _marks(ctx, pattern, form).items():
-            seq = _Sequence()
+            seq = _Sequence(backwards_restarts=pattern is _IS_ORDINAL)
             for mark in marks:
                 prev = seq.feed(mark)
                 if prev is None:

@@ -7,6 +7,7 @@ import re
 
 from reviewer.checks.prose import prose_segments, section_text
 from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.extract.textnorm import compact
 from reviewer.findings import Location
 
 FEE_STATEMENT = Rule("structure.fee_statement_missing", "structure", "warning",
@@ -38,6 +39,8 @@ def fee_statement(ctx: Context):
     if six is None:  # structure.missing_section already says so
         return
     prose = "".join(seg.comp.text for seg in prose_segments(ctx))
+    # section 六 read whole, tables included: some reports give the fee figures as a small table
+    prose += compact(ctx.doc.text[six.start:six.end]).text
     if _FEE_WORDS.search(_FEE_LABELS.sub("", prose)):
         return  # stated, in 六 or anywhere else (总体情况 often says “未收取任何费用”)
     yield finding(FEE_STATEMENT.id,
@@ -53,8 +56,9 @@ def problems_section(ctx: Context):
     if five is None:
         return
     body, _segs = section_text(ctx, "五")
-    if any(t.found and t.span and five.start <= t.span[0] < five.end for t in ctx.facts.tables.values()):
-        return  # a table sits in 五 (misplaced); its text is not read here, so do not call 五 empty
+    if any(b.kind == "table" and five.start <= b.span[0] < five.end for b in ctx.doc.blocks) or \
+            any(t.found and t.span and five.start <= t.span[0] < five.end for t in ctx.facts.tables.values()):
+        return  # 五 holds a table (problems listed in one, or a misplaced table): its text is not read here
     said = _PUNCT.sub("", body)
     if said and not _NOTHING.match(said):
         return
