@@ -87,3 +87,13 @@ def test_other_handling_share_fires_when_the_catch_all_other_dominates(fmt):
 def test_other_handling_share_silent_for_specific_outcomes_few_cases_or_a_modest_share(counts):
     result = review_spec(applications_spec(counts))
     assert not fired(result, "table3.other_handling_share"), [f.message for f in result.findings]
+
+
+def test_other_handling_share_counts_the_whole_sixth_row_in_the_2019_trial_layout():
+    from rulehelpers import review, to_txt_2019
+
+    spec = applications_spec({("other_no_correction", "natural"): 6, ("disclosed", "natural"): 4}, year=2020)
+    result = review(to_txt_2019(spec))
+    assert result.format == "gov-disclosure-2019"
+    (f,) = fired(result, "table3.other_handling_share")
+    assert "（六）其他处理共6件" in f.message and {loc.row for loc in f.locations} == {"other_handling", "results_total"}

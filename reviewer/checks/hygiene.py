@@ -50,16 +50,16 @@ def doubled_words(ctx: Context):
     for seg in prose_segments(ctx):
         if not _SENTENCE.search(seg.text):
             continue  # a heading or a table fragment, not a sentence
-        comp = seg.comp
-        overlaps = [m.span() for m in _OVERLAP.finditer(comp.text)]
-        hits = [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(comp.text)
+        text = seg.text
+        overlaps = [m.span() for m in _OVERLAP.finditer(text)]
+        hits = [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(text)
                 if not _doubled_ok(m.group(1)) and not any(a <= m.start() and m.end() <= b for a, b in overlaps)]
-        hits += [(m.start(), m.end(), m.group()[0]) for m in _DOUBLED_CHAR.finditer(comp.text)]
+        hits += [(m.start(), m.end(), m.group()[0]) for m in _DOUBLED_CHAR.finditer(text)]
         for start, end, word in sorted(hits):
-            span = comp.span(start, end)
-            context = comp.text[max(0, start - 8):end + 8]
+            span = (seg.start + start, seg.start + end)
+            context = text[max(0, start - 8):end + 8].replace("\n", "")
             yield finding(DOUBLED.id, f"“{word}{word}”疑为重复录入：“…{context}…”", [_loc(ctx, seg, span)],
-                          evidence=[comp.text[start:end]], actual=word * 2, expected=word,
+                          evidence=[text[start:end]], actual=word * 2, expected=word,
                           suggestion=f"删去重复的“{word}”")
 
 
@@ -111,13 +111,12 @@ def _marks(ctx: Context, pattern: re.Pattern, form: str):
     """(section, [marks]) per section, in order."""
     by_section: dict[str | None, list[_Mark]] = {}
     for seg in prose_segments(ctx):
-        comp = seg.comp
-        for m in pattern.finditer(comp.text):
+        for m in pattern.finditer(seg.text):
             number = cn_int(m.group(1))
             if number is None or number < 1:
                 continue
             by_section.setdefault(seg.section, []).append(
-                _Mark(number, comp.span(m.start(), m.end()), seg, form.format(m.group(1))))
+                _Mark(number, (seg.start + m.start(), seg.start + m.end()), seg, form.format(m.group(1))))
     return by_section
 
 

@@ -4,15 +4,14 @@ Text checks (doubled words, list ordinals, required statements) must never read 
 table: a flattened or crawled table puts labels such as “（一）予以公开” or
 “行政事业性收费” into the text. Table blocks are skipped, and so are the spans of
 the logical tables extraction found (crawled pages glue tables into a paragraph).
+The text is read as written, without whitespace folding (fast): a word split by a hard
+line wrap is not joined, which can only make a text check miss, never fire.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
-
 from reviewer.checks.registry import Context
-from reviewer.extract.textnorm import Compact, compact
 from reviewer.findings import Location
 
 
@@ -22,11 +21,6 @@ class Segment:
     start: int  # offset in Document.text
     text: str  # the original text of [start, start + len(text))
     section: str | None  # 一 … 六, None before the first section heading
-
-    @property
-    def comp(self) -> Compact:
-        """Whitespace removed (hard-wrapped lines joined), offsets kept."""
-        return compact(self.text, self.start)
 
 
 def _cut(start: int, end: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -42,11 +36,14 @@ def _cut(start: int, end: int, holes: list[tuple[int, int]]) -> list[tuple[int, 
     return pieces
 
 
-def prose_segments(ctx: Context) -> Iterator[Segment]:
-    """Non-table text in document order, split at table spans and section starts."""
+def prose_segments(ctx: Context) -> list[Segment]:
+    """Non-table text in document order, split at table spans and section starts (computed once per review)."""
+    if "prose" in ctx.extra:
+        return ctx.extra["prose"]
     holes = sorted(t.span for t in ctx.facts.tables.values() if t.found and t.span)
     starts = sorted({s.start for s in ctx.facts.sections})
     text = ctx.doc.text
+    out = []
     for block in ctx.doc.blocks:
         if block.kind == "table":
             continue
@@ -54,7 +51,9 @@ def prose_segments(ctx: Context) -> Iterator[Segment]:
             cuts = [a] + [s for s in starts if a < s < b] + [b]
             for x, y in zip(cuts, cuts[1:]):
                 if text[x:y].strip():
-                    yield Segment(block.id, x, text[x:y], ctx.facts.section_at(x))
+                    out.append(Segment(block.id, x, text[x:y], ctx.facts.section_at(x)))
+    ctx.extra["prose"] = out
+    return out
 
 
 def section_text(ctx: Context, key: str) -> tuple[str, list[Segment]]:

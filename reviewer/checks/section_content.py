@@ -7,7 +7,6 @@ import re
 
 from reviewer.checks.prose import prose_segments, section_text
 from reviewer.checks.registry import Context, Rule, check, finding
-from reviewer.extract.textnorm import compact
 from reviewer.findings import Location
 
 FEE_STATEMENT = Rule("structure.fee_statement_missing", "structure", "warning",
@@ -22,6 +21,7 @@ _FEE_LABELS = re.compile(r"逾期未按收费通知要求缴纳费用|行政事�
 _FEE_WORDS = re.compile(r"处理费|收费|收取[^。；]{0,12}费|(?:未|不|没有|无)收[^。；]{0,6}费|免费|费用")
 # “无”, “暂无。”, “本年度无”, “没有相关情况”: nothing said
 _NOTHING = re.compile(r"^(?:本(?:年度|年|机关|单位))?(?:暂)?(?:无|没有)(?:相关情况|此类情况|其他情况|问题|存在的问题)?$")
+_SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s。．.，,；;：:！!、“”\"'（）()]+")
 
 
@@ -38,9 +38,9 @@ def fee_statement(ctx: Context):
     six = next((s for s in ctx.facts.sections if s.key == "六"), None)
     if six is None:  # structure.missing_section already says so
         return
-    prose = "".join(seg.comp.text for seg in prose_segments(ctx))
+    prose = "".join(seg.text for seg in prose_segments(ctx))
     # section 六 read whole, tables included: some reports give the fee figures as a small table
-    prose += compact(ctx.doc.text[six.start:six.end]).text
+    prose = _SPACE.sub("", prose + ctx.doc.text[six.start:six.end])
     if _FEE_WORDS.search(_FEE_LABELS.sub("", prose)):
         return  # stated, in 六 or anywhere else (总体情况 often says “未收取任何费用”)
     yield finding(FEE_STATEMENT.id,
