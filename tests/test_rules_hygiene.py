@@ -93,3 +93,18 @@ def test_list_ordinals_fires_for_a_subheading_that_goes_backwards():
     spec.sections["一"][5] = spec.sections["一"][5].replace("（五）", "（二）")  # （一）…（四）（二）
     (f,) = only(review_spec(spec), "format.list_ordinals")
     assert "序号倒退" in f.message
+
+
+def test_list_ordinals_silent_for_wrapped_clause_references_and_row_labels_outside_the_table():
+    spec = clean_spec()
+    spec.sections["二"] = ["本机关按照条例第二十条第", "（五）、（六）项的要求公开行政许可、行政处罚信息。"]
+    spec.sections["三"] = ["（三）不", "予公开的申请均依法告知理由。"]
+    result = review_spec(spec)
+    assert not fired(result, "format.list_ordinals"), [f.message for f in result.findings]
+
+
+def test_doubled_word_silent_where_a_place_or_body_meets_the_term_it_introduces():
+    spec = clean_spec(agency="某市某局")
+    spec.sections["一"].append("某市政府政府信息公开专栏和各部门部门预算决算公开专栏均按期更新，政务服务服务中心设置查阅点。")
+    result = review_spec(spec)
+    assert not fired(result, "format.doubled_word"), [f.message for f in result.findings]

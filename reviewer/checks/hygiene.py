@@ -24,9 +24,12 @@ _REDUPLICABLE = frozenset(
 _QUANTIFIER_HEAD = frozenset("一二三四五六七八九十百千万两几各每逐")
 # table words: PDF/markdown extraction leaves header fragments such as “结果结果其他尚未” outside the table
 _TABLE_WORDS = frozenset("结果 总计 维持 纠正 其他 尚未 审结 自然人 处理 公开 申请 数量".split())
-# two words that meet on the same characters: “某市人民政府 | 政府信息公开工作”, “政务公开 | 公开栏”
-_OVERLAP = re.compile(r"人民政府政府|(?:政务|信息|主动|依申请)公开公开(?:指南|目录|栏|专栏|平台|内容|事项|属性|工作|情况|制度|方式)"
-                      r"|网站网站群|信息信息化")
+# two words that meet on the same characters: “某市政府 | 政府信息公开工作”, “政务公开 | 公开栏”,
+# “各部门 | 部门预算”; such a pair is not a doubled word
+_OVERLAP = re.compile(
+    r"政府政府|公开公开(?:指南|目录|栏|专栏|平台|内容|事项|属性|方式|范围|渠道)|网站网站群|信息信息化"
+    r"|部门部门(?:预算|决算|规章|职责|网站|联动)|数据数据(?:库|资源|共享|开放)"
+    r"|服务服务(?:中心|事项|大厅|窗口|热线|平台)")
 # a clause punctuation mark: prose sentences have one, table-header fragments do not
 _SENTENCE = re.compile(r"[。，；！？、：,;:]")
 
@@ -53,7 +56,7 @@ def doubled_words(ctx: Context):
         text = seg.text
         overlaps = [m.span() for m in _OVERLAP.finditer(text)]
         hits = [(m.start(), m.end(), m.group(1)) for m in _DOUBLED.finditer(text)
-                if not _doubled_ok(m.group(1)) and not any(a <= m.start() and m.end() <= b for a, b in overlaps)]
+                if not _doubled_ok(m.group(1)) and not any(m.start() < b and a < m.end() for a, b in overlaps)]
         hits += [(m.start(), m.end(), m.group()[0]) for m in _DOUBLED_CHAR.finditer(text)]
         for start, end, word in sorted(hits):
             span = (seg.start + start, seg.start + end)
@@ -67,8 +70,12 @@ def doubled_words(ctx: Context):
 _IS_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,、！!？?）)”\s])|(?<=做到)|(?<=包括)|(?<=坚持)|(?<=重点)|(?<=主要)"
                          r"|(?<=表现在)|(?<=体现在)|(?<=具体))([一二三四五六七八九十]{1,3})是(?!否)")
 # “（一）”, “（二）” … at a clause boundary (not 第二十条第（一）项), not a table row label
-_PAREN_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,！!？?”\s]))[（(]([一二三四五六七八九十]{1,3})[）)]"
-                            r"(?!项|款|目|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|总计)")
+_PAREN_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,！!？?”\s]))[（(]([一二三四五六七八九十]{1,3})[）)]")
+# what follows a “（X）” that is not a list item: a clause reference (第二十条第（五）、（六）项, also
+# when a line wrap put it at a line start) or a table-三 row label left outside the table
+_NOT_ITEM = re.compile(r"(?:[、和及与至][（(][一二三四五六七八九十]{1,3}[）)])*(?:项|款|目)"
+                       r"|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|总计|本年度办理结果")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -115,6 +122,11 @@ def _marks(ctx: Context, pattern: re.Pattern, form: str):
             number = cn_int(m.group(1))
             if number is None or number < 1:
                 continue
+            if pattern is _PAREN_ORDINAL:
+                before = seg.text[max(0, m.start() - 6):m.start()].rstrip()
+                after = _SPACE.sub("", seg.text[m.end():m.end() + 24])
+                if before.endswith(("第", "条", "款")) or _NOT_ITEM.match(after):
+                    continue
             by_section.setdefault(seg.section, []).append(
                 _Mark(number, (seg.start + m.start(), seg.start + m.end()), seg, form.format(m.group(1))))
     return by_section
