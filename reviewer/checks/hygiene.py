@@ -163,7 +163,7 @@ def list_ordinals(ctx: Context):
                 prev = seq.feed(mark)
                 if prev is None:
                     continue
-                if mark.number == prev.number:
+                if mark.number == prev.number or mark.text == prev.text:
                     what = f"“{mark.text}”重复出现"
                 elif mark.number > prev.number:
                     missing = "、".join(form.format(_numeral(n)) for n in range(prev.number + 1, mark.number))
