@@ -180,7 +180,7 @@ def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: 
         f"本报告根据《中华人民共和国政府信息公开条例》要求，由{agency}编制。报告包括总体情况、主动公开政府信息情况、"
         "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、"
         "其他需要报告的事项。{period}"
-        f"本报告电子版可在{agency}门户网站下载。如对本报告有疑问，请与{agency}办公室联系。",
+        f"本报告电子版可在{agency}门户网站下载。如对本报告有疑问，请与{agency.removesuffix('办公室')}办公室联系。",
     ]
     spec.sections = _prose(rnd, spec, vary=vary_wording)
     spec.headings.update(headings or {})

@@ -120,6 +120,28 @@ RULE_TESTS = {
     "format.table_unreadable": (
         "test_table_reading.py::test_several_splits_make_the_table_unreadable_without_arithmetic_findings",
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding"),
+    "structure.fee_statement_missing": (
+        "test_rules_content.py::test_fee_statement_missing_fires_when_no_part_of_the_report_mentions_fees",
+        "test_rules_content.py::test_fee_statement_missing_silent_when_the_statement_is_in_another_section"),
+    "structure.problems_empty": (
+        "test_rules_content.py::test_problems_empty_fires_for_an_empty_or_nothing_section_five",
+        "test_rules_content.py::test_problems_empty_silent_for_a_short_concrete_section"),
+    "structure.title_wording": ("test_rules_content.py::test_title_wording_fires_for_another_documents_name",
+                                "test_rules_content.py::test_title_wording_silent_for_the_legitimate_variants"),
+    "table2.rules_by_non_rulemaker": (
+        "test_rules_plausibility.py::test_rules_by_non_rulemaker_fires_for_a_county_body_or_a_city_department",
+        "test_rules_plausibility.py::test_rules_by_non_rulemaker_silent_for_bodies_that_can_or_may_make_rules"),
+    "table2.fees_in_yuan": (
+        "test_rules_plausibility.py::test_fees_in_yuan_fires_for_an_amount_in_yuan_under_the_wan_yuan_column",
+        "test_rules_plausibility.py::test_fees_in_yuan_silent_for_amounts_plausible_for_the_level"),
+    "table3.other_handling_share": (
+        "test_rules_plausibility.py::test_other_handling_share_fires_when_the_catch_all_other_dominates",
+        "test_rules_plausibility.py::"
+        "test_other_handling_share_silent_for_specific_outcomes_few_cases_or_a_modest_share"),
+    "format.doubled_word": ("test_rules_hygiene.py::test_doubled_word_fires_for_a_word_typed_twice",
+                            "test_rules_hygiene.py::test_doubled_word_silent_for_reduplication_and_words_that_meet"),
+    "format.list_ordinals": ("test_rules_hygiene.py::test_list_ordinals_fires_for_a_skipped_or_repeated_ordinal",
+                             "test_rules_hygiene.py::test_list_ordinals_silent_for_restarts_nesting_and_references"),
 }
 
 
