@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断（interrupted）", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `reviewer review x | head`: the reader left; no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the final flush must not fail
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
