@@ -114,6 +114,7 @@ def split_blocks(text: str, base: int = 0) -> list[Block]:
 def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
     blank_run = 0
     j = i
+    tabbed_row = False  # the previous line is a tab-separated row (pasted from a spreadsheet), not one cell
     while j < len(lines):
         s, e = lines[j]
         line = text[s:e]
@@ -125,6 +126,9 @@ def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
             blank_run = 0
         elif blank_run:  # a plain line after a blank line: the table is over
             break
+        elif tabbed_row and "\t" not in line:
+            break  # a line without a tab after tab-separated rows is the text after the table, not a cell's tail
+        tabbed_row = line.count("\t") >= 2 or ("\t" in line and not line.startswith("\t"))
         j += 1
     while j > i and not text[lines[j - 1][0]:lines[j - 1][1]].strip() and not text[lines[j - 1][0]:lines[j - 1][1]].startswith("\t"):
         j -= 1
