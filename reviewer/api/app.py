@@ -32,4 +32,9 @@ def create_app(settings=None) -> FastAPI:
     errors.install(app)
     for path in ROUTERS:
         app.include_router(importlib.import_module(path).router)
+    from reviewer.api.openapi_bearer import declare_bearer
+    from reviewer.web import mount as mount_web  # issue 10: web pages under /web/
+
+    declare_bearer(app)
+    mount_web(app)
     return app
