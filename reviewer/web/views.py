@@ -90,7 +90,7 @@ def findings_panel(review: dict) -> list[dict]:
         for sev in ("error", "warning", "info"):
             items = [_finding_view(i, f) for i, f in groups[key] if f["severity"] == sev]
             if items:
-                by_sev.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "items": items})
+                by_sev.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "findings": items})
         out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev})
     return out
 

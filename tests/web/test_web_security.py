@@ -1,0 +1,178 @@
+"""The web pages' guards, over HTTP against the real service: sign-in redirects, CSRF,
+tenant isolation, cookie flags, and that no page loads anything from outside the service."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+
+from conftest import SAMPLE
+from service_procs import wait_until
+from webclient import csrf_of, signed_in
+
+PAGES = ["/web/", "/web/batches/new", "/web/history", "/web/rules/table3.balance"]
+
+
+@pytest.fixture(scope="module")
+def a_work(web_stack):
+    """A review and a batch of tenant A, made through the API, both finished."""
+    svc, a, _b, _ = web_stack
+    auth = {"Authorization": f"Bearer {a['api_key']}"}
+    r = httpx.post(f"{svc.url}/v1/reviews", headers=auth, timeout=30,
+                   files={"file": ("wuhai.txt", SAMPLE.read_bytes(), "text/plain")}, data={"use_llm": "false"})
+    assert r.status_code == 202, r.text
+    review_id = r.json()["id"]
+    r = httpx.post(f"{svc.url}/v1/batches", headers=auth, timeout=30, data={"use_llm": "false"},
+                   files=[("files", ("a.txt", SAMPLE.read_bytes(), "text/plain")),
+                          ("files", ("b.txt", SAMPLE.read_bytes().replace(b"1248", b"2248"), "text/plain"))])
+    assert r.status_code == 202, r.text
+    batch_id = r.json()["id"]
+    wait_until(lambda: httpx.get(f"{svc.url}/v1/batches/{batch_id}", headers=auth).json()["status"] == "done"
+               and httpx.get(f"{svc.url}/v1/reviews/{review_id}", headers=auth).json()["status"] == "done",
+               90, interval=0.5, what="tenant A's review and batch")
+    return review_id, batch_id
+
+
+def test_pages_without_a_session_redirect_to_sign_in(web_stack, a_work):
+    svc = web_stack[0]
+    review_id, batch_id = a_work
+    for path in [*PAGES, f"/web/reviews/{review_id}", f"/web/batches/{batch_id}",
+                 f"/web/reviews/{review_id}/download/docx", f"/web/batches/{batch_id}/summary.xlsx"]:
+        r = httpx.get(svc.url + path, follow_redirects=False)
+        assert r.status_code == 303, path
+        assert r.headers["location"].startswith("/web/signin?next="), path
+    assert httpx.get(svc.url + "/", follow_redirects=False).headers["location"] == "/web/"
+    # a forged or tampered cookie is no session either
+    r = httpx.get(svc.url + "/web/", cookies={"reviewer_session": "eyJ0IjoxfQ.forged.sig"}, follow_redirects=False)
+    assert r.status_code == 303
+    # a poll from a page whose session ran out gets 401 JSON, not a redirect to HTML
+    assert httpx.get(f"{svc.url}/web/reviews/{review_id}/status.json").status_code == 401
+
+
+def test_sign_in_sets_a_signed_httponly_samesite_cookie_with_expiry(web_stack):
+    svc, a, _b, _ = web_stack
+    c = httpx.Client(base_url=svc.url, follow_redirects=False)
+    form = c.get("/web/signin")
+    r = c.post("/web/signin", data={"csrf_token": csrf_of(form.text), "api_key": a["api_key"], "next": "/web/"})
+    assert r.status_code == 303
+    cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("reviewer_session="))
+    flags = [p.strip().lower() for p in cookie.split(";")]
+    assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
+    assert any(f.startswith("max-age=") and int(f.split("=")[1]) > 0 for f in flags)
+    assert a["api_key"] not in cookie  # the key itself never leaves the sign-in request
+    # wrong key: the form again with the reason, no session
+    form = c.get("/web/signin")
+    bad = c.post("/web/signin", data={"csrf_token": csrf_of(form.text), "api_key": "rvk_wrong", "next": "/web/"})
+    assert bad.status_code == 401 and "API 密钥无效" in bad.text
+    assert not any(h.startswith("reviewer_session=") for h in bad.headers.get_list("set-cookie"))
+    # an open redirect through ?next= is not followed
+    form = c.get("/web/signin")
+    r = c.post("/web/signin", data={"csrf_token": csrf_of(form.text), "api_key": a["api_key"],
+                                    "next": "https://evil.example/"})
+    assert r.headers["location"] == "/web/"
+    # sign out (with its token) ends the session
+    home = c.get("/web/")
+    assert home.status_code == 200
+    out = c.post("/web/signout", data={"csrf_token": csrf_of(home.text)})
+    assert out.status_code == 303 and out.headers["location"] == "/web/signin"
+    assert c.get("/web/").status_code == 303
+
+
+def test_form_posts_without_the_csrf_token_are_refused(web_stack, a_work):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    draft = {"file": ("w.txt", SAMPLE.read_bytes(), "text/plain")}
+    for data in ({}, {"csrf_token": "not-the-token"}):
+        r = c.post("/web/reviews", data=data, files=draft)
+        assert r.status_code == 403 and "CSRF" in r.text
+        r = c.post("/web/batches", data=data, files={"files": ("w.txt", SAMPLE.read_bytes(), "text/plain")})
+        assert r.status_code == 403
+        assert c.post("/web/signout", data=data).status_code == 403
+    # the sign-in form has its own token (login CSRF): a post from elsewhere is refused
+    fresh = httpx.Client(base_url=svc.url, follow_redirects=False)
+    assert fresh.post("/web/signin", data={"api_key": a["api_key"]}).status_code == 403
+    # nothing was stored by the refused posts
+    history = c.get("/web/history").text
+    assert "w.txt" not in history
+    # with the token the same post is accepted
+    ok = c.post("/web/reviews", data={"csrf_token": csrf_of(c.get("/web/").text)}, files=draft)
+    assert ok.status_code == 303 and ok.headers["location"].startswith("/web/reviews/")
+
+
+def test_another_tenants_review_and_batch_are_404(web_stack, a_work):
+    svc, a, b, _ = web_stack
+    review_id, batch_id = a_work
+    mine = signed_in(svc.url, a["api_key"])
+    theirs = signed_in(svc.url, b["api_key"])
+    paths = [f"/web/reviews/{review_id}", f"/web/reviews/{review_id}/status.json",
+             f"/web/reviews/{review_id}/annotated.html", f"/web/reviews/{review_id}/download/docx",
+             f"/web/reviews/{review_id}/download/json", f"/web/batches/{batch_id}",
+             f"/web/batches/{batch_id}/progress.json", f"/web/batches/{batch_id}/summary.xlsx"]
+    for path in paths:
+        assert mine.get(path).status_code == 200, path
+        r = theirs.get(path)
+        assert r.status_code == 404, path
+        assert review_id not in r.text and "乌海市工业和信息化局" not in r.text
+    missing = theirs.get("/web/reviews/0123456789abcdef0123456789abcdef")
+    assert missing.status_code == 404 and missing.text == theirs.get(f"/web/reviews/{review_id}").text
+    assert review_id not in theirs.get("/web/history").text and batch_id not in theirs.get("/web/history").text
+    assert review_id in mine.get("/web/history").text and batch_id in mine.get("/web/history").text
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "action", "srcset", "poster", "data") and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def _external(html: str) -> list:
+    p = _Refs()
+    p.feed(html)
+    bad = [r for r in p.refs if not r[2].startswith("/") or r[2].startswith("//")]
+    # CSS url(...) and @import in inline styles, too
+    bad += [("css", "url", u) for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", html) if not u.startswith("data:")]
+    bad += [("css", "import", u) for u in re.findall(r"@import\s+['\"]?([^'\";]+)", html)]
+    return bad
+
+
+def test_no_page_loads_anything_from_outside_the_service(web_stack, a_work):
+    svc, a, _b, _ = web_stack
+    review_id, batch_id = a_work
+    c = signed_in(svc.url, a["api_key"])
+    pages = [*PAGES, "/web/signin", f"/web/reviews/{review_id}", f"/web/reviews/{review_id}/annotated.html",
+             f"/web/batches/{batch_id}"]
+    refs_seen = 0
+    for path in pages:
+        r = c.get(path)
+        assert r.status_code == 200, path
+        assert _external(r.text) == [], path
+        parsed = _Refs()
+        parsed.feed(r.text)
+        refs_seen += len(parsed.refs)
+        csp = r.headers["content-security-policy"]
+        assert "http" not in csp and "*" not in csp, csp  # only 'self' (or nothing) may load
+    assert refs_seen > 0
+    # the static files they name are served here
+    for asset in ("/web/static/app.css", "/web/static/app.js"):
+        r = c.get(asset)
+        assert r.status_code == 200 and "http://" not in r.text and "https://" not in r.text
+
+
+def test_openapi_declares_the_bearer_scheme_and_leaves_web_routes_out(web_stack):
+    svc = web_stack[0]
+    schema = httpx.get(svc.url + "/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "bearerFormat": "rvk_…",
+        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    assert schema["paths"]["/v1/reviews"]["post"]["security"] == [{"bearerAuth": []}]
+    assert schema["paths"]["/v1/batches/{batch_id}"]["get"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in schema["paths"]["/healthz"]["get"]
+    assert not [p for p in schema["paths"] if p.startswith("/web") or p == "/"]
