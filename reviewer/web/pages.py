@@ -199,7 +199,7 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         ctx = {"sub": {"id": sub.id, "filename": sub.filename, "status": sub.status,
                        "status_zh": views.STATUS_ZH.get(sub.status, sub.status),
                        "created": views.beijing(sub.created_at), "finished": views.beijing(sub.finished_at),
-                       "deadline": (sub.options or {}).get("deadline"), "callback_url": sub.callback_url,
+                       "deadline": views.deadline_of(sub.options), "callback_url": sub.callback_url,
                        "error": sub.error}}
         if row is None:
             return page(request, "review_wait.html", ctx, user=user)
@@ -336,7 +336,7 @@ def batch_page(batch_id: str, request: Request, user: WebUser = Depends(current_
     with session_scope(request.app.state.engine) as s:
         batch = _batch(s, user, batch_id)
         ctx = {"batch": views.batch_progress(s, batch), "rows": views.batch_table(s, batch),
-               "created": views.beijing(batch.created_at), "deadline": views.beijing(batch.deadline),
+               "created": views.beijing(batch.created_at), "deadline": views.beijing_deadline(batch.deadline),
                "crosscheck": batch.crosscheck}
     return page(request, "batch.html", ctx, user=user)
 

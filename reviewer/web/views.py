@@ -28,6 +28,26 @@ def beijing(dt) -> str:
     return (dt + CHINA).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
+def beijing_deadline(dt) -> str:
+    """A deadline given as a bare date is the end of that day in Beijing: shown as that date, 24时."""
+    if not dt:
+        return ""
+    local = dt + CHINA
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return (local - timedelta(days=1)).strftime("%Y-%m-%d") + " 24时"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def deadline_of(options: dict | None) -> str:
+    """The deadline a single draft was submitted with (kept in its options), in Beijing time."""
+    from datetime import datetime
+
+    text = (options or {}).get("deadline")
+    if not text:
+        return ""
+    return beijing_deadline(datetime.fromisoformat(text.rstrip("Z")))
+
+
 def history(s: Session, tenant_id: int, limit: int = 50) -> dict:
     in_batch = select(BatchItem.submission_id).where(BatchItem.submission_id.is_not(None))
     rows = s.execute(
@@ -39,7 +59,7 @@ def history(s: Session, tenant_id: int, limit: int = 50) -> dict:
                 "status": sub.status, "status_zh": _review_status_zh(sub.status, rstatus),
                 "counts": counts} for sub, counts, rstatus in rows]
     batches = [{"id": b.id, "created": beijing(b.created_at), "total": b.total, "status": b.status,
-                "status_zh": STATUS_ZH.get(b.status, b.status), "deadline": beijing(b.deadline)}
+                "status_zh": STATUS_ZH.get(b.status, b.status), "deadline": beijing_deadline(b.deadline)}
                for b in s.scalars(select(Batch).where(Batch.tenant_id == tenant_id)
                                   .order_by(Batch.created_at.desc()).limit(limit))]
     return {"reviews": reviews, "batches": batches}

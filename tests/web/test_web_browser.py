@@ -20,7 +20,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-         "--window-size=1440,900")
+         "--window-size=1440,900", "--lang=zh-CN")
 
 _IN_VIEW = """
 const r = arguments[0].getBoundingClientRect();
@@ -161,12 +161,13 @@ def test_review_and_batch_in_a_real_browser(web_stack, browser, artifacts, tmp_p
     zpath = tmp_path / "各部门报告.zip"
     zpath.write_bytes(zip_files(batch.files))
     d.get(svc.url + "/web/batches/new")
-    d.find_element(By.ID, "deadline").send_keys("01312099")  # a date input takes the digits of its locale
+    d.execute_script("arguments[0].value = '2099-01-31'", d.find_element(By.ID, "deadline"))
     _shot(d, artifacts, "7-new-batch")
     d.find_element(By.ID, "files").send_keys(str(zpath))
     d.find_element(By.CSS_SELECTOR, "#batch-form button[type=submit]").click()
     _wait(lambda: "/web/batches/" in d.current_url and "/new" not in d.current_url, 30, "the batch page")
     _shot(d, artifacts, "8-batch-running")
+    assert "2099-01-31 24时" in d.find_element(By.CSS_SELECTOR, "#batch .meta").text
     seen_counts = set()
 
     def finished():
@@ -190,9 +191,10 @@ def test_review_and_batch_in_a_real_browser(web_stack, browser, artifacts, tmp_p
     assert errors == sorted(errors, reverse=True) and errors[0] >= 1  # the planted carry-over break on top
     top = d.find_element(By.CSS_SELECTOR, "#reports tbody tr td a")
     assert top.text in batch.carry_breaks
-    d.find_element(By.ID, "table-filter").send_keys("2022")
-    visible = [r for r in d.find_elements(By.CSS_SELECTOR, "#reports tbody tr") if r.is_displayed()]
-    assert len(visible) == 10
+    d.find_element(By.ID, "table-filter").send_keys("-2022.")
+    shown = [r.is_displayed() for r in d.find_elements(By.CSS_SELECTOR, "#reports tbody tr")]
+    texts = [r.get_attribute("textContent") for r in d.find_elements(By.CSS_SELECTOR, "#reports tbody tr")]
+    assert shown == ["-2022." in t for t in texts] and sum(shown) >= 10
     _shot(d, artifacts, "10-batch-sorted-filtered")
 
     d.find_element(By.ID, "download-xlsx").click()
