@@ -79,3 +79,20 @@ def test_xlsx_location_names_the_section_properly_and_once():
         names = [n for n in p.split("；") if n]
         assert len(names) == len(set(names)), p
         assert not any(n.endswith("部分") and not n.startswith("第") for n in names), p
+
+
+def test_readme_examples_and_links_point_at_files_in_the_repository():
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    uploads = re.findall(r'file=@([^"\s]+)', readme)
+    assert uploads and all((ROOT / u).is_file() for u in uploads), uploads
+    assert "curl -s" not in readme  # -s hid the failure
+    for doc in re.findall(r"\]\(((?:docs|bench)/[^)#]+)\)", readme):
+        assert (ROOT / doc).is_file(), doc
+    assert "交付报告" not in readme
+    # a clone has no ../shared: nothing in the project may send a reader there
+    for path in [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("reviewer/**/*.py"), *ROOT.glob("bench/*")]:
+        if path.is_file():
+            text = path.read_text("utf-8", errors="replace")
+            assert "shared/DESIGN" not in text and "DESIGN.md" not in text, path

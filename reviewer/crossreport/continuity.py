@@ -1,6 +1,6 @@
 """Year over year, same agency: carry-over per column and the count of rules in force.
 
-Rules (DESIGN.md §4, across years):
+Rules (docs/domain.md §3, across years):
 * ``continuity.carry_over`` (error): this year's 二、上年结转 must equal last year's
   四、结转下年度继续办理, column by column;
 * ``continuity.in_force`` (warning): 现行有效件数 should be last year's + 本年制发 − 本年废止,
