@@ -216,3 +216,15 @@ def test_review_and_batch_in_a_real_browser(web_stack, browser, artifacts, tmp_p
     _shot(d, artifacts, "11-history")
     d.get(review_url)
     assert d.find_elements(By.ID, "findings")
+
+    # --- Swagger UI, served by the service itself, with a working Authorize button --------------------
+    d.get(svc.url + "/docs")
+    _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".swagger-ui .auth-wrapper button.authorize"), 30, "Swagger UI")
+    d.find_element(By.CSS_SELECTOR, ".swagger-ui .auth-wrapper button.authorize").click()
+    dialog = _wait(lambda: d.find_elements(By.CSS_SELECTOR, ".swagger-ui .dialog-ux .modal-ux"), 10, "Authorize dialog")[0]
+    assert "bearerAuth" in dialog.text
+    dialog.find_element(By.CSS_SELECTOR, "input").send_keys(a["api_key"])
+    dialog.find_element(By.CSS_SELECTOR, "button.authorize").click()
+    _wait(lambda: "Logout" in dialog.text or "注销" in dialog.text, 10, "authorized")
+    _shot(d, artifacts, "12-swagger-authorized")
+    _same_origin(d, svc.url)

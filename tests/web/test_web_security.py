@@ -164,6 +164,12 @@ def test_no_page_loads_anything_from_outside_the_service(web_stack, a_work):
     for asset in ("/web/static/app.css", "/web/static/app.js"):
         r = c.get(asset)
         assert r.status_code == 200 and "http://" not in r.text and "https://" not in r.text
+    # so are Swagger UI and ReDoc (FastAPI's own pages would load them from a CDN)
+    for path in ("/docs", "/redoc"):
+        r = c.get(path)
+        assert r.status_code == 200 and _external(r.text) == [], path
+        for src in re.findall(r'(?:src|href)="([^"]+)"', r.text):
+            assert c.get(src).status_code == 200, src
 
 
 def test_openapi_declares_the_bearer_scheme_and_leaves_web_routes_out(web_stack):
