@@ -337,7 +337,7 @@ def batch_page(batch_id: str, request: Request, user: WebUser = Depends(current_
         batch = _batch(s, user, batch_id)
         ctx = {"batch": views.batch_progress(s, batch), "rows": views.batch_table(s, batch),
                "created": views.beijing(batch.created_at), "deadline": views.beijing_deadline(batch.deadline),
-               "crosscheck": batch.crosscheck}
+               "crosscheck": views.crosscheck_lines(batch.crosscheck)}
     return page(request, "batch.html", ctx, user=user)
 
 

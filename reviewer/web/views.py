@@ -168,3 +168,14 @@ def batch_table(s: Session, batch: Batch) -> list[dict]:
                     "errors": counts.get("error", 0), "warnings": counts.get("warning", 0),
                     "status": state, "status_zh": STATUS_ZH.get(state, state), "problems": problem})
     return out
+
+
+def crosscheck_lines(crosscheck: dict | None) -> list[str]:
+    """“跨年度衔接：2 条” lines from the batch's cross-report results, named by the rule's title."""
+    from reviewer.checks import RULES
+
+    out = []
+    for rule_id, n in sorted(((crosscheck or {}).get("by_rule") or {}).items()):
+        rule = RULES.get(rule_id)
+        out.append(f"{rule.title if rule else rule_id} {n} 条")
+    return out

@@ -182,3 +182,35 @@ def test_openapi_declares_the_bearer_scheme_and_leaves_web_routes_out(web_stack)
     assert schema["paths"]["/v1/batches/{batch_id}"]["get"]["security"] == [{"bearerAuth": []}]
     assert "security" not in schema["paths"]["/healthz"]["get"]
     assert not [p for p in schema["paths"] if p.startswith("/web") or p == "/"]
+
+
+def test_pasted_text_with_deadline_and_refusals_shown_on_the_form(web_stack):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    token = csrf_of(c.get("/web/").text)
+    # nothing chosen, nothing pasted: the form again, with the reason in Chinese
+    r = c.post("/web/reviews", data={"csrf_token": token}, files={"file": ("", b"", "application/octet-stream")})
+    assert r.status_code == 422 and "请选择或拖入报告文件，或粘贴报告正文" in r.text
+    r = c.post("/web/reviews", data={"csrf_token": token}, files={"file": ("a.txt", b"   \n", "text/plain")})
+    assert r.status_code == 422 and "文件为空" in r.text
+    r = c.post("/web/reviews", data={"csrf_token": token, "text": "x", "callback_url": "http://127.0.0.1:9/hook"},
+               files={"file": ("", b"", "application/octet-stream")})
+    assert r.status_code == 422 and 'value="http://127.0.0.1:9/hook"' in r.text  # the form keeps what was typed
+    r = c.post("/web/reviews", data={"csrf_token": token, "text": "x", "deadline": "明天"},
+               files={"file": ("", b"", "application/octet-stream")})
+    assert r.status_code == 422 and "deadline" in r.text
+    # pasted text with a deadline: reviewed like an upload; the deadline shows on the page
+    r = c.post("/web/reviews", data={"csrf_token": token, "text": SAMPLE.read_text("utf-8"), "deadline": "2099-01-31"},
+               files={"file": ("", b"", "application/octet-stream")})
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    wait_until(lambda: c.get(url + "/status.json").json()["finished"], 60, interval=0.5, what="pasted review")
+    page = c.get(url).text
+    assert "粘贴的正文.txt" in page and "截止 2099-01-31 24时" in page and 'data-count="error">11<' in page
+    # text that is not a report: the page says so, and offers no annotated copy
+    r = c.post("/web/reviews", data={"csrf_token": token, "text": "今天天气很好。\n我们去公园散步。\n"},
+               files={"file": ("", b"", "application/octet-stream")})
+    url = r.headers["location"]
+    wait_until(lambda: c.get(url + "/status.json").json()["finished"], 60, interval=0.5, what="non-report")
+    page = c.get(url).text
+    assert "无法审核" in page and "download-docx" not in page and "input.not_a_report" in page
