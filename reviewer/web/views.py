@@ -78,8 +78,11 @@ def review_status(s: Session, sub: Submission) -> dict:
 
 
 def pdf_renderer_available() -> bool:
-    """The annotated PDF is a renderer of its own (built separately); offer it only once it exists."""
-    return importlib.util.find_spec("reviewer.render.pdf") is not None
+    """The annotated PDF is a renderer of its own (built separately); offer it only once
+    ``reviewer.render`` lists it among its annotated formats (or ships ``reviewer.render.pdf``)."""
+    from reviewer.render import ANNOTATED_FORMATS
+
+    return "pdf" in ANNOTATED_FORMATS or importlib.util.find_spec("reviewer.render.pdf") is not None
 
 
 def input_was_pdf(filename: str, data: bytes) -> bool:

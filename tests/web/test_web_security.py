@@ -214,3 +214,37 @@ def test_pasted_text_with_deadline_and_refusals_shown_on_the_form(web_stack):
     wait_until(lambda: c.get(url + "/status.json").json()["finished"], 60, interval=0.5, what="non-report")
     page = c.get(url).text
     assert "无法审核" in page and "download-docx" not in page and "input.not_a_report" in page
+
+
+def test_pdf_download_is_offered_only_for_a_pdf_input_with_a_pdf_renderer(monkeypatch):
+    import reviewer.render as render
+    from reviewer.web import views
+
+    monkeypatch.setattr(render, "ANNOTATED_FORMATS", ("docx", "html"))
+    monkeypatch.setattr(views.importlib.util, "find_spec", lambda name: None)
+    assert not views.pdf_renderer_available()
+    monkeypatch.setattr(render, "ANNOTATED_FORMATS", ("docx", "html", "pdf"))
+    assert views.pdf_renderer_available()
+    assert views.input_was_pdf("报告.PDF", b"") and views.input_was_pdf("draft", b"%PDF-1.7\n")
+    assert not views.input_was_pdf("报告.docx", b"PK\x03\x04")
+
+
+def test_a_batch_of_several_files_from_the_form(web_stack):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    token = csrf_of(c.get("/web/batches/new").text)
+    r = c.post("/web/batches", data={"csrf_token": token},
+               files=[("files", ("", b"", "application/octet-stream"))])
+    assert r.status_code == 422 and "请选择或拖入一个 zip 压缩包或多个报告文件" in r.text
+    files = [("files", ("甲.txt", SAMPLE.read_bytes(), "text/plain")),
+             ("files", ("乙.txt", SAMPLE.read_bytes().replace(b"1248", b"2248"), "text/plain")),
+             ("files", ("说明.txt", b"\xff\xfe\x00\x00binary", "text/plain"))]
+    r = c.post("/web/batches", data={"csrf_token": token, "deadline": "2099-01-31"}, files=files)
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    final = wait_until(lambda: (p := c.get(url + "/progress.json").json())["status"] == "done" and p, 90,
+                       interval=0.5, what="web batch")
+    assert final["total"] == 3 and final["counts"]["done"] == 2 and final["counts"]["failed"] == 1
+    page = c.get(url).text
+    assert "甲.txt" in page and "乙.txt" in page and "失败" in page and "download-xlsx" in page
+    assert c.get(url + "/summary.csv").status_code == 200
