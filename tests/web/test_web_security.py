@@ -248,3 +248,14 @@ def test_a_batch_of_several_files_from_the_form(web_stack):
     page = c.get(url).text
     assert "甲.txt" in page and "乙.txt" in page and "失败" in page and "download-xlsx" in page
     assert c.get(url + "/summary.csv").status_code == 200
+
+
+def test_names_from_the_draft_are_escaped(web_stack):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    evil = '<img src=x onerror=alert(1)>.txt'
+    r = c.post("/web/reviews", data={"csrf_token": csrf_of(c.get("/web/").text)},
+               files={"file": (evil, SAMPLE.read_bytes(), "text/plain")})
+    assert r.status_code == 303
+    for page in (c.get(r.headers["location"]).text, c.get("/web/history").text):
+        assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.txt" in page
