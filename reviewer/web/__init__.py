@@ -2,7 +2,8 @@
 
 ``mount(app)`` adds the pages, their static files and the handlers that turn a
 missing session into a redirect to the sign-in page and a foreign id into a 404
-page. See docs/web.md.
+page. Pages live in one module per area (signin_pages, review_pages, batch_pages,
+history_pages); none of them is in the OpenAPI schema (docs/web.md documents them).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from fastapi.staticfiles import StaticFiles
 
 
 def mount(app: FastAPI) -> None:
+    from reviewer.web import batch_pages, history_pages, review_pages, signin_pages
     from reviewer.web.auth import CsrfRefused, SignInRequired, WebNotFound, signin_url
-    from reviewer.web.pages import _csrf_refused, page, router
+    from reviewer.web.responses import csrf_refused, page
 
-    app.include_router(router)
+    for module in (signin_pages, review_pages, batch_pages, history_pages):
+        app.include_router(module.router)
     app.mount("/web/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="web-static")
 
     async def _signin(request: Request, exc: SignInRequired):
@@ -32,7 +35,7 @@ def mount(app: FastAPI) -> None:
                     "没有找到该审核或批次：地址有误，或它不属于当前登录的单位。（Not found.）"}, status=404)
 
     async def _csrf(request: Request, _exc: CsrfRefused):
-        return _csrf_refused(request)
+        return csrf_refused(request)
 
     app.add_exception_handler(SignInRequired, _signin)
     app.add_exception_handler(WebNotFound, _not_found)
