@@ -106,7 +106,8 @@ def findings_panel(review: dict) -> list[dict]:
     for i, f in enumerate(review.get("findings", [])):
         key = next((loc["section"] for loc in f.get("locations", []) if loc.get("section")), None)
         groups.setdefault(key, []).append((i, f))
-    keys = sorted(groups, key=lambda k: order.index(k) if k in order else len(order))
+    # 全文 (title, period: the whole report) first, as in the terminal summary; then 一 … 六
+    keys = sorted(groups, key=lambda k: -1 if k is None else order.index(k) if k in order else len(order))
     out = []
     for key in keys:
         by_sev = []
