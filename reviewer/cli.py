@@ -14,6 +14,9 @@ from reviewer.commands import COMMAND_MODULES
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from reviewer.argparse_zh import install
+
+    install()  # usage and errors in Chinese
     parser = argparse.ArgumentParser(
         prog="reviewer",
         description="政府信息公开工作年度报告审核助手：检查年度、表格勾稽、正文与表格一致性、结构与格式。",

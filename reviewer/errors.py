@@ -32,3 +32,4 @@ CORRUPT = "input.corrupt"  # truncated / broken container
 MALICIOUS = "input.malicious"  # zip bomb, XML entity expansion, path tricks
 NOT_A_REPORT = "input.not_a_report"
 NOT_FOUND = "input.not_found"
+IS_DIRECTORY = "input.is_directory"  # a folder given where one draft is expected

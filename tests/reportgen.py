@@ -10,7 +10,7 @@ check that every ingest path reads the same report the same way.
 
 Table keys are the keys of ``reviewer/formats`` (rows ``new``, ``carried``,
 ``disclosed`` …, columns ``natural`` … ``total``; table 四 columns
-``review_upheld`` … ``after_total``); labels and order are those of DESIGN.md §4,
+``review_upheld`` … ``after_total``); labels and order are those of docs/domain.md §3,
 written out here independently so the fixtures also test the format declaration.
 """
 
@@ -21,7 +21,7 @@ import io
 import random
 from dataclasses import dataclass, field
 
-# --- the standard format, word for word (DESIGN.md §4) ---------------------------------------
+# --- the standard format, word for word (docs/domain.md §3) ---------------------------------------
 
 SECTION_HEADINGS = {
     "一": "一、总体情况",
@@ -158,7 +158,7 @@ def fmt(value: float) -> str:
 def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: int = 0,
                     zero_applications: bool | None = None, vary_wording: bool = False,
                     headings: dict[str, str] | None = None) -> ReportSpec:
-    """A report whose tables satisfy every relation of DESIGN.md §4 and whose prose agrees.
+    """A report whose tables satisfy every relation of docs/domain.md §3 and whose prose agrees.
 
     ``zero_applications``: force (True) or forbid (False) an all-zero table 三; by default a
     quarter of the seeds give one, as small agencies really report.

@@ -1,6 +1,6 @@
 """Year over year, same agency: carry-over per column and the count of rules in force.
 
-Rules (DESIGN.md §4, across years):
+Rules (docs/domain.md §3, across years):
 * ``continuity.carry_over``: this year's 二、上年结转 must equal last year's
   四、结转下年度继续办理, column by column. An error only in the 总计 column: after 机构改革
   (an absorbed agency's cases come over) or when an applicant is put in another category, a
