@@ -109,3 +109,14 @@ def test_channels_may_overlap_but_no_channel_exceeds_the_whole(fmt: str) -> None
 def test_parts_that_cannot_overlap_above_the_whole_are_an_error() -> None:
     (f,) = fired(review_spec(_with("本年度收到申请10件（自然人9件、商业企业2件）。")), "crossref.parts_exceed_whole")
     assert f.severity == "error"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_two_kinds_of_decisions_in_one_number_are_their_sum(fmt: str) -> None:
+    spec = _spec()
+    spec.table2["penalty"]["decisions"], spec.table2["coercion"]["decisions"] = 632, 12
+    spec.sections["一"][1] = "（一）主动公开。本年度作出行政处罚和行政强制决定644条，均按规定公示。"
+    assert not fired(review_spec(spec, fmt), "crossref.claim_vs_table")
+    spec.sections["一"][1] = "（一）主动公开。本年度作出行政处罚和行政强制决定645条，均按规定公示。"
+    (f,) = fired(review_spec(spec, fmt), "crossref.claim_vs_table")
+    assert f.expected == "644"

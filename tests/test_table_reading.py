@@ -5,6 +5,7 @@ arithmetic finding for that table."""
 from __future__ import annotations
 
 
+import pytest
 from rulehelpers import applications_spec, clean_spec, crawled, fired, render, review
 
 from reviewer.extract import extract
@@ -151,3 +152,29 @@ def test_a_heading_numeral_or_a_year_after_the_last_cell_is_not_a_cell() -> None
     result = review(_one_line_page(spec))
     assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
     assert result.report is not None
+
+
+def _plain_cell_lines(spec, zero: str = "0", page_numbers: bool = False) -> str:
+    """One cell per line without the converter's tabs (pasted from a PDF viewer), zeros printed as ``zero``,
+    optionally with the export's page numbers (“— 2 —”) between table rows."""
+    import reportgen
+
+    out, rows = [], 0
+    for line in reportgen.to_txt_flattened(spec).decode("utf-8").split("\n"):
+        cell = line.lstrip("\t")
+        if line.startswith("\t") and cell.strip() == "0":
+            cell = zero
+        if not line.strip():
+            rows += 1
+            if page_numbers and rows % 9 == 0:
+                out.append(f"\n— {rows // 9 + 1} —")
+        out.append(cell)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("zero", ["0", "-", "—"])
+def test_dash_zeros_one_per_line_and_page_numbers_are_read(zero: str) -> None:
+    spec = clean_spec()
+    result = review(_plain_cell_lines(spec, zero, page_numbers=True))
+    assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
+    assert not fired(result, "structure.missing_rows")

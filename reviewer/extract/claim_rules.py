@@ -88,6 +88,21 @@ def _combined_outcomes() -> list[Rule]:
     return rules
 
 
+_DECISION_WORDS = (("license.decisions", "行政许可"), ("penalty.decisions", "行政处罚"),
+                   ("coercion.decisions", "行政强制(?:措施)?"))
+
+
+def _combined_decisions() -> list[Rule]:
+    """“行政处罚和行政强制决定644条”: the decisions of two kinds together."""
+    rules = []
+    for a, words_a in _DECISION_WORDS:
+        for b, words_b in _DECISION_WORDS:
+            if a != b:
+                rules.append(_rule(f"{a}+{b}", rf"{words_a}(?:处理)?(?:决定)?(?:{_AND_WORDS}){words_b}(?:处理决定|决定书?)?{TAIL}$",
+                                   keys=(words_b[:4],), deny=("公示率", "事项", "案件")))
+    return rules
+
+
 def _documents(kind: str, noun: str, key: str) -> list[Rule]:
     """规章 / 行政规范性文件: issued, abolished, in force."""
     abolish = r"(?:废止|宣布失效|失效)"
@@ -184,6 +199,7 @@ RULES: tuple[Rule, ...] = (
     _rule("interpretation.total", r"对$", r"^[^\d，。；]{0,40}?进行(?:了)?(?:政策)?解读(?!率)", keys=("解读",)),
     *_documents("normative", r"(?:行政)?规范性文件", "规范性文件"),
     *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章", "规章"),
+    *_combined_decisions(),
     _decisions("license.decisions", "行政许可", "行政许可"),
     _decisions("penalty.decisions", "行政处罚", "行政处罚"),
     _decisions("coercion.decisions", "行政强制(?:措施)?", "行政强制"),

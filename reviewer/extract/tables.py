@@ -121,9 +121,19 @@ def _cells_after_label(stream: Stream, start: int, end: int) -> list[Raw] | None
     # flowing text: the values run until text resumes
     prefix = _VALUE_PREFIX.match(region).group()
     prefix = _without_next_words_number(prefix, region[len(prefix):len(prefix) + 1])
-    if not re.search(r"\d", prefix):
+    if not re.search(r"\d", prefix) and not _dash_row(prefix):
         return None
     return _text_tokens(prefix, start)
+
+
+_FIRST_VALUE = re.compile(r"\d|(?m:^[ \t]*[-—－][ \t]*$)")
+
+
+def _dash_row(values: str) -> bool:
+    """A row of “-” for zero, one per line (“规章\n-\n-\n-”): values, though no digit (the row's width
+    decides whether they are its cells). On lines of their own only: a dash in prose is punctuation."""
+    lines = values.strip().split("\n")
+    return "\n" in values and all(line.strip() in ("-", "—", "－") for line in lines)
 
 
 def _without_next_words_number(values: str, follows: str) -> str:
@@ -441,7 +451,7 @@ def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: i
 def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     """The first run of values after the header: blank rows skipped, until text resumes."""
     text = stream.text
-    digit = re.compile(r"\d").search(text, pos, min(limit, pos + 800))
+    digit = _FIRST_VALUE.search(text, pos, min(limit, pos + 800))  # a digit, or a “-” on a line of its own
     if not digit:
         return None
     start = digit.start()
