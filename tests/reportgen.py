@@ -31,7 +31,7 @@ SECTION_HEADINGS = {
     "五": "五、存在的主要问题及改进情况",
     "六": "六、其他需要报告的事项",
 }
-# Headings correct reports print instead of the template's (REAL-REPORTS.md §A, and more of each
+# Headings correct reports print instead of the template's (docs/real-reports.md §A, and more of each
 # family): the format's own guidance, 条例 art. 50, local habits, typos. Numeral included.
 HEADING_VARIANTS: dict[str, tuple[str, ...]] = {
     "一": ("一、政府信息公开工作总体情况", "一、基本情况", "一、总体情况概述"),
@@ -287,7 +287,7 @@ _PROACTIVE = (
     "政策文件及解读{p1}条、工作动态{p2}条，各类信息均在规定时限内发布。",
     "（一）主动公开。坚持“公开为常态、不公开为例外”，本年度主动公开政府信息{total}条，其中机构职能信息{p0}条、"
     "政策文件及解读{p1}条、工作动态{p2}条。",
-    # the same item goes out on several channels: the channels sum above the total (REAL-REPORTS.md §A)
+    # the same item goes out on several channels: the channels sum above the total (docs/real-reports.md §A)
     "（一）主动公开。本年度主动公开政府信息{total}条，其中门户网站发布{total}条、微信公众号同步推送{p2}条。",
 )
 _MANAGEMENT = (
@@ -333,7 +333,7 @@ _TASKS = (
 
 def _applications(rnd: random.Random, t3: dict[str, dict[str, int]], vary: bool) -> str:
     """The applications paragraph; with ``vary``, in one of the wordings real reports use for the same
-    numbers (REAL-REPORTS.md §A: 受理 with the carried-over ones, 办理 with those carried forward …)."""
+    numbers (docs/real-reports.md §A: 受理 with the carried-over ones, 办理 with those carried forward …)."""
     n = {k: t3[k]["total"] for k in ("new", "carried", "results_total", "forward", "disclosed", "partial")}
     withheld = sum(t3[k]["total"] for k in t3 if k.startswith("withheld_"))
     unavailable = sum(t3[k]["total"] for k in t3 if k.startswith("unavailable_"))

@@ -1,4 +1,4 @@
-"""Claims with readings (REAL-REPORTS.md §A): a wording that can mean several table quantities
+"""Claims with readings (docs/real-reports.md §A): a wording that can mean several table quantities
 contradicts the table only when every reading fails — in every input format."""
 
 from __future__ import annotations

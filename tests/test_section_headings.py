@@ -1,5 +1,5 @@
 """Sections by meaning: every heading correct reports print for a section is that section
-(REAL-REPORTS.md §A), in every input format; table labels and prose never are."""
+(docs/real-reports.md §A), in every input format; table labels and prose never are."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Years that correct reports use for other years (REAL-REPORTS.md §A “Years”): no period error or
+"""Years that correct reports use for other years (docs/real-reports.md §A “Years”): no period error or
 warning, in any section and input format; the real problems stay caught."""
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ METRICS = (
     Metric("litigation.total", "政府信息公开行政诉讼总数", ("table4/counts/direct_total", "table4/counts/after_total")),
     Metric("litigation.corrected", "行政诉讼结果纠正数",
            ("table4/counts/direct_corrected", "table4/counts/after_corrected")),
-    # Metrics of a wording, not of a cell: what the verb can mean in table 三 / 四 (REAL-REPORTS.md §A).
+    # Metrics of a wording, not of a cell: what the verb can mean in table 三 / 四 (docs/real-reports.md §A).
     Metric("apply.received", "收到/受理的政府信息公开申请数量", readings=(
         Reading("本年新收申请数", ("apply.new",)),
         Reading("本年新收与上年结转之和", ("apply.new", "apply.carried")))),
