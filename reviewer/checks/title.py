@@ -41,6 +41,8 @@ def _problems(title: str) -> tuple[list[str], str]:
     """What is wrong with the name, and the severity: warning for another document's name
     (政务公开, 总结, 汇报), info for a shortened name that still says what it is."""
     m = _NAME.search(title)
+    if m is None:
+        return [], "info"
     subject, _work, kind = m.groups()
     wrong, style = [], []
     if subject == "政务公开" or subject == "政务信息公开":
