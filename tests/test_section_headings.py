@@ -151,3 +151,18 @@ def test_a_sub_heading_worded_like_a_section_stays_in_its_section():
     for ext in ("txt", "docx", "html", "md"):
         facts = extract(read_bytes(RENDERERS[ext](spec), f"d.{ext}"))
         assert [s.heading for s in facts.sections] == list(SECTION_HEADINGS.values()), ext
+
+
+@pytest.mark.parametrize("sep", ["；", "、", "，"])
+def test_titles_listed_in_the_introduction_are_not_headings(sep):
+    """“本报告分为：一、总体情况；二、主动公开政府信息情况；…” names the sections, it does not open them."""
+    spec = consistent_spec(seed=20)
+    listed = sep.join(SECTION_HEADINGS.values())
+    spec.intro = [f"本报告分为：{listed}。{{period}}"]
+    for ext in sorted(RENDERERS):
+        data = RENDERERS[ext](spec)
+        result = _review(data, ext)
+        assert [(f.rule_id, f.message) for f in result.findings] == [], ext
+        facts = extract(read_bytes(data, f"d.{ext}"))
+        intro_end = read_bytes(data, f"d.{ext}").text.index(listed) + len(listed)
+        assert all(s.start > intro_end for s in facts.sections), ext
