@@ -166,3 +166,12 @@ def test_titles_listed_in_the_introduction_are_not_headings(sep):
         facts = extract(read_bytes(data, f"d.{ext}"))
         intro_end = read_bytes(data, f"d.{ext}").text.index(listed) + len(listed)
         assert all(s.start > intro_end for s in facts.sections), ext
+
+
+@pytest.mark.parametrize("ext", sorted(RENDERERS))
+def test_a_title_that_opens_with_the_report_year(ext):
+    spec = consistent_spec(seed=22)
+    spec.headings.update({"一": f"一、{spec.year}年度政府信息公开工作总体情况",
+                          "五": f"五、{spec.year}年政府信息公开工作存在的主要问题及改进情况"})
+    result = _review(RENDERERS[ext](spec), ext)
+    assert [(f.rule_id, f.message) for f in result.findings] == []
