@@ -33,8 +33,8 @@ _PROBLEMS_SUBHEADING = re.compile(r"[（(]一[）)](?:存在的)?主要问题")
 # (“一、2023年度政府信息公开工作总体情况”: a title may open with the report year)
 _TITLE_RUN = re.compile(r"(?:\d{4}年度?)?[\u4e00-\u9fff、“”]{2,40}")
 _END_WORDS = re.compile(r"情况|措施|打算|事项|计划|方向|概述|概况|问题|不足|差距|思路|举措|对策|安排|建议")
-_JOINER = "及和与、并暨以"
-_NEXT_ITEM = re.compile(r"、(?=[一二三四五六七八九十]{1,2}、)")  # “问题及改进情况”: the title goes on past 问题
+_JOINER = "及和与、并暨以"  # “问题及改进情况”: the title goes on past 问题
+_NEXT_ITEM = re.compile(r"、(?=[一二三四五六七八九十]{1,2}、)")  # “…情况、六、其他…”: a list goes on
 _SUFFIX = re.compile(r"概述|统计表|统计|汇总表|一览表|表")
 _TITLE_END = re.compile(f"(?:{_END_WORDS.pattern})(?:{_SUFFIX.pattern})?$")
 
