@@ -46,16 +46,22 @@ def test_every_section_worded_otherwise_at_once(ext):
     assert _bad(result) == []
 
 
-def test_variants_in_a_crawled_one_line_page():
+@pytest.mark.parametrize("which", range(max(len(hs) for hs in HEADING_VARIANTS.values())))
+def test_variants_in_a_crawled_one_line_page(which):
     """Crawled pages run headings into the body: “四、因政府信息公开工作被申请行政复议、提起行政诉讼情况行政复议…”."""
+    from reportgen import to_crawled
     from rulehelpers import crawled
 
-    headings = {key: hs[0] for key, hs in HEADING_VARIANTS.items()}
-    text = crawled(consistent_spec(seed=14, headings=headings))
+    headings = {key: hs[min(which, len(hs) - 1)] for key, hs in HEADING_VARIANTS.items()}
+    spec = consistent_spec(seed=14, headings=headings)
+    text = crawled(spec)
     one_line = text.split("\n", 1)[0] + "\n" + text.split("\n", 1)[1].replace("\n", "")
-    for data in (text, one_line):
+    for data in (text, one_line, to_crawled(spec).decode()):
         result = _review(data.encode(), "txt")
         assert _bad(result) == []
+        # a heading run into its first sentence lends that sentence none of its words (“…工作打算2023年，…”)
+        assert [f.rule_id for f in result.findings if f.severity == "warning"
+                and f.rule_id != "format.table_unreadable"] == []
         facts = extract(read_bytes(data.encode(), "d.txt"))
         assert [s.heading for s in facts.sections] == list(headings.values())
 
@@ -145,3 +151,27 @@ def test_a_sub_heading_worded_like_a_section_stays_in_its_section():
     for ext in ("txt", "docx", "html", "md"):
         facts = extract(read_bytes(RENDERERS[ext](spec), f"d.{ext}"))
         assert [s.heading for s in facts.sections] == list(SECTION_HEADINGS.values()), ext
+
+
+@pytest.mark.parametrize("sep", ["；", "、", "，"])
+def test_titles_listed_in_the_introduction_are_not_headings(sep):
+    """“本报告分为：一、总体情况；二、主动公开政府信息情况；…” names the sections, it does not open them."""
+    spec = consistent_spec(seed=20)
+    listed = sep.join(SECTION_HEADINGS.values())
+    spec.intro = [f"本报告分为：{listed}。{{period}}"]
+    for ext in sorted(RENDERERS):
+        data = RENDERERS[ext](spec)
+        result = _review(data, ext)
+        assert [(f.rule_id, f.message) for f in result.findings] == [], ext
+        facts = extract(read_bytes(data, f"d.{ext}"))
+        intro_end = read_bytes(data, f"d.{ext}").text.index(listed) + len(listed)
+        assert all(s.start > intro_end for s in facts.sections), ext
+
+
+@pytest.mark.parametrize("ext", sorted(RENDERERS))
+def test_a_title_that_opens_with_the_report_year(ext):
+    spec = consistent_spec(seed=22)
+    spec.headings.update({"一": f"一、{spec.year}年度政府信息公开工作总体情况",
+                          "五": f"五、{spec.year}年政府信息公开工作存在的主要问题及改进情况"})
+    result = _review(RENDERERS[ext](spec), ext)
+    assert [(f.rule_id, f.message) for f in result.findings] == []

@@ -4,6 +4,8 @@ warning (format.table_unreadable), never structure.missing_table."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reportgen import RENDERERS, consistent_spec, to_crawled, trial_spec
@@ -95,3 +97,19 @@ def test_a_decrease_in_the_trial_layouts_change_column_is_not_a_negative_count(e
     assert [(f.rule_id, f.message) for f in result.findings] == []
     facts = extract(read_bytes(RENDERERS[ext](spec), f"d.{ext}"))
     assert facts.tables["table2_5"].value("license", "change") == -3
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_the_realistic_2020_trial_reports_crawled_and_as_a_page():
+    """tests/fixtures/trial-2020-crawled.txt (pingtan-2021.txt's crawler layout) and trial-2020.html
+    (a CMS article page) are the same correct 2020 report in the trial layout, with variant headings
+    (“四、因政府信息公开工作被申请行政复议、提起行政诉讼情况”, “五、存在的主要问题及下一步工作打算”)."""
+    page = _review((FIXTURES / "trial-2020.html").read_bytes(), "html")
+    assert page.format == "gov-disclosure-2019" and page.findings == []
+    crawled = _review((FIXTURES / "trial-2020-crawled.txt").read_bytes())
+    assert crawled.format == "gov-disclosure-2019"
+    warnings = {(f.rule_id, f.severity) for f in crawled.findings if f.severity != "info"}
+    assert warnings == {("format.table_unreadable", "warning")}
+    assert any("第二十条第（九）项" in f.message for f in crawled.findings)

@@ -30,9 +30,11 @@ _PROBLEMS_SUBHEADING = re.compile(r"[（(]一[）)](?:存在的)?主要问题")
 
 
 # a title is made of words and the marks inside titles; it ends at a heading word
-_TITLE_RUN = re.compile(r"[\u4e00-\u9fff、“”]{2,40}")
+# (“一、2023年度政府信息公开工作总体情况”: a title may open with the report year)
+_TITLE_RUN = re.compile(r"(?:\d{4}年度?)?[\u4e00-\u9fff、“”]{2,40}")
 _END_WORDS = re.compile(r"情况|措施|打算|事项|计划|方向|概述|概况|问题|不足|差距|思路|举措|对策|安排|建议")
 _JOINER = "及和与、并暨以"  # “问题及改进情况”: the title goes on past 问题
+_NEXT_ITEM = re.compile(r"、(?=[一二三四五六七八九十]{1,2}、)")  # “…情况、六、其他…”: a list goes on
 _SUFFIX = re.compile(r"概述|统计表|统计|汇总表|一览表|表")
 _TITLE_END = re.compile(f"(?:{_END_WORDS.pattern})(?:{_SUFFIX.pattern})?$")
 
@@ -65,7 +67,7 @@ def _title_at(text: str, pos: int) -> str | None:
     run = _TITLE_RUN.match(text, pos)
     if not run:
         return None
-    body = run.group()
+    body = _NEXT_ITEM.split(run.group(), 1)[0]  # “…情况、六、其他…”: the next numbered item
     for m in _END_WORDS.finditer(body):
         end = m.end()
         if end < len(body) and body[end] in _JOINER:
@@ -114,7 +116,20 @@ def find_heading_hits(doc: Document, fmt: ReportFormat, comp: Compact | None = N
             start, end = comp.span(m.start(), m.end())
             hits.append(HeadingHit("五", None, start, end, False, doc.text[start:end], "none"))
     hits.sort(key=lambda h: h.start)
-    return hits
+    return _without_enumerations(doc, hits)
+
+
+_LIST_GAP = re.compile(r"\s*[；;，,、]\s*")
+
+
+def _without_enumerations(doc: Document, hits: list[HeadingHit]) -> list[HeadingHit]:
+    """Titles listed in a sentence (“本报告分为：一、总体情况；二、主动公开政府信息情况；…”) are
+    not headings: consecutive hits in one block separated by list punctuation only."""
+    listed: set[int] = set()
+    for i, (a, b) in enumerate(zip(hits, hits[1:])):
+        if _LIST_GAP.fullmatch(doc.text[a.end:b.start]) and _block_at(doc, a.start) == _block_at(doc, b.start):
+            listed.update((i, i + 1))
+    return [h for i, h in enumerate(hits) if i not in listed]
 
 
 def _unnumbered_headings(doc: Document, fmt: ReportFormat, seen: set) -> list[HeadingHit]:

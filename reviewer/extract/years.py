@@ -64,7 +64,9 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                 if _AFTER_YEAR.match(clean, ym.end()):
                     kind = "other"
                 else:
-                    kind = _kind(clean.strip(), opening, bool(ym.group(2)),
+                    # the sentence starts after a heading run into it (“…下一步工作打算2020年，…”
+                    # must not read as a plan because of the heading's words)
+                    kind = _kind(clean[max(0, head_from):].strip(), opening, bool(ym.group(2)),
                                  section == "五" and _in_plan(plan_heads, start))
                 s_start, s_end = comp.span(sm.start() + max(0, head_from), sm.end())
                 out.append(YearMention(year=int(ym.group(1)), text=doc.text[s_start:s_end].strip(),
