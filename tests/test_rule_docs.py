@@ -97,3 +97,12 @@ def test_the_generated_catalog_is_up_to_date():
     on_disk = (ROOT / "docs" / "rules-catalog.md").read_text(encoding="utf-8")
     assert on_disk == catalog_markdown(), "run: python -m reviewer.checks.catalog > docs/rules-catalog.md"
     assert all(f"`{rule_id}`" in on_disk for rule_id in RULES)
+
+
+def test_the_web_rule_page_shows_the_same_explanation():
+    from reviewer.checks.rule_docs import load_docs
+    from reviewer.web.rules import rule_entry
+
+    entry = rule_entry("crossref.claim_vs_table")
+    assert entry["explanation"][0] == ("检查什么", load_docs()["crossref.claim_vs_table"]["checks"])
+    assert [name for name, _ in entry["explanation"]][-1] == "怎样修改"

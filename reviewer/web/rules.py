@@ -1,34 +1,18 @@
-"""A rule's page: its catalog entry from the registry, plus a longer explanation when the
-project has one (``reviewer.checks.explain``, looked up by rule id; absent → catalog only)."""
+"""A rule's page: its catalog entry from the registry and its explanation (reviewer/checks/docs/*.toml,
+the same text `reviewer rule ID` prints)."""
 
 from __future__ import annotations
-
-import importlib
 
 from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH
 
 
-def _explanation(rule_id: str):
-    try:
-        mod = importlib.import_module("reviewer.checks.explain")
-    except ImportError:
+def _explanation(rule_id: str) -> list[tuple[str, str]] | None:
+    from reviewer.checks.rule_docs import FIELDS, LABELS, load_docs
+
+    doc = load_docs().get(rule_id)
+    if doc is None:
         return None
-    fn = getattr(mod, "explain", None)
-    if fn is None:
-        return None
-    try:
-        found = fn(rule_id)
-    except (KeyError, LookupError, ValueError):
-        return None
-    if found is None:
-        return None
-    if isinstance(found, str):
-        return [("说明", found)]
-    if isinstance(found, dict):
-        return [(str(k), str(v)) for k, v in found.items() if v]
-    if hasattr(found, "__dict__"):
-        return [(str(k), str(v)) for k, v in vars(found).items() if v and not str(k).startswith("_")]
-    return [("说明", str(found))]
+    return [(LABELS[f], doc[f]) for f in FIELDS if doc.get(f)]
 
 
 def rule_entry(rule_id: str) -> dict | None:
