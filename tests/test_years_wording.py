@@ -59,3 +59,19 @@ def test_real_year_problems_are_still_caught(section, sentence, rule, severity):
     spec.sections[section].insert(1 if section == "一" else 0, sentence)
     result = review_bytes(RENDERERS["txt"](spec), "d.txt", ReviewOptions(use_llm=False))
     assert [(f.rule_id, f.severity) for f in result.findings if f.category == "period"] == [(rule, severity)]
+
+
+@pytest.mark.parametrize("ext", sorted(RENDERERS))
+@pytest.mark.parametrize("sentence", ["2024年将完成网站改版。", "2024年，将启动公开目录修订。", "2024年内将上线依申请公开系统。"])
+def test_next_year_with_jiang_is_a_plan(ext, sentence):
+    spec = consistent_spec(year=2023, seed=21)
+    spec.sections["五"].append(sentence)
+    result = review_bytes(RENDERERS[ext](spec), f"d.{ext}", ReviewOptions(use_llm=False))
+    assert not [f for f in result.findings if f.rule_id == "period.narrative_year"]
+
+
+def test_next_year_done_without_a_done_word_in_the_plan_section_is_only_likely():
+    spec = consistent_spec(year=2023, seed=21)
+    spec.sections["五"].append("2024年完成政务公开专栏的全面梳理，每月通报更新情况。")
+    result = review_bytes(RENDERERS["txt"](spec), "d.txt", ReviewOptions(use_llm=False))
+    assert {f.severity for f in result.findings if f.rule_id == "period.narrative_year"} <= {"warning"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reviewer.checks.registry import Context, Rule, check, finding
 
 TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
@@ -63,9 +65,13 @@ def narrative_years(ctx: Context):
 
         loc = Location(**loc_kw)
         if y.kind == "done" and y.year == n + 1:  # next year's work cannot be done yet
+            # certain only when the sentence says it is done (了/已/取得); “2024年完成改造” in an improvement
+            # plan may be a plan written without 将
+            certain = bool(_SURELY_DONE.search(y.text)) or y.section != "五"
             yield finding(DONE_YEAR.id,
                           f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（下一年度）的工作写成已经完成的工作",
                           [loc], expected=f"{n}年", actual=f"{y.year}年", evidence=[y.text],
+                          severity="error" if certain else "warning",
                           suggestion=f"若叙述的是{n}年的工作，改为“{n}年”；若是计划，改用将来时表述")
         # N−1 for this year's work: a sentence copied from last year's report, likely but not certain (a
         # comparison written without “较”). Section 五 legitimately reviews last year's problems; a bare
@@ -80,6 +86,9 @@ def narrative_years(ctx: Context):
                           f"第五部分的改进计划写的是“{y.year}年”，{n}年度报告的改进计划通常应针对{n + 1}年",
                           [loc], expected=f"{n + 1}年", actual=f"{y.year}年", evidence=[y.text],
                           suggestion=f"核实年份，计划安排应写为“{n + 1}年”")
+
+
+_SURELY_DONE = re.compile(r"了|已|取得|得到|收到|办结")
 
 
 def _short(text: str, n: int = 40) -> str:
