@@ -18,6 +18,8 @@ import zlib
 from datetime import timedelta
 from functools import lru_cache
 
+from sqlalchemy import or_, update
+
 from reviewer.crossreport.model import slim_inputs
 from reviewer.store.batches import Batch, batch_of, items, running_batches, start_checking, status_counts
 from reviewer.store.db import session_scope, utcnow
@@ -189,8 +191,12 @@ def complete(batch_id: str) -> dict:
                 row.counts = report.review.counts()
         batch.crosscheck = {"findings": len(added), "by_rule": by_rule, "reports": len(loaded),
                             "seconds": round(time.perf_counter() - t0, 3)}
-        batch.status = "done"
-        batch.finished_at = utcnow()
+        s.flush()
+        # checking → done exactly once, should the completion task run twice (redelivered under load)
+        if s.execute(update(Batch).where(Batch.id == batch_id, Batch.status == "checking")
+                     .values(status="done", finished_at=utcnow())).rowcount != 1:
+            s.rollback()
+            return {"skipped": True}
         has_webhook = batch.webhook_status == "pending"
     _forget_inputs(batch_id, [r.review.review_id for _, r, _ in loaded])
     if has_webhook:
@@ -237,12 +243,15 @@ def deliver_webhook(batch_id: str) -> float | None:
     settings = get_settings()
     now = utcnow()
     with session_scope() as s:
+        # claim the attempt in one UPDATE: the task complete() queued and one the sweep queued may run at
+        # once, and a read-then-write lock let both send (two batch.completed webhooks under load)
+        claimed = s.execute(
+            update(Batch).where(Batch.id == batch_id, Batch.webhook_status == "pending", Batch.status == "done",
+                                or_(Batch.webhook_next_at.is_(None), Batch.webhook_next_at <= now))
+            .values(webhook_next_at=now + timedelta(seconds=settings.webhook_timeout + 30))).rowcount == 1
+        if not claimed:
+            return None  # finished, not due, or another attempt holds the lock
         batch = s.get(Batch, batch_id)
-        if batch is None or batch.webhook_status != "pending" or batch.status != "done":
-            return None
-        if batch.webhook_next_at is not None and batch.webhook_next_at > now:
-            return None  # another attempt holds the lock, or the next try is not due
-        batch.webhook_next_at = now + timedelta(seconds=settings.webhook_timeout + 30)  # lock
         url = batch.callback_url
         secret = s.get(Tenant, batch.tenant_id).webhook_secret
         body = batch_payload(s, batch)
