@@ -57,7 +57,16 @@ def ground_findings(output: NarrativeOutput, grounder: Grounder, facts: ReportFa
     return findings, discarded
 
 
+# what the model says of the whole report that a rule already says: the same issue wherever the quotes are
+_REPORT_LEVEL_TWINS = {
+    "llm.missing_fee_statement": "structure.fee_statement_missing",
+    "llm.vague_improvement": "structure.problems_empty",
+}
+
+
 def _same_issue(old: Finding, new: Finding) -> bool:
+    if _REPORT_LEVEL_TWINS.get(new.rule_id) == old.rule_id:
+        return True
     if old.category != new.category and old.rule_id != new.rule_id:
         return False
     return any(_overlaps(a, b) for a in old.locations for b in new.locations)

@@ -196,3 +196,18 @@ def test_concurrency_is_capped_per_process(llm_env, monkeypatch):
 
     assert [r.llm.status for r in reviews] == ["ok"] * 3
     assert len(llm_env.requests) == 3 and llm_env.max_in_flight == 1
+
+
+def test_a_report_level_llm_finding_joins_the_rule_that_says_the_same():
+    """The model's “no 信息处理费 statement” and structure.fee_statement_missing are one finding."""
+    from reviewer.findings import Finding, Location
+    from reviewer.llm.merge import merge_findings
+
+    rule = Finding(rule_id="structure.fee_statement_missing", category="structure", severity="warning",
+                   message="未说明信息处理费", locations=[Location(section="六", span=(900, 910))])
+    llm = Finding(rule_id="llm.missing_fee_statement", category="narrative", severity="warning", origin="llm",
+                  message="第六部分未说明信息处理费", locations=[Location(section="六", span=(950, 980))],
+                  evidence=["本年度无其他需要报告的事项"])
+    merged = merge_findings([rule], [llm])
+    assert [f.rule_id for f in merged] == ["structure.fee_statement_missing"]
+    assert "本年度无其他需要报告的事项" in merged[0].evidence
