@@ -33,6 +33,10 @@ class Context:
     extra: dict = field(default_factory=dict)
 
 
+# The severity policy every rule follows (docs/rules.md); `reviewer rules` and `reviewer rule ID` print it.
+SEVERITY_POLICY = ("级别：错误＝草稿无论怎样理解都不成立，必须修改；警告＝很可能有误，请核实；提示＝写法或格式建议。"
+                   "详见 docs/rules.md。")
+
 CheckFn = Callable[[Context], Iterable[Finding]]
 RULES: dict[str, Rule] = {}
 CHECKS: list[CheckFn] = []

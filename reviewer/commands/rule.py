@@ -8,7 +8,7 @@ import sys
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CATEGORY_NAMES = {"period": "年度与期限", "arithmetic": "表格勾稽", "crossref": "正文与表格", "structure": "结构",
                   "format": "格式", "narrative": "叙述（大模型）", "continuity": "跨年度衔接", "duplicate": "雷同与重复"}
-POLICY = "级别：错误＝草稿无论怎样理解都不成立，必须修改；警告＝很可能有误，请核实；提示＝写法或格式建议。详见 docs/rules.md。"
+
 
 
 def register(sub) -> None:
@@ -45,5 +45,7 @@ def run(args) -> int:
     print(rule.title)
     for key in FIELDS:
         print(f"\n{LABELS[key]}\n  {doc.get(key) or '（暂无说明）'}")
-    print(f"\n{POLICY}")
+    from reviewer.checks.registry import SEVERITY_POLICY
+
+    print(f"\n{SEVERITY_POLICY}")
     return 0

@@ -21,4 +21,10 @@ def run(args) -> int:
     names = {"error": "错误", "warning": "警告", "info": "提示"}
     for r in rules:
         print(f"{r.id:36} {r.category:11} {names[r.severity]}  {r.title}")
+    import sys
+
+    if sys.stdout.isatty():  # a person reading: the policy too; a pipe gets exactly one line per rule
+        from reviewer.checks.registry import SEVERITY_POLICY
+
+        print(f"\n{SEVERITY_POLICY}  reviewer rule 规则编号：一条规则的详细说明。")
     return 0
