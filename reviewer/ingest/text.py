@@ -95,7 +95,8 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]{1,2}\s*\d{1,3}\s*[—–\-－]{
 
 
 def is_page_number(line: str) -> bool:
-    return bool(_PAGE_NUMBER.match(line))
+    head = line.lstrip()[:1]
+    return head in ("—", "–", "-", "－", "第") and bool(_PAGE_NUMBER.match(line))  # the cheap test first
 
 
 def split_blocks(text: str, base: int = 0) -> list[Block]:
@@ -140,7 +141,7 @@ def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
             break
         elif tabbed_row and "\t" not in line:
             break  # a line without a tab after tab-separated rows is the text after the table, not a cell's tail
-        tabbed_row = line.count("\t") >= 2 or ("\t" in line and not line.startswith("\t"))
+        tabbed_row = "\t" in line and (not line.startswith("\t") or "\t" in line[1:])
         j += 1
     while j > i and not text[lines[j - 1][0]:lines[j - 1][1]].strip() and not text[lines[j - 1][0]:lines[j - 1][1]].startswith("\t"):
         j -= 1
