@@ -91,7 +91,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 # A page number an export left in the text (“— 3 —”, “- 12 -”, “第 3 页 共 8 页”): page furniture, not
 # content; inside a table it would read as a cell. Dashes on both sides: a bare “3” is a cell.
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]{1,2}\s*\d{1,3}\s*[—–\-－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$")
+_PAGE_NUMBER = re.compile(r"^[ \u3000]*(?:[—–\-－]{1,2}[ \u3000]*\d{1,3}[ \u3000]*[—–\-－]{1,2}|"
+                          r"第[ \u3000]*\d{1,3}[ \u3000]*页(?:[ \u3000]*[/，,]?[ \u3000]*共[ \u3000]*\d{1,3}[ \u3000]*页)?)[ \u3000]*$", re.M)
 
 
 def is_page_number(line: str) -> bool:
@@ -99,19 +100,25 @@ def is_page_number(line: str) -> bool:
     return head in ("—", "–", "-", "－", "第") and bool(_PAGE_NUMBER.match(line))  # the cheap test first
 
 
+def page_number_lines(text: str) -> frozenset[int]:
+    """Start offsets of the lines that are page numbers (one search over the text, not one per line)."""
+    return frozenset(m.start() for m in _PAGE_NUMBER.finditer(text))
+
+
 def split_blocks(text: str, base: int = 0) -> list[Block]:
     blocks: list[Block] = []
     lines = _lines(text)
+    pages = page_number_lines(text)
     i = 0
     while i < len(lines):
         s, e = lines[i]
         line = text[s:e]
         if line.startswith("\t"):
-            j = _table_end(text, lines, i)
-            blocks.append(_flattened_table(text, lines[i:j], len(blocks), base))
+            j = _table_end(text, lines, i, pages)
+            blocks.append(_flattened_table(text, lines[i:j], len(blocks), base, pages))
             i = j
             continue
-        if line.strip() and not is_page_number(line):
+        if line.strip() and s not in pages:
             kind = "heading" if is_section_heading(line) else "paragraph"
             lead = len(line) - len(line.lstrip())
             trail = len(line.rstrip())
@@ -121,14 +128,14 @@ def split_blocks(text: str, base: int = 0) -> list[Block]:
     return blocks
 
 
-def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
+def _table_end(text: str, lines: list[tuple[int, int]], i: int, pages: frozenset[int] = frozenset()) -> int:
     blank_run = 0
     j = i
     tabbed_row = False  # the previous line is a tab-separated row (pasted from a spreadsheet), not one cell
     while j < len(lines):
         s, e = lines[j]
         line = text[s:e]
-        if is_page_number(line):  # a page break inside the table: neither a row nor its end
+        if s in pages:  # a page break inside the table: neither a row nor its end
             j += 1
             continue
         if not line.strip() and not line.startswith("\t"):
@@ -148,7 +155,8 @@ def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
     return j
 
 
-def _flattened_table(text: str, lines: list[tuple[int, int]], index: int, base: int) -> Block:
+def _flattened_table(text: str, lines: list[tuple[int, int]], index: int, base: int,
+                     pages: frozenset[int] = frozenset()) -> Block:
     rows: list[list[Cell]] = []
     row: list[list[int]] = []  # per cell: [start, end]
 
@@ -163,7 +171,7 @@ def _flattened_table(text: str, lines: list[tuple[int, int]], index: int, base: 
 
     for s, e in lines:
         line = text[s:e]
-        if is_page_number(line):
+        if s in pages:
             continue
         if line.startswith("\t"):
             row.append([s + 1, e])
