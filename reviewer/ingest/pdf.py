@@ -1,0 +1,365 @@
+"""PDF drafts with a text layer: paragraphs in reading order, headings, ruled tables.
+
+Pages are read by ``pdf_layout`` (PDFium characters + pdfplumber's ruled-table finder);
+here they become the same ``Document`` a .docx gives, so the format engine maps both:
+
+* text lines outside tables are joined into paragraphs (a paragraph ends at an indented
+  line, a short line, a wider gap or a heading); page numbers (“- 4 -”, “— 4 —”, “第4页”)
+  and headers repeated on every page are dropped;
+* a table that ends one page and starts the next with the same columns is one table;
+  a header row repeated on the next page is dropped, and a merged cell cut by the page
+  break continues into the next page;
+* every block and cell records its page and box, and every character of ``Document.text``
+  its box, so findings can be pinned on the page (Location.page/bbox, annotated PDF).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reviewer import errors
+from reviewer.document import Block, Document, DocumentBuilder
+from reviewer.errors import InputError
+from reviewer.ingest.pdf_layout import Box, Char, GridCell, Line, PageLayout, PageTable, is_cjk, line_text
+from reviewer.ingest.text import is_section_heading
+
+MAX_PAGES = 300  # an annual report has 5–30 pages
+MAX_CHARS = 2_000_000
+TIME_BUDGET_S = 60.0  # per file; the service's task limit is the outer bound
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－―_·•]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d+\s*页)?[\s\-—–－―_·•]*$")
+CharBox = tuple[int, float, float, float, float]  # page, x0, top, x1, bottom
+
+
+@dataclass
+class PdfRead:
+    doc: Document
+    boxes: list[CharBox | None]  # one per character of doc.text
+    pages: list[tuple[float, float]] = field(default_factory=list)  # (width, height) per page
+
+
+def read_pdf(data: bytes, filename: str) -> Document:
+    return read_pdf_layout(data, filename).doc
+
+
+def read_pdf_layout(data: bytes, filename: str) -> PdfRead:
+    from reviewer.ingest.pdf_safety import PDFIUM_LOCK, open_pdf
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (thread-pool workers)
+        pdf, raw = open_pdf(data)
+        try:
+            return _read(pdf, raw, filename)
+        finally:
+            pdf.close()
+
+
+def _read(pdf, raw, filename: str) -> PdfRead:
+    from reviewer.ingest.pdf_layout import read_page
+
+    n = len(pdf)
+    if n > MAX_PAGES:
+        raise InputError(errors.TOO_LARGE, f"PDF 页数过多（{n} 页），上限为 {MAX_PAGES} 页",
+                         f"the PDF has {n} pages (limit {MAX_PAGES})")
+    deadline = time.monotonic() + TIME_BUDGET_S
+    pages: list[PageLayout] = []
+    total = 0
+    for i in range(n):
+        page = pdf[i]
+        try:
+            layout = read_page(page, i + 1, raw)
+        finally:
+            page.close()
+        total += layout.char_count
+        if total > MAX_CHARS:
+            raise InputError(errors.MALICIOUS, "PDF 文字量异常巨大，疑似恶意构造", "the PDF holds an abnormal amount of text")
+        if time.monotonic() > deadline:
+            raise InputError(errors.MALICIOUS, f"PDF 解析超时（超过 {TIME_BUDGET_S:.0f} 秒），疑似恶意构造",
+                             f"reading the PDF took longer than {TIME_BUDGET_S:.0f} s")
+        pages.append(layout)
+    if total == 0:
+        raise InputError(errors.SCANNED_PDF,
+                         "这份 PDF 没有文字层（可能是扫描件或图片），无法读取文字。请提交由 Word/WPS 直接导出的 PDF"
+                         "或原始 .docx；只有扫描件时，请先用 OCR 软件（如 WPS 的“图片转文字”、Adobe Acrobat 的“识别文本”）"
+                         "转换为可复制文字的文档",
+                         "the PDF has no text layer (scanned or image-only); submit a PDF exported from Word/WPS, "
+                         "the .docx, or run OCR first")
+    builder = _Builder([(p.width, p.height) for p in pages])
+    _assemble(pages, builder)
+    doc = builder.build(filename)
+    if not doc.text.strip():
+        raise InputError(errors.SCANNED_PDF, "这份 PDF 没有可读取的文字（可能是扫描件）", "the PDF has no readable text")
+    return PdfRead(doc, builder.boxes, builder.pages)
+
+
+# -- page furniture ----------------------------------------------------------
+
+def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
+    """(page, line index) of page numbers and running headers/footers."""
+    out: set[tuple[int, int]] = set()
+    texts: Counter[str] = Counter()
+    edge_lines: list[tuple[int, int, str]] = []
+    for p in pages:
+        for i, line in enumerate(p.lines):
+            margin = line.bottom < p.height * 0.1 or line.top > p.height * 0.9
+            if not margin:
+                continue
+            text, _ = line_text(line.chars)
+            if _PAGE_NUMBER.match(text):
+                out.add((p.number, i))
+            else:
+                key = re.sub(r"\d+", "#", text.replace(" ", ""))
+                texts[key] += 1
+                edge_lines.append((p.number, i, key))
+    if len(pages) >= 3:  # a line repeated in the margin of most pages is a running header
+        for number, i, key in edge_lines:
+            if texts[key] >= max(2, len(pages) // 2):
+                out.add((number, i))
+    return out
+
+
+# -- paragraphs --------------------------------------------------------------
+
+@dataclass
+class _Para:
+    lines: list[Line]
+    page: int
+
+    @property
+    def box(self) -> Box:
+        return (min(ln.x0 for ln in self.lines), min(ln.top for ln in self.lines),
+                max(ln.x1 for ln in self.lines), max(ln.bottom for ln in self.lines))
+
+
+def _margins(p: PageLayout) -> tuple[float, float]:
+    lines = [ln for ln in p.lines if len(ln.chars) > 8]
+    if not lines:
+        return (0.0, p.width)
+    lefts = sorted(ln.x0 for ln in lines)
+    rights = sorted(ln.x1 for ln in lines)
+    return lefts[len(lefts) // 5], rights[len(rights) * 4 // 5]
+
+
+def _starts_new(prev: Line, line: Line, prev_margins, margins, same_page: bool) -> bool:
+    size = max(line.size, 1.0)
+    left, right = margins
+    if line.x0 > left + 1.2 * size:  # first-line indent (or a centred line)
+        return True
+    if prev.x1 < prev_margins[1] - 1.5 * max(prev.size, 1.0):  # the previous line ended short
+        return True
+    if abs(line.size - prev.size) > 0.3 * max(size, prev.size):  # a bold run-in heading is not a new size
+        return True
+    if same_page and line.top - prev.bottom > 1.1 * size:
+        return True
+    text, _ = line_text(line.chars)
+    return is_section_heading(text)
+
+
+def _paragraphs(p: PageLayout, lines: list[Line], carry: tuple[Line, tuple] | None) -> tuple[list[_Para], bool]:
+    """Paragraphs of consecutive free lines; True when the first continues the previous page's last."""
+    margins = _margins(p)
+    paras: list[_Para] = []
+    continues = False
+    for line in lines:
+        if not paras:
+            continues = carry is not None and not _starts_new(carry[0], line, carry[1], margins, False)
+            paras.append(_Para([line], p.number))
+        elif _starts_new(paras[-1].lines[-1], line, margins, margins, True):
+            paras.append(_Para([line], p.number))
+        else:
+            paras[-1].lines.append(line)
+    return paras, continues
+
+
+def _join(lines: list[Line]) -> tuple[str, list[Char | None]]:
+    text, src = "", []
+    for line in lines:
+        t, s = line_text(line.chars)
+        if text and t and not is_cjk(text[-1]) and not is_cjk(t[0]) and text[-1].isalnum() and t[0].isalnum():
+            text += " "
+            src.append(None)
+        text += t
+        src += s
+    return text, src
+
+
+# -- tables ------------------------------------------------------------------
+
+def _cell_text(cell: GridCell) -> tuple[str, list[Char | None]]:
+    from reviewer.ingest.pdf_layout import group_lines
+
+    return _join(group_lines(cell.chars)) if cell.chars else ("", [])
+
+
+def _same_columns(a: PageTable, b: PageTable) -> bool:
+    if len(a.col_edges) != len(b.col_edges):
+        return False
+    wa = [y - x for x, y in zip(a.col_edges, a.col_edges[1:])]
+    wb = [y - x for x, y in zip(b.col_edges, b.col_edges[1:])]
+    return all(abs(x - y) <= max(6.0, 0.05 * x) for x, y in zip(wa, wb))
+
+
+@dataclass
+class _TableRun:
+    """A logical table: page tables continued across page breaks. ``rows[r][c]``: (cell, page)."""
+
+    rows: list[list[tuple[GridCell, int]]]
+    page: int
+    box: Box
+    last: PageTable  # the page table seen last, to compare the next page's columns with
+
+
+def _row_texts(row: list[GridCell]) -> list[str]:
+    return [_cell_text(c)[0] if c.origin is None else "\x00" for c in row]
+
+
+def _continue(run: _TableRun, table: PageTable, page: int) -> None:
+    """Append a page table that continues ``run`` on the next page."""
+    header = [_row_texts([c for c, _ in r]) for r in run.rows[:3]]
+    skip = 0
+    while skip < len(table.rows) and _row_texts(table.rows[skip]) in header \
+            and any(t.strip("\x00") for t in _row_texts(table.rows[skip])):
+        skip += 1  # a header row repeated on the new page
+    base = len(run.rows)
+    last = run.rows[-1]
+    for r, row in enumerate(table.rows[skip:]):
+        new_row = []
+        for c, cell in enumerate(row):
+            if cell.origin is not None:
+                orow, ocol = cell.origin
+                cell = GridCell([], cell.box, origin=(base + orow - skip, ocol)) if orow >= skip \
+                    else GridCell([], cell.box)
+            elif r == 0 and not cell.chars and c < len(last) and last[c][0].origin is not None:
+                # a vertically merged cell cut by the page break: its empty top part continues it
+                # (only merged cells: an empty value cell must never borrow the number above it)
+                cell = GridCell([], cell.box, origin=last[c][0].origin)
+            new_row.append((cell, page))
+        run.rows.append(new_row)
+    run.last = table
+
+
+# -- assembly ----------------------------------------------------------------
+
+class _Builder(DocumentBuilder):
+    """DocumentBuilder that also records each character's box and each block's page."""
+
+    def __init__(self, pages: list[tuple[float, float]]):
+        super().__init__()
+        self.boxes: list[CharBox | None] = []
+        self.pages = pages
+
+    def _append(self, s: str) -> tuple[int, int]:
+        span = super()._append(s)
+        self.boxes.extend([None] * len(s))
+        return span
+
+    def put_boxes(self, start: int, page: int, src: list[Char | None]) -> None:
+        for i, ch in enumerate(src):
+            if ch is not None:
+                self.boxes[start + i] = (page, round(ch.x0, 2), round(ch.top, 2), round(ch.x1, 2), round(ch.bottom, 2))
+
+    def paragraph(self, para: _Para) -> None:
+        text, src = _join(para.lines)
+        if not text.strip():
+            return
+        kind = "heading" if is_section_heading(text) else "paragraph"
+        block = self.add_text(kind, text, level=1 if kind == "heading" else None)
+        self.put_boxes(block.span[0], para.page, src)
+        block.page = para.page
+        block.bbox = tuple(round(v, 2) for v in para.box)
+
+    def table(self, run: _TableRun) -> None:
+        grid, sources = [], []
+        for row in run.rows:
+            grow, srow = [], []
+            for cell, page in row:
+                if cell.origin is not None:
+                    grow.append(("", cell.origin))
+                    srow.append(None)
+                else:
+                    text, src = _cell_text(cell)
+                    grow.append((text, None))
+                    srow.append((page, cell.box, src))
+            grid.append(grow)
+            sources.append(srow)
+        for r, row in enumerate(grid):  # merged copies repeat their origin's text
+            for c, (text, origin) in enumerate(row):
+                if origin is not None:
+                    row[c] = (grid[origin[0]][origin[1]][0], origin)
+        block = self.add_table(grid)
+        block.page, block.bbox = run.page, tuple(round(v, 2) for v in run.box)
+        for r, row in enumerate(block.table.rows):
+            for c, cell in enumerate(row):
+                s = sources[r][c]
+                if cell.merged_from is not None:
+                    s = sources[cell.merged_from[0]][cell.merged_from[1]]
+                if s is None:
+                    continue
+                page, box, src = s
+                cell.page, cell.bbox = page, tuple(round(v, 2) for v in box)
+                if cell.merged_from is None and cell.span is not None:
+                    self.put_boxes(cell.span[0], page, src)
+
+    def build(self, source: str) -> Document:  # type: ignore[override]
+        return Document(source=source, media_type="pdf", text="".join(self._parts), blocks=self.blocks)
+
+
+def _assemble(pages: list[PageLayout], builder: _Builder) -> None:
+    furniture = _furniture(pages)
+    carry: tuple[Line, tuple] | None = None
+    pending: _Para | None = None  # the last paragraph, held back in case the next page continues it
+    run: _TableRun | None = None
+    for p in pages:
+        lines = [ln for i, ln in enumerate(p.lines) if (p.number, i) not in furniture]
+        items: list[tuple[float, str, object]] = [(ln.top, "line", ln) for ln in lines]
+        items += [(t.box[1], "table", t) for t in p.tables]
+        items.sort(key=lambda it: it[0])
+        first = True
+        k = 0
+        while k < len(items):
+            top, kind, obj = items[k]
+            if kind == "table":
+                table: PageTable = obj  # type: ignore[assignment]
+                if first and run is not None and pending is None and _same_columns(run.last, table):
+                    _continue(run, table, p.number)
+                else:
+                    if pending is not None:
+                        builder.paragraph(pending)
+                        pending = None
+                    if run is not None:
+                        builder.table(run)
+                    run = _TableRun([[(c, p.number) for c in row] for row in table.rows], p.number, table.box,
+                                    table)
+                carry = None
+                k += 1
+                first = False
+                continue
+            block_lines = []
+            while k < len(items) and items[k][1] == "line":
+                block_lines.append(items[k][2])
+                k += 1
+            paras, continues = _paragraphs(p, block_lines, carry if first else None)
+            if run is not None:
+                builder.table(run)
+                run = None
+            if continues and pending is not None:
+                pending.lines.extend(paras[0].lines)
+                paras = paras[1:]
+                if paras:
+                    builder.paragraph(pending)
+                    pending = None
+            elif pending is not None:
+                builder.paragraph(pending)
+                pending = None
+            for para in paras[:-1]:
+                builder.paragraph(para)
+            if paras:
+                pending = paras[-1]
+            carry = (block_lines[-1], _margins(p)) if block_lines else None
+            first = False
+    if pending is not None:
+        builder.paragraph(pending)
+    if run is not None:
+        builder.table(run)
