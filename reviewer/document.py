@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterator, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -74,6 +74,9 @@ class Document(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
     encoding: str | None = None
     warnings: list[str] = Field(default_factory=list)  # ingest notes (e.g. encoding guessed)
+    # PDF input: (page, x0, top, x1, bottom) of each character of ``text`` (None for separators);
+    # kept out of the serialised model, it is rebuilt by reading the PDF again
+    _char_boxes: list | None = PrivateAttr(default=None)
 
     def block(self, block_id: str) -> Block:
         for b in self.blocks:

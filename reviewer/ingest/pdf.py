@@ -89,6 +89,7 @@ def _read(pdf, raw, filename: str) -> PdfRead:
     builder = _Builder([(p.width, p.height) for p in pages])
     _assemble(pages, builder)
     doc = builder.build(filename)
+    doc._char_boxes = builder.boxes
     if not doc.text.strip():
         raise InputError(errors.SCANNED_PDF, "这份 PDF 没有可读取的文字（可能是扫描件）", "the PDF has no readable text")
     return PdfRead(doc, builder.boxes, builder.pages)
