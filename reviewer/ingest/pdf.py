@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from reviewer import errors
 from reviewer.document import Block, Document, DocumentBuilder
 from reviewer.errors import InputError
-from reviewer.ingest.pdf_layout import Box, Char, GridCell, Line, PageLayout, PageTable, is_cjk, line_text
+from reviewer.ingest.pdf_layout import Box, Char, Line, PageLayout, PageTable, is_cjk, line_text
 from reviewer.ingest.text import is_section_heading
 
 MAX_PAGES = 300  # an annual report has 5–30 pages
@@ -126,12 +126,31 @@ def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
 @dataclass
 class _Para:
     lines: list[Line]
-    page: int
+    page: int  # where it starts
+    line_pages: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_pages:
+            self.line_pages = [self.page] * len(self.lines)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.line_pages.append(self.line_pages[-1])
+
+    def extend(self, other: "_Para") -> None:
+        """The continuation of this paragraph on the next page."""
+        self.lines += other.lines
+        self.line_pages += other.line_pages
+
+    @property
+    def pages(self) -> dict[int, int]:
+        return {id(c): page for line, page in zip(self.lines, self.line_pages) for c in line.chars}
 
     @property
     def box(self) -> Box:
-        return (min(ln.x0 for ln in self.lines), min(ln.top for ln in self.lines),
-                max(ln.x1 for ln in self.lines), max(ln.bottom for ln in self.lines))
+        own = [ln for ln, pg in zip(self.lines, self.line_pages) if pg == self.page]
+        return (min(ln.x0 for ln in own), min(ln.top for ln in own),
+                max(ln.x1 for ln in own), max(ln.bottom for ln in own))
 
 
 def _margins(p: PageLayout) -> tuple[float, float]:
@@ -170,7 +189,7 @@ def _paragraphs(p: PageLayout, lines: list[Line], carry: tuple[Line, tuple] | No
         elif _starts_new(paras[-1].lines[-1], line, margins, margins, True):
             paras.append(_Para([line], p.number))
         else:
-            paras[-1].lines.append(line)
+            paras[-1].add(line)
     return paras, continues
 
 
@@ -188,57 +207,156 @@ def _join(lines: list[Line]) -> tuple[str, list[Char | None]]:
 
 # -- tables ------------------------------------------------------------------
 
-def _cell_text(cell: GridCell) -> tuple[str, list[Char | None]]:
-    from reviewer.ingest.pdf_layout import group_lines
+@dataclass
+class _RunCell:
+    """A cell of a logical table; a cell cut by a page break has a part on each page."""
 
-    return _join(group_lines(cell.chars)) if cell.chars else ("", [])
+    parts: list[tuple[int, list[Char]]]  # (page, characters)
+    box: Box
+    page: int
+    origin: tuple[int, int] | None = None
 
+    @property
+    def empty(self) -> bool:
+        return not any(chars for _, chars in self.parts)
 
-def _same_columns(a: PageTable, b: PageTable) -> bool:
-    if len(a.col_edges) != len(b.col_edges):
-        return False
-    wa = [y - x for x, y in zip(a.col_edges, a.col_edges[1:])]
-    wb = [y - x for x, y in zip(b.col_edges, b.col_edges[1:])]
-    return all(abs(x - y) <= max(6.0, 0.05 * x) for x, y in zip(wa, wb))
+    def text(self) -> tuple[str, list[tuple[int, Char] | None]]:
+        from reviewer.ingest.pdf_layout import group_lines
+
+        text, src = "", []
+        for page, chars in self.parts:
+            if not chars:
+                continue
+            t, s = _join(group_lines(chars))
+            text += t
+            src += [(page, c) if c is not None else None for c in s]
+        return text, src
+
+    def has_digit(self) -> bool:
+        return any(c.text.isdigit() for _, chars in self.parts for c in chars)
 
 
 @dataclass
 class _TableRun:
-    """A logical table: page tables continued across page breaks. ``rows[r][c]``: (cell, page)."""
+    """A logical table: page tables continued across page breaks, on one column grid."""
 
-    rows: list[list[tuple[GridCell, int]]]
+    rows: list[list[_RunCell]]
     page: int
-    box: Box
-    last: PageTable  # the page table seen last, to compare the next page's columns with
+    box: Box  # the first part's box (its page's coordinates)
+    edges: list[float]  # column edges, in the first part's x coordinates
+    last_box: Box  # the part seen last, to compare the next page's table with
+
+    @classmethod
+    def start(cls, table: PageTable, page: int) -> "_TableRun":
+        rows = [[_RunCell([(page, c.chars)], c.box, page, c.origin) for c in row] for row in table.rows]
+        return cls(rows, page, table.box, list(table.col_edges), table.box)
 
 
-def _row_texts(row: list[GridCell]) -> list[str]:
-    return [_cell_text(c)[0] if c.origin is None else "\x00" for c in row]
+def _owner(rows: list[list[_RunCell]], r: int, c: int) -> tuple[int, int]:
+    cell = rows[r][c]
+    return cell.origin if cell.origin is not None else (r, c)
+
+
+def _regrid(rows: list[list[_RunCell]], old: list[float], new: list[float]) -> list[list[_RunCell]]:
+    """The same cells on a finer set of column edges (a coarse column becomes a merged cell)."""
+    def old_col(j: int) -> int:
+        mid = (new[j] + new[j + 1]) / 2
+        for i in range(len(old) - 1):
+            if old[i] <= mid < old[i + 1]:
+                return i
+        return 0 if mid < old[0] else len(old) - 2
+
+    cols = [old_col(j) for j in range(len(new) - 1)]
+    first = {}
+    for j, i in enumerate(cols):
+        first.setdefault(i, j)
+    out = []
+    for r, row in enumerate(rows):
+        new_row = []
+        for j, i in enumerate(cols):
+            r0, i0 = _owner(rows, r, i)
+            target = (r0, first.get(i0, 0))
+            src = rows[r0][i0]
+            if (r, j) == target:
+                new_row.append(_RunCell(src.parts, src.box, src.page))
+            else:
+                new_row.append(_RunCell([], src.box, src.page, origin=target))
+        out.append(new_row)
+    return out
+
+
+def _texts(row: list[_RunCell]) -> list[str]:
+    return [c.text()[0] if c.origin is None else "\x00" for c in row]
+
+
+def _continues(run: _TableRun, table: PageTable) -> bool:
+    """Same horizontal extent (within a few points, or a few per cent when the page is scaled)."""
+    a, b = run.last_box, table.box
+    width = a[2] - a[0]
+    return abs(a[0] - b[0]) <= max(8.0, 0.03 * width) and abs(a[2] - b[2]) <= max(8.0, 0.03 * width)
 
 
 def _continue(run: _TableRun, table: PageTable, page: int) -> None:
     """Append a page table that continues ``run`` on the next page."""
-    header = [_row_texts([c for c, _ in r]) for r in run.rows[:3]]
+    a0, a1 = run.box[0], run.box[2]
+    b0, b1 = table.box[0], table.box[2]
+    scale = (a1 - a0) / (b1 - b0) if b1 > b0 else 1.0
+    mapped = [a0 + (x - b0) * scale for x in table.col_edges]
+    from reviewer.ingest.pdf_layout import _cluster
+
+    union = _cluster(run.edges + mapped, tol=3.0)
+    if union != run.edges:
+        run.rows = _regrid(run.rows, run.edges, union)
+    part = [[_RunCell([(page, c.chars)], c.box, page, c.origin) for c in row] for row in table.rows]
+    part = _regrid(part, mapped, union)
+    run.edges = union
+    run.last_box = table.box
+    header = [_texts(r) for r in run.rows[:3]]
     skip = 0
-    while skip < len(table.rows) and _row_texts(table.rows[skip]) in header \
-            and any(t.strip("\x00") for t in _row_texts(table.rows[skip])):
+    while skip < len(part) and _texts(part[skip]) in header and any(t.strip("\x00") for t in _texts(part[skip])):
         skip += 1  # a header row repeated on the new page
+    part = part[skip:]
+    if not part:
+        return
     base = len(run.rows)
     last = run.rows[-1]
-    for r, row in enumerate(table.rows[skip:]):
+    remap: dict[tuple[int, int], tuple[int, int] | None] = {}
+    top = part[0]
+    if _split_row(last, top):  # the row itself was cut by the page break: one row, two parts
+        for c, cell in enumerate(top):
+            if cell.origin is None and not cell.empty:
+                r0, c0 = _owner(run.rows, base - 1, c)
+                run.rows[r0][c0].parts.extend(cell.parts)
+            remap[(0, c)] = _owner(run.rows, base - 1, c)
+    else:
+        for c, cell in enumerate(top):
+            # a vertically merged cell cut by the page break: its empty top part continues it
+            # (only merged cells: an empty value cell must never borrow the number above it)
+            if cell.origin is None and cell.empty and last[c].origin is not None:
+                remap[(0, c)] = last[c].origin
+    offset = base - (1 if _split_row(last, top) else 0)
+    for r, row in enumerate(part):
+        if r == 0 and _split_row(last, top):
+            continue
         new_row = []
         for c, cell in enumerate(row):
-            if cell.origin is not None:
-                orow, ocol = cell.origin
-                cell = GridCell([], cell.box, origin=(base + orow - skip, ocol)) if orow >= skip \
-                    else GridCell([], cell.box)
-            elif r == 0 and not cell.chars and c < len(last) and last[c][0].origin is not None:
-                # a vertically merged cell cut by the page break: its empty top part continues it
-                # (only merged cells: an empty value cell must never borrow the number above it)
-                cell = GridCell([], cell.box, origin=last[c][0].origin)
-            new_row.append((cell, page))
+            key = cell.origin if cell.origin is not None else (r, c)
+            if key in remap:
+                target = remap[key]
+                new_row.append(_RunCell([], cell.box, cell.page, origin=target))
+            elif cell.origin is not None:
+                new_row.append(_RunCell([], cell.box, cell.page, origin=(offset + key[0], key[1])))
+            else:
+                new_row.append(cell)
         run.rows.append(new_row)
-    run.last = table
+
+
+def _split_row(last: list[_RunCell], top: list[_RunCell]) -> bool:
+    """The next page's first row holds only the rest of the previous row's wrapped labels."""
+    if any(c.has_digit() for c in top if c.origin is None) or not any(c.has_digit() for c in last if c.origin is None):
+        return False
+    texts = [c for c in top if c.origin is None and not c.empty]
+    return bool(texts) and all(last[top.index(c)].origin is None and not last[top.index(c)].empty for c in texts)
 
 
 # -- assembly ----------------------------------------------------------------
@@ -256,9 +374,10 @@ class _Builder(DocumentBuilder):
         self.boxes.extend([None] * len(s))
         return span
 
-    def put_boxes(self, start: int, page: int, src: list[Char | None]) -> None:
-        for i, ch in enumerate(src):
-            if ch is not None:
+    def put_boxes(self, start: int, src: list[tuple[int, Char] | None]) -> None:
+        for i, item in enumerate(src):
+            if item is not None:
+                page, ch = item
                 self.boxes[start + i] = (page, round(ch.x0, 2), round(ch.top, 2), round(ch.x1, 2), round(ch.bottom, 2))
 
     def paragraph(self, para: _Para) -> None:
@@ -267,7 +386,8 @@ class _Builder(DocumentBuilder):
             return
         kind = "heading" if is_section_heading(text) else "paragraph"
         block = self.add_text(kind, text, level=1 if kind == "heading" else None)
-        self.put_boxes(block.span[0], para.page, src)
+        pages = para.pages
+        self.put_boxes(block.span[0], [(pages[id(c)], c) if c is not None else None for c in src])
         block.page = para.page
         block.bbox = tuple(round(v, 2) for v in para.box)
 
@@ -275,17 +395,17 @@ class _Builder(DocumentBuilder):
         grid, sources = [], []
         for row in run.rows:
             grow, srow = [], []
-            for cell, page in row:
+            for cell in row:
                 if cell.origin is not None:
                     grow.append(("", cell.origin))
                     srow.append(None)
                 else:
-                    text, src = _cell_text(cell)
+                    text, src = cell.text()
                     grow.append((text, None))
-                    srow.append((page, cell.box, src))
+                    srow.append((cell.page, cell.box, src))
             grid.append(grow)
             sources.append(srow)
-        for r, row in enumerate(grid):  # merged copies repeat their origin's text
+        for row in grid:  # merged copies repeat their origin's text
             for c, (text, origin) in enumerate(row):
                 if origin is not None:
                     row[c] = (grid[origin[0]][origin[1]][0], origin)
@@ -293,15 +413,13 @@ class _Builder(DocumentBuilder):
         block.page, block.bbox = run.page, tuple(round(v, 2) for v in run.box)
         for r, row in enumerate(block.table.rows):
             for c, cell in enumerate(row):
-                s = sources[r][c]
-                if cell.merged_from is not None:
-                    s = sources[cell.merged_from[0]][cell.merged_from[1]]
+                s = sources[r][c] if cell.merged_from is None else sources[cell.merged_from[0]][cell.merged_from[1]]
                 if s is None:
                     continue
                 page, box, src = s
                 cell.page, cell.bbox = page, tuple(round(v, 2) for v in box)
                 if cell.merged_from is None and cell.span is not None:
-                    self.put_boxes(cell.span[0], page, src)
+                    self.put_boxes(cell.span[0], src)
 
     def build(self, source: str) -> Document:  # type: ignore[override]
         return Document(source=source, media_type="pdf", text="".join(self._parts), blocks=self.blocks)
@@ -309,57 +427,50 @@ class _Builder(DocumentBuilder):
 
 def _assemble(pages: list[PageLayout], builder: _Builder) -> None:
     furniture = _furniture(pages)
-    carry: tuple[Line, tuple] | None = None
     pending: _Para | None = None  # the last paragraph, held back in case the next page continues it
-    run: _TableRun | None = None
+    run: _TableRun | None = None  # the last table, held back in case the next page continues it
+    carry: tuple[Line, tuple] | None = None
     for p in pages:
         lines = [ln for i, ln in enumerate(p.lines) if (p.number, i) not in furniture]
-        items: list[tuple[float, str, object]] = [(ln.top, "line", ln) for ln in lines]
-        items += [(t.box[1], "table", t) for t in p.tables]
+        items: list[tuple[float, object]] = [(ln.top, ln) for ln in lines] + [(t.box[1], t) for t in p.tables]
         items.sort(key=lambda it: it[0])
-        first = True
         k = 0
         while k < len(items):
-            top, kind, obj = items[k]
-            if kind == "table":
-                table: PageTable = obj  # type: ignore[assignment]
-                if first and run is not None and pending is None and _same_columns(run.last, table):
-                    _continue(run, table, p.number)
+            obj = items[k][1]
+            if isinstance(obj, PageTable):
+                if k == 0 and run is not None and _continues(run, obj):
+                    _continue(run, obj, p.number)
                 else:
                     if pending is not None:
                         builder.paragraph(pending)
                         pending = None
                     if run is not None:
                         builder.table(run)
-                    run = _TableRun([[(c, p.number) for c in row] for row in table.rows], p.number, table.box,
-                                    table)
+                    run = _TableRun.start(obj, p.number)
                 carry = None
                 k += 1
-                first = False
                 continue
             block_lines = []
-            while k < len(items) and items[k][1] == "line":
-                block_lines.append(items[k][2])
+            while k < len(items) and isinstance(items[k][1], Line):
+                block_lines.append(items[k][1])
                 k += 1
-            paras, continues = _paragraphs(p, block_lines, carry if first else None)
+            paras, continues = _paragraphs(p, block_lines, carry if k == len(block_lines) else None)
             if run is not None:
                 builder.table(run)
                 run = None
             if continues and pending is not None:
-                pending.lines.extend(paras[0].lines)
+                pending.extend(paras[0])
                 paras = paras[1:]
-                if paras:
-                    builder.paragraph(pending)
-                    pending = None
-            elif pending is not None:
+            if paras and pending is not None:
                 builder.paragraph(pending)
                 pending = None
             for para in paras[:-1]:
                 builder.paragraph(para)
             if paras:
                 pending = paras[-1]
-            carry = (block_lines[-1], _margins(p)) if block_lines else None
-            first = False
+            carry = (block_lines[-1], _margins(p))
+        if items and isinstance(items[-1][1], PageTable):
+            carry = None
     if pending is not None:
         builder.paragraph(pending)
     if run is not None:

@@ -27,6 +27,7 @@ class Char:
     x1: float
     bottom: float
     size: float
+    base: float  # baseline, from the page top: characters of one line share it whatever their glyph boxes
 
     @property
     def cx(self) -> float:
@@ -129,11 +130,11 @@ def line_text(chars: list[Char]) -> tuple[str, list[Char | None]]:
 def group_lines(chars: list[Char]) -> list[Line]:
     """Characters into text lines: same baseline band, ordered top to bottom."""
     lines: list[Line] = []
-    for c in sorted(chars, key=lambda c: (round(c.cy, 1), c.x0)):
+    for c in sorted(chars, key=lambda c: (round(c.base, 1), c.x0)):
         for line in reversed(lines[-3:]):
             last = line.chars[-1]
-            tol = 0.45 * max(min(c.size, last.size), 1.0)
-            if abs(c.cy - last.cy) <= tol:
+            tol = 0.3 * max(c.size, last.size, 1.0)
+            if abs(c.base - last.base) <= tol:
                 line.chars.append(c)
                 break
         else:
@@ -146,6 +147,7 @@ def _chars(textpage, height: float, raw) -> list[Char]:
     out: list[Char] = []
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     for i in range(textpage.count_chars()):
         if raw.FPDFText_IsGenerated(textpage.raw, i) == 1:
             continue  # spaces and line breaks PDFium inferred; we infer our own
@@ -164,7 +166,10 @@ def _chars(textpage, height: float, raw) -> list[Char]:
             x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         # the loose box is the font's em box on the page (FPDFText_GetFontSize ignores the text matrix)
         size = y1 - y0
-        out.append(Char(ch, x0, height - y1, x1, height - y0, size))
+        base = y0
+        if raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(ox), ctypes.byref(oy)):
+            base = oy.value
+        out.append(Char(ch, x0, height - y1, x1, height - y0, size, height - base))
     return out
 
 
@@ -283,8 +288,8 @@ def read_page(page, number: int, raw) -> PageLayout:
         for found in finder.tables:
             inside = [c for c in chars if _inside(c, found.bbox)]
             table = _grid(found.cells, inside)
-            # one column or one row is a ruled box around text, not a table
-            if table is not None and len(table.rows) >= 2 and len(table.col_edges) >= 3:
+            # one column is a ruled box around text (a frame), not a table
+            if table is not None and len(table.col_edges) >= 3:
                 tables.append(table)
     layout.tables = sorted(tables, key=lambda t: t.box[1])
     free = [c for c in chars if not any(_inside(c, t.box) for t in layout.tables)]
