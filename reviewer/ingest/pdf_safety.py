@@ -5,6 +5,7 @@
   JavaScript hidden in compressed object streams.
 * Documents with JavaScript actions are refused: a report has no use for them, and the
   annotated copy we hand back must not carry them to the reviewer's desktop.
+* Arrays or dictionaries nested dozens of levels deep (a parser-stack attack) are refused.
 * Password-protected (user password) PDFs are refused with a clear message; truncated or
   broken files that PDFium cannot repair are ``input.corrupt``.
 
@@ -26,6 +27,8 @@ MAX_STREAMS = 200_000
 _STREAM_RE = re.compile(rb"stream\r?\n")
 _JS_RE = re.compile(rb"/JavaScript\b|/JS\s*[(<\[]|/JS\s+\d+\s+\d+\s+R")
 _CHUNK = 1 << 20
+_DEEP_ARRAY = re.compile(rb"\[(?:\s*\[){63}")  # real files nest a handful of levels; two patterns with a
+_DEEP_DICT = re.compile(rb"<<(?:\s*<<){63}")  # literal first character keep the scan fast
 
 
 def _malicious(zh: str, en: str) -> InputError:
@@ -37,6 +40,8 @@ def vet_pdf_bytes(data: bytes) -> None:
     if _JS_RE.search(data):
         raise _malicious("PDF 内含 JavaScript 脚本，出于安全考虑不予处理；请重新从 Word/WPS 导出 PDF",
                          "the PDF contains JavaScript")
+    if _too_deep(data):
+        raise _malicious("PDF 内对象嵌套过深，疑似恶意构造", "PDF objects nested too deep")
     budget = MAX_INFLATED
     count = 0
     for m in _STREAM_RE.finditer(data):
@@ -50,13 +55,22 @@ def vet_pdf_bytes(data: bytes) -> None:
             continue  # not a zlib stream (images, fonts in other filters)
         end = data.find(b"endstream", start)
         chunk = data[start:end if end > 0 else len(data)]
-        budget -= _inflate(chunk, budget)
+        objects = b"/ObjStm" in data[max(0, m.start() - 512):m.start()]
+        budget -= _inflate(chunk, budget, objects)
         if budget <= 0:
             raise _malicious("PDF 内压缩数据解压后过大，疑似压缩炸弹", "compressed streams inflate beyond the limit (bomb?)")
 
 
-def _inflate(chunk: bytes, budget: int) -> int:
-    """Bytes the stream inflates to (stops once over ``budget``); a stream that is not zlib counts 0."""
+def _too_deep(data: bytes) -> bool:
+    return bool(_DEEP_ARRAY.search(data) or _DEEP_DICT.search(data))
+
+
+def _inflate(chunk: bytes, budget: int, objects: bool) -> int:
+    """Bytes the stream inflates to (stops once over ``budget``); a stream that is not zlib counts 0.
+
+    ``objects``: an object stream (/Type /ObjStm), whose inflated text is PDF objects and is
+    searched like the file itself; other streams (page content, images) are only counted.
+    """
     d = zlib.decompressobj()
     total = 0
     tail = b""
@@ -65,10 +79,12 @@ def _inflate(chunk: bytes, budget: int) -> int:
         while data and total <= budget:
             out = d.decompress(data, _CHUNK)
             total += len(out)
-            if _JS_RE.search(tail + out):
+            if objects and _too_deep(tail + out):
+                raise _malicious("PDF 内对象嵌套过深，疑似恶意构造", "PDF objects nested too deep (in a compressed stream)")
+            if objects and _JS_RE.search(tail + out):
                 raise _malicious("PDF 内含 JavaScript 脚本，出于安全考虑不予处理；请重新从 Word/WPS 导出 PDF",
                                  "the PDF contains JavaScript (in a compressed object stream)")
-            tail = out[-32:]
+            tail = out[-256:]
             data = d.unconsumed_tail
             if d.eof:
                 break
@@ -106,3 +122,10 @@ def open_pdf(data: bytes):
             pdf.close()
             raise
     return pdf, raw
+
+
+def check_pdf(data: bytes) -> None:
+    """The cheap checks an upload gets before it is stored: vetted, opens, has pages, no password."""
+    with PDFIUM_LOCK:
+        pdf, _raw = open_pdf(data)
+        pdf.close()

@@ -109,11 +109,11 @@ def test_bad_uploads_are_clear_4xx_and_nothing_is_stored(svc, case):
     err = r.json()["error"]
     assert err["code"] and err["message_zh"] and err["message_en"]
     expected = {"empty": "input.empty", "whitespace": "input.empty", "binary": "input.binary",
-                "too_large": "input.too_large", "pdf": "input.unsupported_type",
+                "too_large": "input.too_large", "pdf": "input.corrupt",
                 "wrong_type": "input.unsupported_type", "no_content_type": "input.unsupported_type"}
     if case in expected:
         assert err["code"] == expected[case]
-    assert r.status_code == {"too_large": 413, "pdf": 415, "wrong_type": 415}.get(case, r.status_code)
+    assert r.status_code == {"too_large": 413, "pdf": 422, "wrong_type": 415}.get(case, r.status_code)
     assert _count(svc) == before
     assert svc.redis.llen("reviews") == 0
 
