@@ -378,7 +378,7 @@ class _Builder(DocumentBuilder):
         for i, item in enumerate(src):
             if item is not None:
                 page, ch = item
-                self.boxes[start + i] = (page, round(ch.x0, 2), round(ch.top, 2), round(ch.x1, 2), round(ch.bottom, 2))
+                self.boxes[start + i] = (page, ch.x0, ch.top, ch.x1, ch.bottom)
 
     def paragraph(self, para: _Para) -> None:
         text, src = _join(para.lines)

@@ -12,6 +12,7 @@ downwards), as pdfplumber uses them.
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -38,30 +39,24 @@ class Char:
         return (self.top + self.bottom) / 2
 
 
-@dataclass
 class Line:
-    chars: list[Char]
+    """A text line; its bounds are computed once, when grouping is done (``finish``)."""
 
-    @property
-    def x0(self) -> float:
-        return min(c.x0 for c in self.chars)
+    __slots__ = ("chars", "x0", "x1", "top", "bottom", "size")
 
-    @property
-    def x1(self) -> float:
-        return max(c.x1 for c in self.chars)
+    def __init__(self, chars: list[Char]):
+        self.chars = chars
+        self.finish()
 
-    @property
-    def top(self) -> float:
-        return min(c.top for c in self.chars)
-
-    @property
-    def bottom(self) -> float:
-        return max(c.bottom for c in self.chars)
-
-    @property
-    def size(self) -> float:
-        sizes = sorted(c.size for c in self.chars)
-        return sizes[len(sizes) // 2]
+    def finish(self) -> "Line":
+        cs = self.chars
+        self.x0 = min(c.x0 for c in cs)
+        self.x1 = max(c.x1 for c in cs)
+        self.top = min(c.top for c in cs)
+        self.bottom = max(c.bottom for c in cs)
+        sizes = sorted(c.size for c in cs)
+        self.size = sizes[len(sizes) // 2]
+        return self
 
 
 @dataclass
@@ -139,48 +134,65 @@ def group_lines(chars: list[Char]) -> list[Line]:
                 break
         else:
             lines.append(Line([c]))
+    for line in lines:
+        line.finish()
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
 
 def _chars(textpage, height: float, raw) -> list[Char]:
+    """The page's characters with their boxes: a few ctypes calls per character, bound once."""
     out: list[Char] = []
-    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    tp = textpage.raw
+    is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
+    loose_box, tight_box, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
     rect = raw.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    tight_refs = [ctypes.byref(v) for v in (left, right, bottom, top)]
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+    skip = {0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02, 0x03}
     for i in range(textpage.count_chars()):
-        if raw.FPDFText_IsGenerated(textpage.raw, i) == 1:
+        if is_generated(tp, i) == 1:
             continue  # spaces and line breaks PDFium inferred; we infer our own
-        code = raw.FPDFText_GetUnicode(textpage.raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+        code = unicode_of(tp, i)
+        if code in skip or 0xD800 <= code <= 0xDFFF:
+            continue
+        if not loose_box(tp, i, rect_ref):
             continue
         ch = chr(code)
-        if ch in "\r\n\x02\x03":
-            continue
-        if not raw.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect)):
-            continue
         x0, y1, x1, y0 = rect.left, rect.top, rect.right, rect.bottom
         if (x1 - x0 <= 0 or y1 - y0 <= 0) and not ch.isspace():
-            if not raw.FPDFText_GetCharBox(textpage.raw, i, *map(ctypes.byref, (left, right, bottom, top))):
+            if not tight_box(tp, i, *tight_refs):
                 continue
             x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         # the loose box is the font's em box on the page (FPDFText_GetFontSize ignores the text matrix)
-        size = y1 - y0
-        base = y0
-        if raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(ox), ctypes.byref(oy)):
-            base = oy.value
-        out.append(Char(ch, x0, height - y1, x1, height - y0, size, height - base))
+        base = oy.value if origin(tp, i, ox_ref, oy_ref) else y0
+        out.append(Char(ch, x0, height - y1, x1, height - y0, y1 - y0, height - base))
     return out
 
 
 def _edges(page, height: float, raw) -> list[dict]:
-    """Table rules: stroked paths and thin filled bars; large filled areas are shading."""
+    """Table rules: stroked paths and thin filled bars; large filled areas are shading.
+
+    Walks the page's top-level objects through the raw API: wrapping each of a page's
+    thousands of text objects in Python objects would cost more than reading the text.
+    """
     edges: list[dict] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        x0, y0, x1, y1 = obj.get_bounds()
+    fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    bounds_refs = [ctypes.byref(v) for v in (l, b, r, t)]
+    get_object, get_type, get_bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    path = raw.FPDF_PAGEOBJ_PATH
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = get_object(page.raw, i)
+        if get_type(obj) != path or not get_bounds(obj, *bounds_refs):
+            continue
+        x0, y0, x1, y1 = l.value, b.value, r.value, t.value
         w, h = x1 - x0, y1 - y0
-        raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+        raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref)
         top, bottom = height - y1, height - y0
         if w < _THIN and h >= _THIN:
             edges.append(_edge("v", (x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
@@ -214,7 +226,13 @@ def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """The edge nearest to ``v`` (edges are sorted)."""
+    i = bisect_left(edges, v)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return i - 1
+    return i if edges[i] - v < v - edges[i - 1] else i - 1
 
 
 def _grid(cells: list[Box], chars: list[Char]) -> PageTable | None:
@@ -260,10 +278,9 @@ def _grid(cells: list[Box], chars: list[Char]) -> PageTable | None:
 
 
 def _locate(edges: list[float], v: float) -> int | None:
-    for i in range(len(edges) - 1):
-        if edges[i] <= v < edges[i + 1]:
-            return i
-    return None
+    """Index of the interval [edges[i], edges[i+1]) holding ``v``."""
+    i = bisect_right(edges, v) - 1
+    return i if 0 <= i < len(edges) - 1 else None
 
 
 def _inside(ch: Char, box: Box) -> bool:
@@ -286,7 +303,8 @@ def read_page(page, number: int, raw) -> PageLayout:
         finder = TableFinder(_EdgePage(edges, width, height), {"snap_tolerance": 3, "join_tolerance": 3,
                                                                "intersection_tolerance": 3})
         for found in finder.tables:
-            inside = [c for c in chars if _inside(c, found.bbox)]
+            box = found.bbox  # computed on each access
+            inside = [c for c in chars if _inside(c, box)]
             table = _grid(found.cells, inside)
             # one column is a ruled box around text (a frame), not a table
             if table is not None and len(table.col_edges) >= 3:
