@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from reviewer import errors
-from reviewer.document import Block, Document, DocumentBuilder
+from reviewer.document import Document, DocumentBuilder
 from reviewer.errors import InputError
 from reviewer.ingest.pdf_layout import Box, Char, Line, PageLayout, PageTable, is_cjk, line_text
 from reviewer.ingest.text import is_section_heading
