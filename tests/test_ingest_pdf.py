@@ -154,6 +154,20 @@ def _too_many_pages() -> bytes:
     return out.getvalue()
 
 
+def _unmapped_font() -> bytes:
+    """Text whose font maps every glyph into the private-use area: extractable, but garbage."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <20> <7E> <E000> endbfrange "
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    content = b"BT /F1 12 Tf 72 700 Td (" + b"ABCDEFGHIJ" * 8 + b") Tj ET"
+    return _build([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+                   b" /Contents 4 0 R >>",
+                   b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                   b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+                   b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"])
+
+
 def _page_tree_loop() -> bytes:
     return _build([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 1000000000 >>",
                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
@@ -162,6 +176,7 @@ def _page_tree_loop() -> bytes:
 BAD = {
     "scanned": (_scanned, errors.SCANNED_PDF),
     "blank_pages": (lambda: _page(b""), errors.SCANNED_PDF),
+    "fonts_without_unicode": (_unmapped_font, errors.SCANNED_PDF),
     "user_password": (lambda: _encrypted("secret"), errors.UNSUPPORTED),
     "javascript": (_javascript, errors.MALICIOUS),
     "flate_bomb": (_flate_bomb, errors.MALICIOUS),

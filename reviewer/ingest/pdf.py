@@ -79,6 +79,13 @@ def _read(pdf, raw, filename: str) -> PdfRead:
             raise InputError(errors.MALICIOUS, f"PDF 解析超时（超过 {TIME_BUDGET_S:.0f} 秒），疑似恶意构造",
                              f"reading the PDF took longer than {TIME_BUDGET_S:.0f} s")
         pages.append(layout)
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped > max(50, total):  # most glyphs have no Unicode value: copying the text gives garbage
+        raise InputError(errors.SCANNED_PDF,
+                         "这份 PDF 的文字无法提取（字体缺少字符映射，复制出来是乱码）。请提交原始 .docx，"
+                         "或重新导出 PDF（导出时勾选“嵌入字体”/使用常用字体），或先用 OCR 软件识别",
+                         "the PDF's fonts have no Unicode mapping (text extracts as garbage); "
+                         "submit the .docx, re-export the PDF, or run OCR")
     if total == 0:
         raise InputError(errors.SCANNED_PDF,
                          "这份 PDF 没有文字层（可能是扫描件或图片），无法读取文字。请提交由 Word/WPS 直接导出的 PDF"

@@ -83,6 +83,7 @@ class PageLayout:
     lines: list[Line] = field(default_factory=list)  # text outside tables
     tables: list[PageTable] = field(default_factory=list)
     char_count: int = 0
+    unmapped: int = 0  # private-use characters dropped (fonts without a Unicode map)
 
 
 def is_cjk(ch: str) -> bool:
@@ -140,9 +141,13 @@ def group_lines(chars: list[Char]) -> list[Line]:
     return lines
 
 
-def _chars(textpage, height: float, raw) -> list[Char]:
-    """The page's characters with their boxes: a few ctypes calls per character, bound once."""
+def _chars(textpage, height: float, raw) -> tuple[list[Char], int]:
+    """(the page's characters with their boxes, count of unmapped private-use characters).
+
+    A few ctypes calls per character, bound once. Private-use code points are dropped: they are
+    no text, and the table stream uses two of them as markers."""
     out: list[Char] = []
+    unmapped = 0
     tp = textpage.raw
     is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
     loose_box, tight_box, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
@@ -159,6 +164,9 @@ def _chars(textpage, height: float, raw) -> list[Char]:
         code = unicode_of(tp, i)
         if code in skip or 0xD800 <= code <= 0xDFFF:
             continue
+        if 0xE000 <= code <= 0xF8FF:  # private use: a symbol font's glyph, or a font without a Unicode map
+            unmapped += 1
+            continue
         if not loose_box(tp, i, rect_ref):
             continue
         ch = chr(code)
@@ -170,7 +178,7 @@ def _chars(textpage, height: float, raw) -> list[Char]:
         # the loose box is the font's em box on the page (FPDFText_GetFontSize ignores the text matrix)
         base = oy.value if origin(tp, i, ox_ref, oy_ref) else y0
         out.append(Char(ch, x0, height - y1, x1, height - y0, y1 - y0, height - base))
-    return out
+    return out, unmapped
 
 
 def _edges(page, height: float, raw) -> list[dict]:
@@ -293,10 +301,10 @@ def read_page(page, number: int, raw) -> PageLayout:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        chars = _chars(textpage, height, raw)
+        chars, unmapped = _chars(textpage, height, raw)
     finally:
         textpage.close()
-    layout = PageLayout(number, width, height, char_count=len(chars))
+    layout = PageLayout(number, width, height, char_count=len(chars), unmapped=unmapped)
     edges = _edges(page, height, raw)
     tables: list[PageTable] = []
     if len(edges) >= 4:
