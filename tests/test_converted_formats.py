@@ -151,16 +151,29 @@ def test_missing_libreoffice_names_the_package(corpus, monkeypatch, tmp_path):
 
 
 def test_conversion_has_a_time_limit(corpus, monkeypatch):
-    import subprocess
     import time
+    from pathlib import Path
+
+    import tempfile
+
+    import reviewer.ingest.convert as convert
 
     doc_bytes = convert_all({"clean-0.docx": corpus["clean-0.docx"]}, "doc")["clean-0.docx"]
     monkeypatch.setenv("REVIEWER_CONVERT_TIMEOUT", "0.3")
+    marker = f"reviewer-lo-timeout-{id(corpus)}-"  # this test's conversion, not a parallel run's
+    original = tempfile.TemporaryDirectory
+    monkeypatch.setattr(convert.tempfile, "TemporaryDirectory", lambda prefix="": original(prefix=marker))
     t0 = time.monotonic()
     with pytest.raises(InputError) as exc:
         read_bytes(doc_bytes, "old.doc")
     assert exc.value.code == errors.CONVERSION_FAILED and "超时" in exc.value.message_zh
     assert time.monotonic() - t0 < 15
-    # the killed LibreOffice left nothing behind in its temporary profile
-    left = subprocess.run(["pgrep", "-f", "reviewer-lo-"], capture_output=True, text=True).stdout.split()
+    # the killed LibreOffice left nothing behind (its command line names its temporary profile)
+    left = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker.encode() in (proc / "cmdline").read_bytes():
+                left.append(proc.name)
+        except OSError:
+            continue
     assert left == []
