@@ -160,26 +160,35 @@ class _Para:
                 max(ln.x1 for ln in own), max(ln.bottom for ln in own))
 
 
-def _margins(p: PageLayout) -> tuple[float, float]:
+def _margins(p: PageLayout) -> tuple[float, float, float]:
+    """(left margin, right margin, line pitch) of the page's body text.
+
+    The pitch (top-to-top distance of consecutive lines) is what the page's line spacing
+    makes it — 1.2× the font size in Word's single spacing, 1.5–2.5× in exports of web
+    pages — so a gap only starts a paragraph when it is clearly wider than that.
+    """
     lines = [ln for ln in p.lines if len(ln.chars) > 8]
     if not lines:
-        return (0.0, p.width)
+        return (0.0, p.width, 0.0)
     lefts = sorted(ln.x0 for ln in lines)
     rights = sorted(ln.x1 for ln in lines)
-    return lefts[len(lefts) // 5], rights[len(rights) * 4 // 5]
+    steps = sorted(b.top - a.top for a, b in zip(p.lines, p.lines[1:])
+                   if 0.8 * a.size < b.top - a.top < 3.5 * a.size)
+    pitch = steps[len(steps) // 2] if steps else 0.0
+    return lefts[len(lefts) // 5], rights[len(rights) * 4 // 5], pitch
 
 
 def _starts_new(prev: Line, line: Line, prev_margins, margins, same_page: bool) -> bool:
     size = max(line.size, 1.0)
-    left, right = margins
+    left, _right, pitch = margins
     if line.x0 > left + 1.2 * size:  # first-line indent (or a centred line)
         return True
     if prev.x1 < prev_margins[1] - 1.5 * max(prev.size, 1.0):  # the previous line ended short
         return True
     if abs(line.size - prev.size) > 0.3 * max(size, prev.size):  # a bold run-in heading is not a new size
         return True
-    if same_page and line.top - prev.bottom > 1.1 * size:
-        return True
+    if same_page and line.top - prev.top > max(1.45 * pitch, prev.bottom - prev.top + 1.1 * size):
+        return True  # a wider gap than the page's line spacing
     text, _ = line_text(line.chars)
     return is_section_heading(text)
 
@@ -204,7 +213,8 @@ def _join(lines: list[Line]) -> tuple[str, list[Char | None]]:
     text, src = "", []
     for line in lines:
         t, s = line_text(line.chars)
-        if text and t and not is_cjk(text[-1]) and not is_cjk(t[0]) and text[-1].isalnum() and t[0].isalnum():
+        if text and t and text[-1].isalpha() and t[0].isalpha() and not is_cjk(text[-1]) and not is_cjk(t[0]):
+            # Latin words wrapped over two lines; digits wrapped in a narrow cell (“2”/“6”) stay one number
             text += " "
             src.append(None)
         text += t
