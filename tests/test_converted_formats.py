@@ -177,3 +177,28 @@ def test_conversion_has_a_time_limit(corpus, monkeypatch):
         except OSError:
             continue
     assert left == []
+
+
+def test_header_rows_repeated_on_every_page_are_read_once():
+    """Word's “repeat as header row”: LibreOffice prints table 三's header again on each page."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    data = to_docx(planted(2))
+    wd = docx.Document(io.BytesIO(data))
+    t3 = next(t for t in wd.tables if "本年新收政府信息公开申请数量" in "".join(c.text for c in t._cells))
+    for row in t3.rows[:3]:
+        mark = OxmlElement("w:tblHeader")
+        mark.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(mark)
+    out = io.BytesIO()
+    wd.save(out)
+    data = out.getvalue()
+    pdf = convert_all({"r.docx": data}, "pdf")["r.docx"]
+    assert sum("申请人情况" in (p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages) >= 2
+    doc = read_bytes(pdf, "r.pdf")
+    t3_block = next(b for b in doc.blocks if b.kind == "table" and "本年新收政府信息公开申请数量" in b.text)
+    assert t3_block.text.count("申请人情况") == 1 and len({c.page for c in t3_block.table.cells()}) >= 2
+    base, review = review_bytes(data, "r.docx", OPTIONS), review_bytes(pdf, "r.pdf", OPTIONS)
+    assert signature(review) == signature(base) and review.report.cells == base.report.cells

@@ -332,39 +332,43 @@ def _continue(run: _TableRun, table: PageTable, page: int) -> None:
     skip = 0
     while skip < len(part) and _texts(part[skip]) in header and any(t.strip("\x00") for t in _texts(part[skip])):
         skip += 1  # a header row repeated on the new page
-    part = part[skip:]
-    if not part:
+    if skip == len(part):
         return
+    # below, rows and origins of ``part`` keep their own indices; the kept rows start at ``skip``
     base = len(run.rows)
     last = run.rows[-1]
-    remap: dict[tuple[int, int], tuple[int, int] | None] = {}
-    top = part[0]
-    if _split_row(last, top):  # the row itself was cut by the page break: one row, two parts
+    top = part[skip]
+    split = _split_row(last, top)
+    remap: dict[tuple[int, int], tuple[int, int]] = {}
+    if split:  # the row itself was cut by the page break: one row, two parts
         for c, cell in enumerate(top):
             if cell.origin is None and not cell.empty:
                 r0, c0 = _owner(run.rows, base - 1, c)
                 run.rows[r0][c0].parts.extend(cell.parts)
-            remap[(0, c)] = _owner(run.rows, base - 1, c)
+            remap[(skip, c)] = _owner(run.rows, base - 1, c)
     else:
         for c, cell in enumerate(top):
             # a vertically merged cell cut by the page break: its empty top part continues it
             # (only merged cells: an empty value cell must never borrow the number above it)
             if cell.origin is None and cell.empty and last[c].origin is not None:
-                remap[(0, c)] = last[c].origin
-    offset = base - (1 if _split_row(last, top) else 0)
-    for r, row in enumerate(part):
-        if r == 0 and _split_row(last, top):
-            continue
+                remap[(skip, c)] = last[c].origin
+    first_new = skip + (1 if split else 0)  # the part's first row that becomes a new row of the run
+
+    def new_index(r: int) -> int:
+        return base + r - first_new
+
+    for r in range(first_new, len(part)):
         new_row = []
-        for c, cell in enumerate(row):
+        for c, cell in enumerate(part[r]):
             key = cell.origin if cell.origin is not None else (r, c)
             if key in remap:
-                target = remap[key]
-                new_row.append(_RunCell([], cell.box, cell.page, origin=target))
-            elif cell.origin is not None:
-                new_row.append(_RunCell([], cell.box, cell.page, origin=(offset + key[0], key[1])))
-            else:
+                new_row.append(_RunCell([], cell.box, cell.page, origin=remap[key]))
+            elif cell.origin is None:
                 new_row.append(cell)
+            elif key[0] >= first_new:
+                new_row.append(_RunCell([], cell.box, cell.page, origin=(new_index(key[0]), key[1])))
+            else:  # its origin was a dropped header row: an empty cell of its own
+                new_row.append(_RunCell([], cell.box, cell.page))
         run.rows.append(new_row)
 
 
