@@ -202,3 +202,27 @@ def test_header_rows_repeated_on_every_page_are_read_once():
     assert t3_block.text.count("申请人情况") == 1 and len({c.page for c in t3_block.table.cells()}) >= 2
     base, review = review_bytes(data, "r.docx", OPTIONS), review_bytes(pdf, "r.pdf", OPTIONS)
     assert signature(review) == signature(base) and review.report.cells == base.report.cells
+
+
+def test_every_page_break_position_in_the_tables_reads_the_same():
+    """Pushing the tables down a line at a time moves the page break through tables 二 and 三:
+    rows cut in two, full-width caption rows at the top of a page, vertical labels cut apart."""
+    import docx
+
+    files = {}
+    for kind, spec in (("clean", consistent_spec(agency="某县示例局", year=2024, seed=4, zero_applications=False)),
+                       ("planted", planted(2))):
+        base = to_docx(spec)
+        for n in range(0, 28, 3):
+            wd = docx.Document(io.BytesIO(base))
+            anchor = next(p for p in wd.paragraphs if p.text.startswith("二、"))
+            for _ in range(n):
+                anchor.insert_paragraph_before("（补充说明）本段为版式测试而加，不含数字。")
+            out = io.BytesIO()
+            wd.save(out)
+            files[f"{kind}-{n}.docx"] = out.getvalue()
+    for name, pdf in convert_all(files, "pdf").items():
+        base, review = review_bytes(files[name], name, OPTIONS), review_bytes(pdf, "r.pdf", OPTIONS)
+        assert review.status == "ok", (name, review.error)
+        assert signature(review) == signature(base), (name, signature(review) ^ signature(base))
+        assert review.report.cells == base.report.cells, name

@@ -338,7 +338,7 @@ def _continue(run: _TableRun, table: PageTable, page: int) -> None:
     base = len(run.rows)
     last = run.rows[-1]
     top = part[skip]
-    split = _split_row(last, top)
+    split = _split_row(run.rows, top, skip)
     remap: dict[tuple[int, int], tuple[int, int]] = {}
     if split:  # the row itself was cut by the page break: one row, two parts
         for c, cell in enumerate(top):
@@ -347,11 +347,17 @@ def _continue(run: _TableRun, table: PageTable, page: int) -> None:
                 run.rows[r0][c0].parts.extend(cell.parts)
             remap[(skip, c)] = _owner(run.rows, base - 1, c)
     else:
+        header_cut = _header_rows_cut(run.rows, top, skip)
         for c, cell in enumerate(top):
             # a vertically merged cell cut by the page break: its empty top part continues it
             # (only merged cells: an empty value cell must never borrow the number above it)
             if cell.origin is None and cell.empty and last[c].origin is not None:
                 remap[(skip, c)] = last[c].origin
+            elif c in header_cut:  # a header cell cut in two (“结” / “果维持”): one cell
+                owner = _owner(run.rows, base - 1, c)
+                run.rows[owner[0]][owner[1]].parts.extend(cell.parts)
+                for j in header_cut[c]:
+                    remap[(skip, j)] = owner
     first_new = skip + (1 if split else 0)  # the part's first row that becomes a new row of the run
 
     def new_index(r: int) -> int:
@@ -372,12 +378,57 @@ def _continue(run: _TableRun, table: PageTable, page: int) -> None:
         run.rows.append(new_row)
 
 
-def _split_row(last: list[_RunCell], top: list[_RunCell]) -> bool:
-    """The next page's first row holds only the rest of the previous row's wrapped labels."""
+def _header_rows_cut(rows: list[list[_RunCell]], top: list[_RunCell], top_index: int) -> dict[int, list[int]]:
+    """Header cells cut by the page break: {column of the cell on the new page: its columns}.
+
+    Only between two rows without any number (header rows), and only where a text cell on the
+    new page spans exactly the columns of a text cell at the bottom of the previous page.
+    """
+    last_r = len(rows) - 1
+    last = rows[last_r]
+    if any(c.has_digit() for c in top if c.origin is None) or any(c.has_digit() for c in last if c.origin is None):
+        return {}
+    last_owners = [_owner(rows, last_r, c) for c in range(len(last))]
+    top_owners = [c.origin if c.origin is not None else (top_index, i) for i, c in enumerate(top)]
+    out: dict[int, list[int]] = {}
+    for c, cell in enumerate(top):
+        if cell.origin is not None or cell.empty:
+            continue
+        cols = [j for j, o in enumerate(top_owners) if o == (top_index, c)]
+        owner = last_owners[c]
+        if [j for j, o in enumerate(last_owners) if o == owner] == cols and not rows[owner[0]][owner[1]].empty:
+            out[c] = cols
+    return out
+
+
+def _split_row(rows: list[list[_RunCell]], top: list[_RunCell], top_index: int) -> bool:
+    """The next page's first row holds only the rest of the previous row's wrapped labels.
+
+    Its text cells continue cells of the previous row (or the merged cells that row is part
+    of, such as a vertical “三、本年度办理结果”), its cells span the same columns, and it has
+    no number while that row has.
+    """
+    last_r = len(rows) - 1
+    last = rows[last_r]
     if any(c.has_digit() for c in top if c.origin is None) or not any(c.has_digit() for c in last if c.origin is None):
         return False
-    texts = [c for c in top if c.origin is None and not c.empty]
-    return bool(texts) and all(last[top.index(c)].origin is None and not last[top.index(c)].empty for c in texts)
+    texts = [i for i, c in enumerate(top) if c.origin is None and not c.empty]
+    if not texts:
+        return False
+    # a row cut in two keeps its cells side by side as they were: the same horizontal spans
+    # (a full-width caption row such as “第二十条第（五）项” is a new row, not the rest of one)
+    def breaks(owners: list) -> list[int]:
+        return [c for c in range(1, len(owners)) if owners[c] != owners[c - 1]]
+
+    last_owners = [_owner(rows, last_r, c) for c in range(len(last))]
+    top_owners = [c.origin if c.origin is not None else (top_index, i) for i, c in enumerate(top)]
+    if breaks(last_owners) != breaks(top_owners):
+        return False
+    for i in texts:
+        r0, c0 = _owner(rows, last_r, i)
+        if rows[r0][c0].empty:
+            return False
+    return True
 
 
 # -- assembly ----------------------------------------------------------------
