@@ -24,14 +24,14 @@ confused (行政复议 in general vs. about 信息公开) need context.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from reviewer.document import Document
 from reviewer.extract.facts import Claim, PartsGroup, SectionInfo
 from reviewer.extract.numerals import fold, parse_number
-from reviewer.extract.claim_rules import _KEY_INDEX, RULES, ZERO_RULES, Rule, ZeroRule
+from reviewer.extract.claim_rules import _KEY_INDEX, APPLY_DENY, RULES, ZERO_RULES, Rule, ZeroRule
 from reviewer.findings import Location
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
@@ -57,7 +57,9 @@ _VETO_CUMULATIVE = re.compile(r"截至|截止|到年底|至年底|年底|至今|
 _VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
 _VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
-_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
+# “3022条（门户网站2251条、微信公众号771条）”: a breakdown in parentheses, without 其中 (not “（含…）”)
+_PAREN_PARTS_RE = re.compile(r"[（(](?!含|包括|包含|其中包括|约|同比|较|比|占)")
+_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)(?:结转|转结)")
 _THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
 _BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
@@ -144,12 +146,17 @@ class _Text:
 
 def _segments(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
     cuts = sorted(exclude)
+    reach = []  # reach[i]: the furthest end among cuts[:i + 1]; cuts before the first that reaches a block skip it
+    for _, b in cuts:
+        reach.append(max(b, reach[-1]) if reach else b)
     for block in doc.blocks:
         if block.kind == "table":
             continue
         start, end = block.span
-        for a, b in cuts:
-            if b <= start or a >= end:
+        for a, b in cuts[bisect_right(reach, start):]:
+            if a >= end:
+                break  # sorted by start: no later cut reaches into this block
+            if b <= start:
                 continue
             if a > start:
                 yield start, a, block.kind
@@ -221,13 +228,13 @@ def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence
     scan.block_ids = [b.id for b in blocks]
 
     claims, taken = _zero_claims(scan)
-    quantities = [q for q in _quantities(scan) if not any(a <= q.start < b for a, b in taken)]
+    quantities = [q for q in _quantities(scan) if not _Taken.covers(taken, q.start)]
     for q in quantities:
-        rule = _classify(scan, q)
+        rule, metric = _classify(scan, q)
         if rule is not None:
             if rule.after is not None:  # the measure follows the number: quote through it
                 q.clause = (q.clause[0], max(q.clause[1], q.after_end))
-            q.metric = rule.metric
+            q.metric = metric
             q.claim = _claim(scan, q, q.metric, q.value, q.unit)
     _drop_repeated_measures(scan, quantities)
     groups = _groups(scan, quantities)
@@ -239,11 +246,12 @@ def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence
 def _drop_repeated_measures(scan: _Scan, quantities: list[_Quantity]) -> None:
     """“发布政策解读15篇，其中图文解读10篇，视频解读5篇”: after 其中, the same measure again is a part."""
     s = scan.text.s
+    starts = [q.start for q in quantities]
     for i, q in enumerate(quantities):
         if q.metric is None:
             continue
         start = scan.text.sentence_start(q.start)
-        for earlier in quantities[:i]:
+        for earlier in quantities[bisect_left(starts, start, 0, i):i]:  # only those in q's sentence
             if earlier.metric == q.metric and earlier.start >= start and "其中" in s[earlier.end:q.start]:
                 q.metric = q.claim = None
                 break
@@ -312,13 +320,15 @@ def _quantity_at(s: str, p: int, unit: str) -> _Quantity | None:
                      clause=(start, unit_end + clause_cut), after_end=unit_end + after_cut)
 
 
-def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
+def _classify(scan: _Scan, q: _Quantity) -> tuple[Rule | None, str | None]:
+    """The rule that reads this number and the metric it states (the rule's verb may pick it)."""
     clause = q.before + q.after
     candidates = sorted({i for key, rules in _KEY_INDEX if key in clause for i in rules})
     if not candidates:
-        return None
+        return None, None
     in_part = _in_part(scan, q)
     near = q.before + q.near
+    appeal = None  # whether the sentence so far is about 复议/诉讼 (computed once, when needed)
     for rule in (RULES[i] for i in candidates):
         if q.unit not in rule.units:
             continue
@@ -333,12 +343,21 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
         if not _context_ok(scan, rule.context, rule.context_sections, rule.context_deny, rule.wide, q.start,
                            q.clause[1]):
             continue
-        if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(_compact(scan.text.s[q.after_end:q.after_end + 16])):
-            return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
+        if rule.metric.startswith("apply."):
+            if appeal is None:
+                appeal = any(w in _compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) for w in APPLY_DENY)
+            if appeal:
+                return None, None  # “被申请行政复议2件（含上年结转1件）”: never an application count
+        # a wide rule (复议/诉讼) takes its verb from the whole sentence so far: “发生复议2起，诉讼1起”
+        metric = rule.metric_for(_compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) if rule.wide
+                                 else q.before)
+        if metric in ("apply.new", "apply.received") and _INCLUDES_CARRIED.match(
+                _compact(scan.text.s[q.after_end:q.after_end + 16])):
+            metric = "apply.new+apply.carried"  # “收到申请36件（含上年结转2件）”: both together
         if not rule.metric.endswith(".in_force") and _VETO_CUMULATIVE.search(q.before):
-            return None
-        return None if _vetoed(scan, q.before, q.after, q.start) else rule
-    return None
+            return None, None
+        return (None, None) if _vetoed(scan, q.before, q.after, q.start) else (rule, metric)
+    return None, None
 
 
 def _in_part(scan: _Scan, q: _Quantity) -> bool:
@@ -385,12 +404,26 @@ def _context_ok(scan: _Scan, context: tuple[str, ...], sections: tuple[str, ...]
     return any(c in window for c in context)
 
 
+class _Taken:
+    """Disjoint spans, sorted by start: an overlap test is one bisect instead of a scan of all of them."""
+
+    @staticmethod
+    def overlaps(taken: list[tuple[int, int]], ms: int, me: int) -> bool:
+        k = bisect_left(taken, (me,)) - 1  # the last span starting before me (disjoint: it ends last)
+        return k >= 0 and taken[k][1] > ms
+
+    @staticmethod
+    def covers(taken: list[tuple[int, int]], pos: int) -> bool:
+        k = bisect_right(taken, (pos, float("inf"))) - 1  # the last span starting at or before pos
+        return k >= 0 and pos < taken[k][1]
+
+
 def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for rule in ZERO_RULES:
         for zs, ze, ms, me in _anchored(rule, scan.text.s):
-            if any(a < me and ms < b for a, b in taken):
+            if _Taken.overlaps(taken, ms, me):
                 continue
             lo = max(0, ms - RAW_REACH)
             raw = scan.text.s[lo:ms]
@@ -399,7 +432,7 @@ def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
                 continue
             if not _context_ok(scan, rule.context, rule.context_sections, (), True, zs, me):
                 continue
-            taken.append((ms, me))
+            insort(taken, (ms, me))
             ce = me + _first(scan.text.s[me:me + RAW_REACH], _CLAUSE_END)
             q = _Quantity(zs, ze, ze, 0.0, "", before="", after="", near="", clause=(cs, ce), after_end=ce)
             for metric in rule.metrics:
@@ -456,6 +489,12 @@ def _block(scan: _Scan, offset: int) -> str | None:
 
 
 # ---------------------------------------------------------------- “其中” groups --
+# where an item is published: the same item goes out on several of them
+CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
+                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
+                 "档案馆", "图书馆")
+
+
 @dataclass(frozen=True)
 class Family:
     """Which parts a whole of this metric can be split into after “其中”."""
@@ -465,6 +504,7 @@ class Family:
     parts: tuple[tuple[str, tuple[str, ...]], ...]  # (metric, words naming it); first hit wins
     default: str | None = None  # metric of a part that names none of them (None: the group is void)
     allowed: tuple[str, ...] = ()  # metrics a part may already have been read as
+    overlap: bool = False  # parts may overlap (one item published on several channels)
 
 
 _APPLICANTS = (
@@ -485,26 +525,34 @@ FAMILIES: dict[str, Family] = {
         stop=("申请", "解读", "回应", "复议", "诉讼", "收费", "处理费", "答复", "办结", "受理", "留言", "访问",
               "浏览", "点击", "粉丝", "关注"),
         parts=(("normative.issued", ("规范性文件",)), ("rules.issued", ("规章",))),
-        default="proactive.part", allowed=("normative.issued", "rules.issued", "proactive.total")),
+        default="proactive.part", allowed=("normative.issued", "rules.issued", "proactive.total"), overlap=True),
     "apply.new": Family("apply.new", stop=("结转", "办结", "答复", "公开", "处理", "提供", "办理"),
                         parts=_APPLICANTS),
-    "apply.handled": Family("apply.handled", stop=("结转", "转下", "尚未"), parts=_OUTCOMES,
-                            allowed=tuple(m for m, _ in _OUTCOMES)),
+    # “共收到12件，其中新收10件、上年结转2件”, or split by applicant like apply.new
+    "apply.received": Family("apply.received", stop=("办结", "答复", "公开", "处理", "提供", "办理", "转下", "下一年", "下年"),
+                             parts=(("apply.new", ("新收", "新增", "本年")), ("apply.carried", ("结转",)), *_APPLICANTS),
+                             allowed=("apply.carried", "apply.new", "apply.received")),
+    **{metric: Family(metric, stop=("结转", "转下", "尚未"), parts=_OUTCOMES, allowed=tuple(m for m, _ in _OUTCOMES))
+       for metric in ("apply.handled", "apply.answered", "apply.processed")},
 }
 
 
 def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
     groups: list[PartsGroup] = []
     s = scan.text.s
+    starts = [q.start for q in quantities]
     for i, whole in enumerate(quantities):
         family = FAMILIES.get(whole.metric or "")
         if family is None or whole.claim is None:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
-        if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
+        head = _compact(s[whole.after_end:whole.after_end + 16])
+        parenthesised = not _PART_OF_RE.match(head)
+        if parenthesised and not _PAREN_PARTS_RE.match(head):
             continue
-        end = whole.after_end + 1 + _first(s[whole.after_end + 1:], (*_SENTENCE_END, "）", ")"))
-        parts = _parts(s, family, whole, [q for q in quantities[i + 1:] if q.start < end])
+        m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
+        end = m.start() if m else len(s)
+        parts = _parts(s, family, whole, quantities[i + 1:bisect_left(starts, end, i + 1)])
         named = all(metric not in (None, "void") for _, metric in parts)
         if not named or len(parts) < 2:
             # no sound sum, but “其中自然人32件” still states a cell of the table
@@ -518,7 +566,11 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             q.metric = metric
             q.claim = _claim(scan, q, metric, q.value, q.unit)
             q.claim.part_of = gid
-        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts]))
+        # “其中门户网站100条、微信公众号80条”: one item on several channels, expected to sum above the whole;
+        # a breakdown in parentheses presents itself as the whole's composition, so an excess is a likely slip
+        channels = family.overlap and all(any(w in q.before for w in CHANNEL_WORDS) for q, _ in parts)
+        overlap = "channels" if channels and not parenthesised else "possible" if family.overlap else "none"
+        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts], overlap=overlap))
     return groups
 
 
@@ -531,18 +583,30 @@ def _parts(s: str, family: Family, whole: _Quantity,
     """
     parts: list[tuple[_Quantity, str | None]] = []
     for q in candidates:
-        listed = bool(parts) and s[:q.clause[0]].rstrip()[-1:] == "、"
+        listed = bool(parts) and _last_visible(s, q.clause[0]) == "、"
         if q.unit != whole.unit or (not listed and any(w in q.before + q.near for w in family.stop)):
             break
         if q.metric and q.metric not in family.allowed:
             break
+        if _VETO_BEFORE.search(q.before) or _VETO_AFTER.search(q.after):
+            break  # “，新收申请较上年增加23件”: a change, not a part
         parts.append((q, _part_metric(family, q)))
     return parts
+
+
+def _last_visible(s: str, end: int) -> str:
+    """``s[:end].rstrip()[-1:]`` without copying ``s[:end]``."""
+    k = end
+    while k > 0 and s[k - 1].isspace():
+        k -= 1
+    return s[k - 1] if k > 0 else ""
 
 
 def _part_metric(family: Family, q: _Quantity) -> str | None:
     """The part's metric; "void" for a part outside the vocabulary, None when nothing names it."""
     for metric, words in family.parts:
         if (words and any(w in q.before for w in words)) or (not words and q.metric == metric):
+            if family.whole == "apply.received" and metric.startswith("apply.new."):
+                return metric.replace("apply.new.", "apply.received.")  # as ambiguous as the whole
             return metric
     return family.default

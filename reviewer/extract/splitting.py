@@ -10,22 +10,35 @@ exactly one survives.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable, Iterator
 
 Piece = tuple[int, int]  # (start, end) within a digit run
+# a number as a cell holds it: no leading zero; an amount may have decimals (“5394432.52”)
+_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
 @lru_cache(maxsize=4096)
 def _cuts(run: str, k: int) -> tuple[tuple[str, ...], ...]:
-    """All ways to cut ``run`` into ``k`` numbers without leading zeros."""
+    """All ways to cut ``run`` into ``k`` numbers without leading zeros. A run may hold one
+    decimal amount glued to counts (“13575394432.52” = 1357 and 5394432.52): the point stays
+    inside one number."""
     if k == 1:
-        return ((run,),) if len(run) == 1 or run[0] != "0" else ()
+        return ((run,),) if _NUMBER.fullmatch(run) else ()
     if len(run) < k:
         return ()
-    # the first number: “0” alone, or a digit run not starting with 0
-    max_len = 1 if run[0] == "0" else len(run) - (k - 1)
-    return tuple((run[:n], *rest) for n in range(1, max_len + 1) for rest in _cuts(run[n:], k - 1))
+    if "." not in run:  # the common case, kept fast: “0” alone, or a run not starting with 0
+        max_len = 1 if run[0] == "0" else len(run) - (k - 1)
+        return tuple((run[:n], *rest) for n in range(1, max_len + 1) for rest in _cuts(run[n:], k - 1))
+    out = []
+    for n in range(1, len(run) - (k - 1) + 1):
+        head = run[:n]
+        if run[0] == "0" and n > 1 and run[1] != ".":
+            break
+        if _NUMBER.fullmatch(head):
+            out.extend((head, *rest) for rest in _cuts(run[n:], k - 1))
+    return tuple(out)
 
 
 def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
@@ -44,13 +57,13 @@ def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
 
 
 def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool],
-               limit: int = 20000) -> list[list[tuple[int, int, int]]]:
-    """Candidate rows: each a list of (value, run index, offset in run) per cell.
+               limit: int = 20000) -> list[list[tuple[float, int, int, int]]]:
+    """Candidate rows: each a list of (value, run index, offset in run, length) per cell.
 
     ``accept`` gets the integer values and says whether the row's own relations hold.
     Stops after ``limit`` raw candidates (the caller then treats the row as unreadable).
     """
-    out: list[list[tuple[int, int, int]]] = []
+    out: list[list[tuple[float, int, int, int]]] = []
     seen = 0
     for dist in _distributions([len(r) for r in runs], ncells):
         per_run = [_cuts(run, k) for run, k in zip(runs, dist)]
@@ -58,11 +71,11 @@ def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool]
             seen += 1
             if seen > limit:
                 return out
-            cells: list[tuple[int, int, int]] = []
+            cells: list[tuple[float, int, int, int]] = []
             for ri, numbers in enumerate(combo):
                 off = 0
                 for num in numbers:
-                    cells.append((int(num), ri, off))
+                    cells.append((float(num) if "." in num else int(num), ri, off, len(num)))
                     off += len(num)
             if accept([c[0] for c in cells]):
                 out.append(cells)
