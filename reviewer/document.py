@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterator, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 BlockKind = Literal["heading", "paragraph", "table"]
 
@@ -36,6 +36,8 @@ class Cell(BaseModel):
     col: int
     span: tuple[int, int] | None = None
     merged_from: tuple[int, int] | None = None
+    page: int | None = None  # PDF input: 1-based page and the cell's box (x0, top, x1, bottom) in points
+    bbox: tuple[float, float, float, float] | None = None
 
     @property
     def is_copy(self) -> bool:
@@ -61,15 +63,20 @@ class Block(BaseModel):
     # back into it: for .docx the index of the body element (w:p / w:tbl) among the
     # body's children, e.g. 12; None for text formats.
     source_index: int | None = None
+    page: int | None = None  # PDF input: the page the block starts on and its box there
+    bbox: tuple[float, float, float, float] | None = None
 
 
 class Document(BaseModel):
     source: str
-    media_type: Literal["txt", "docx", "html", "md"]
+    media_type: Literal["txt", "docx", "html", "md", "pdf", "doc", "wps", "rtf", "odt"]
     text: str
     blocks: list[Block] = Field(default_factory=list)
     encoding: str | None = None
     warnings: list[str] = Field(default_factory=list)  # ingest notes (e.g. encoding guessed)
+    # PDF input: (page, x0, top, x1, bottom) of each character of ``text`` (None for separators);
+    # kept out of the serialised model, it is rebuilt by reading the PDF again
+    _char_boxes: list | None = PrivateAttr(default=None)
 
     def block(self, block_id: str) -> Block:
         for b in self.blocks:

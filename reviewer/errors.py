@@ -33,3 +33,6 @@ MALICIOUS = "input.malicious"  # zip bomb, XML entity expansion, path tricks
 NOT_A_REPORT = "input.not_a_report"
 NOT_FOUND = "input.not_found"
 IS_DIRECTORY = "input.is_directory"  # a folder given where one draft is expected
+SCANNED_PDF = "input.scanned_pdf"  # a PDF without a text layer
+CONVERTER_MISSING = "input.converter_missing"  # .doc/.wps/.rtf/.odt need LibreOffice
+CONVERSION_FAILED = "input.conversion_failed"  # LibreOffice could not convert (or timed out)

@@ -42,6 +42,8 @@ class Location(BaseModel):
     row: str | None = None
     column: str | None = None
     label: str | None = None  # human-readable cell name, e.g. “一、本年新收… / 商业企业”
+    page: int | None = None  # PDF input: 1-based page, and the box (x0, top, x1, bottom) in points from
+    bbox: tuple[float, float, float, float] | None = None  # the page's top-left corner
 
 
 class Finding(BaseModel):
@@ -68,6 +70,10 @@ class ReportInfo(BaseModel):
     year: int | None = None
     title: str | None = None
     period: Period = Field(default_factory=Period)
+    # every cell read, keyed by its path in the format declaration (“table3/new/total”); None where
+    # the cell was present but unreadable; inferred_cells: keys recovered from the table's relations
+    cells: dict[str, int | float | None] = Field(default_factory=dict)
+    inferred_cells: list[str] = Field(default_factory=list)
 
 
 class LLMInfo(BaseModel):

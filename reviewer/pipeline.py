@@ -59,17 +59,28 @@ def _review_document(doc: Document, options: ReviewOptions):
                                         message="未识别出政府信息公开工作年度报告的标题、章节或表格，请确认提交的是年度报告草稿"
                                                 "（not a government information-disclosure annual report）")), facts
     findings = run_checks(facts, doc)
+    if doc.media_type == "pdf":
+        from reviewer.ingest.pdf_locate import pin_findings
+        pin_findings(findings, doc)
     review = Review(
         review_id=new_review_id(options),
         source=doc.source,
         format=facts.format_id,
         report=ReportInfo(agency=facts.agency, year=facts.year, title=facts.title,
-                          period=Period(start=facts.period_start, end=facts.period_end)),
+                          period=Period(start=facts.period_start, end=facts.period_end),
+                          **_cells(facts)),
         findings=findings,
         llm=LLMInfo(status="skipped"),
     )
     _run_llm(review, doc, facts, options)
     return review, facts
+
+
+def _cells(facts) -> dict:
+    from reviewer.extract.cells_report import report_cells
+
+    cells, inferred = report_cells(facts)
+    return {"cells": cells, "inferred_cells": inferred}
 
 
 def _looks_like_report(facts) -> bool:

@@ -23,6 +23,9 @@ _FORM_SLACK = 64 * 1024  # multipart boundaries and small fields around the file
 _ALLOWED_TYPES = {
     "", "application/octet-stream", "text/plain", "text/html", "text/markdown", "text/x-markdown",
     "application/xhtml+xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    # PDF and the formats LibreOffice converts (issue 9)
+    "application/pdf", "application/x-pdf", "application/msword", "application/vnd.ms-works", "application/wps-office.wps",
+    "application/kswps", "application/rtf", "text/rtf", "application/vnd.oasis.opendocument.text",
 }
 
 
@@ -116,6 +119,12 @@ def check_draft(data: bytes, filename: str, limit: int) -> None:
         kind = sniff_kind(data, filename)
         if kind == "docx":
             _check_docx(data)
+        elif kind == "pdf":
+            from reviewer.ingest.pdf_safety import check_pdf
+
+            check_pdf(data)  # broken, encrypted, bomb and JavaScript PDFs are refused before anything is stored
+        elif kind in ("doc", "wps", "rtf", "odt"):
+            pass  # converted and read by the worker; a failed conversion is a failed review
         else:
             decode(data)  # binary or undecodable bytes are refused here
     except InputError as exc:

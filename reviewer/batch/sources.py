@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from reviewer import errors
 from reviewer.errors import InputError
 
-SUFFIXES = (".docx", ".txt", ".html", ".htm", ".md", ".markdown")
+SUFFIXES = (".docx", ".txt", ".html", ".htm", ".md", ".markdown", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 MAX_FILES = 5000
 MAX_TOTAL_BYTES = 2 * 1024 ** 3  # all drafts of one batch, uncompressed
 MAX_RATIO = 200  # uncompressed/compressed for one zip entry (docx parts are checked again at ingest)

@@ -7,12 +7,14 @@ import sys
 
 
 def register(sub) -> None:
-    p = sub.add_parser("review", help="审核一份或多份年度报告草稿", description="审核年度报告草稿（.docx/.txt/.html/.md）。"
+    p = sub.add_parser("review", help="审核一份或多份年度报告草稿", description="审核年度报告草稿（.docx/.pdf/.doc/.wps/.rtf/.odt/.txt/.html/.md）。"
                        "退出码：0 无错误级问题；1 有错误级问题；2 输入或用法错误。")
     p.add_argument("paths", nargs="+", metavar="PATH", help="草稿文件")
-    p.add_argument("--format", choices=["text", "json", "html", "docx"], default="text",
-                   help="输出格式：text（默认，中文摘要）、json、html（批注网页）、docx（带批注的Word）")
-    p.add_argument("-o", "--output", help="html/docx 输出文件（多份草稿时为目录）")
+    p.add_argument("--format", choices=["text", "json", "html", "docx", "pdf"], default="text",
+                   help="输出格式：text（默认，中文摘要）、json、html（批注网页）、docx（带批注的Word）、"
+                        "pdf（PDF 原稿加高亮批注）")
+    p.add_argument("-o", "--output", help="html/docx/pdf 输出文件（多份草稿时为目录）")
+    p.add_argument("--show-tables", action="store_true", help="text 输出中列出读到的各表格数值（核对读取是否正确）")
     p.add_argument("--no-llm", action="store_true", help="不调用大模型，只做规则审核")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="终端颜色")
     p.set_defaults(func=run)
@@ -25,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from reviewer.pipeline import ReviewOptions, new_review_id, review_document
 
     options = ReviewOptions(use_llm=False if args.no_llm else None)
-    if args.format in ("html", "docx") and not args.output:
-        print("错误：--format html/docx 需要用 -o 指定输出文件（usage: -o OUTPUT）", file=sys.stderr)
+    if args.format in ("html", "docx", "pdf") and not args.output:
+        print("错误：--format html/docx/pdf 需要用 -o 指定输出文件（usage: -o OUTPUT）", file=sys.stderr)
         return 2
     reviews: list[Review] = []
     failed = False
@@ -40,8 +42,14 @@ def run(args: argparse.Namespace) -> int:
             continue
         review = review_document(doc, options)
         reviews.append(review)
-        if args.format in ("html", "docx"):
-            _write_annotated(args, path, doc, review)
+        if args.format in ("html", "docx", "pdf"):
+            from reviewer.render import AnnotationUnavailable
+
+            try:
+                _write_annotated(args, path, doc, review)
+            except AnnotationUnavailable:
+                print(f"{path}：{AnnotationUnavailable.message_zh}（{AnnotationUnavailable.message_en}）", file=sys.stderr)
+                failed = True
     return _emit(args, reviews, failed)
 
 
@@ -75,7 +83,12 @@ def _emit(args, reviews, failed: bool) -> int:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
         readable = [r for r in reviews if r.status != "failed"]
         if readable:
-            print("\n\n".join(render_text(r, colour) for r in readable))
+            texts = [render_text(r, colour) for r in readable]
+            if getattr(args, "show_tables", False):  # what was read, to check against the draft
+                from reviewer.render.tables_text import render_tables
+
+                texts = [t + "\n\n" + render_tables(r) for t, r in zip(texts, readable)]
+            print("\n\n".join(texts))
     if failed or any(r.status == "failed" for r in reviews):
         return 2
     return 1 if any(r.has_errors for r in reviews) else 0

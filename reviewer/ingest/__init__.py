@@ -28,6 +28,12 @@ def read_bytes(data: bytes, filename: str = "draft") -> Document:
         if kind == "docx":
             from reviewer.ingest.docx import read_docx
             return read_docx(data, filename)
+        if kind == "pdf":
+            from reviewer.ingest.pdf import read_pdf
+            return read_pdf(data, filename)
+        if kind in ("doc", "wps", "rtf", "odt"):
+            from reviewer.ingest.convert import read_via_libreoffice
+            return read_via_libreoffice(data, filename, kind)
         if kind == "html":
             from reviewer.ingest.html import read_html
             return read_html(data, filename)

@@ -10,7 +10,21 @@ from pathlib import Path
 from reviewer.document import Document
 from reviewer.findings import Review
 
-ANNOTATED_FORMATS = ("docx", "html")
+ANNOTATED_FORMATS = ("docx", "html", "pdf")
+
+
+class AnnotationUnavailable(ValueError):
+    """The annotated form asked for cannot be made from this draft (e.g. pdf for a .docx)."""
+
+    message_zh = "只有 PDF 原稿才能输出带批注的 PDF；请改用 docx 或 html 格式"
+    message_en = "an annotated PDF can only be made from a PDF draft; use docx or html"
+
+
+def annotate_pdf(original: bytes, doc: Document, review: Review) -> bytes:
+    """The PDF draft with one highlight + comment (author 审核助手) per finding."""
+    from reviewer.render.pdf_annotate import annotate_pdf as _impl
+
+    return _impl(original, doc, review)
 
 
 def annotate_docx(original: bytes, doc: Document, review: Review) -> bytes:
@@ -39,13 +53,18 @@ def annotated_bytes(fmt: str, original: bytes | None, doc: Document, review: Rev
         if doc.media_type == "docx" and original is not None:
             return annotate_docx(original, doc, review)
         return generate_docx(doc, review)
+    if fmt == "pdf":
+        if doc.media_type != "pdf" or original is None:
+            raise AnnotationUnavailable(AnnotationUnavailable.message_en)
+        return annotate_pdf(original, doc, review)
     raise ValueError(f"unknown annotated format {fmt!r}; expected one of {ANNOTATED_FORMATS}")
 
 
 def write_annotated(fmt: str, path_in: str | Path | None, doc: Document, review: Review,
                     out_path: str | Path) -> Path:
-    """Write the annotated draft of ``path_in`` to ``out_path`` (fmt: docx|html)."""
-    original = Path(path_in).read_bytes() if path_in is not None and doc.media_type == "docx" else None
+    """Write the annotated draft of ``path_in`` to ``out_path`` (fmt: docx|html|pdf)."""
+    keep = doc.media_type in ("docx", "pdf")  # formats annotated in place
+    original = Path(path_in).read_bytes() if path_in is not None and keep else None
     out = Path(out_path)
     out.write_bytes(annotated_bytes(fmt, original, doc, review))
     return out

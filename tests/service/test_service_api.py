@@ -109,11 +109,11 @@ def test_bad_uploads_are_clear_4xx_and_nothing_is_stored(svc, case):
     err = r.json()["error"]
     assert err["code"] and err["message_zh"] and err["message_en"]
     expected = {"empty": "input.empty", "whitespace": "input.empty", "binary": "input.binary",
-                "too_large": "input.too_large", "pdf": "input.unsupported_type",
+                "too_large": "input.too_large", "pdf": "input.corrupt",
                 "wrong_type": "input.unsupported_type", "no_content_type": "input.unsupported_type"}
     if case in expected:
         assert err["code"] == expected[case]
-    assert r.status_code == {"too_large": 413, "pdf": 415, "wrong_type": 415}.get(case, r.status_code)
+    assert r.status_code == {"too_large": 413, "pdf": 422, "wrong_type": 415}.get(case, r.status_code)
     assert _count(svc) == before
     assert svc.redis.llen("reviews") == 0
 
@@ -264,3 +264,44 @@ def test_apikey_command_prints_key_and_secret_once(tmp_path):
     stored = b"".join(f.read_bytes() for f in tmp_path.glob("k.sqlite3*"))  # main file and WAL
     assert body["api_key"].encode() not in stored  # only a hash and a short prefix are kept
     assert body["webhook_secret"].encode() in stored  # needed in clear to sign
+
+
+def test_pdf_and_doc_drafts_through_the_service_and_the_annotated_pdf(svc):
+    """Issue 9: a PDF and a .doc are accepted, reviewed by the worker, and a PDF comes back annotated."""
+    import io
+    import sys
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from lohelpers import SOFFICE, convert_all
+    from reportgen import to_docx
+    from test_same_findings_across_formats import planted
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice not installed")
+    docx_bytes = to_docx(planted(1))
+    pdf = convert_all({"d.docx": docx_bytes}, "pdf")["d.docx"]
+    doc = convert_all({"d.docx": docx_bytes}, "doc")["d.docx"]
+    ids = {}
+    for name, data, ctype in (("草稿.pdf", pdf, "application/pdf"), ("草稿.doc", doc, "application/msword")):
+        r = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc.a), files={"file": (name, data, ctype)},
+                       data={"use_llm": "false"}, timeout=30)
+        assert r.status_code == 202, r.text
+        ids[name] = r.json()["id"]
+    done = {name: _wait_done(svc, svc.a, rid, timeout=120) for name, rid in ids.items()}
+    for name, body in done.items():
+        assert body["status"] == "done" and body["review"]["status"] == "ok", (name, body["review"].get("error"))
+        assert body["review"]["report"]["cells"]["table3/new/commercial"] is not None
+    rules = {n: sorted(f["rule_id"] for f in b["review"]["findings"]) for n, b in done.items()}
+    assert rules["草稿.pdf"] == rules["草稿.doc"] and rules["草稿.pdf"]
+    ann = httpx.get(f"{svc.url}/v1/reviews/{ids['草稿.pdf']}/annotated", params={"format": "pdf"},
+                    headers=_auth(svc.a), timeout=60)
+    assert ann.status_code == 200 and ann.headers["content-type"] == "application/pdf"
+    highlights = [a.get_object() for p in PdfReader(io.BytesIO(ann.content)).pages for a in (p.get("/Annots") or [])
+                  if a.get_object()["/Subtype"] == "/Highlight"]
+    assert len(highlights) == len(done["草稿.pdf"]["review"]["findings"])
+    refused = httpx.get(f"{svc.url}/v1/reviews/{ids['草稿.doc']}/annotated", params={"format": "pdf"},
+                        headers=_auth(svc.a), timeout=60)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "annotated.unavailable"
