@@ -116,7 +116,7 @@ def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tup
     from reviewer.errors import InputError
     from reviewer.findings import Review
     from reviewer.ingest import read_bytes
-    from reviewer.render import annotated_bytes
+    from reviewer.render import AnnotationUnavailable, annotated_bytes
     from reviewer.store.models import Blob, ReviewRow
 
     with session_scope(request.app.state.engine) as s:
@@ -129,7 +129,10 @@ def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tup
         doc = read_bytes(data, filename)
     except InputError as exc:
         raise WebNotFound() from exc
-    return annotated_bytes(fmt, data, doc, Review.model_validate(review)), filename
+    try:
+        return annotated_bytes(fmt, data, doc, Review.model_validate(review)), filename
+    except AnnotationUnavailable as exc:  # an annotated PDF of a draft that was not a PDF: nothing to offer
+        raise WebNotFound() from exc
 
 
 @router.get("/web/reviews/{review_id}/annotated.html")
