@@ -24,7 +24,7 @@ confused (行政复议 in general vs. about 信息公开) need context.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -144,12 +144,17 @@ class _Text:
 
 def _segments(doc: Document, exclude: Sequence[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
     cuts = sorted(exclude)
+    reach = []  # reach[i]: the furthest end among cuts[:i + 1]; cuts before the first that reaches a block skip it
+    for _, b in cuts:
+        reach.append(max(b, reach[-1]) if reach else b)
     for block in doc.blocks:
         if block.kind == "table":
             continue
         start, end = block.span
-        for a, b in cuts:
-            if b <= start or a >= end:
+        for a, b in cuts[bisect_right(reach, start):]:
+            if a >= end:
+                break  # sorted by start: no later cut reaches into this block
+            if b <= start:
                 continue
             if a > start:
                 yield start, a, block.kind
@@ -221,7 +226,7 @@ def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence
     scan.block_ids = [b.id for b in blocks]
 
     claims, taken = _zero_claims(scan)
-    quantities = [q for q in _quantities(scan) if not any(a <= q.start < b for a, b in taken)]
+    quantities = [q for q in _quantities(scan) if not _Taken.covers(taken, q.start)]
     for q in quantities:
         rule = _classify(scan, q)
         if rule is not None:
@@ -239,11 +244,12 @@ def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence
 def _drop_repeated_measures(scan: _Scan, quantities: list[_Quantity]) -> None:
     """“发布政策解读15篇，其中图文解读10篇，视频解读5篇”: after 其中, the same measure again is a part."""
     s = scan.text.s
+    starts = [q.start for q in quantities]
     for i, q in enumerate(quantities):
         if q.metric is None:
             continue
         start = scan.text.sentence_start(q.start)
-        for earlier in quantities[:i]:
+        for earlier in quantities[bisect_left(starts, start, 0, i):i]:  # only those in q's sentence
             if earlier.metric == q.metric and earlier.start >= start and "其中" in s[earlier.end:q.start]:
                 q.metric = q.claim = None
                 break
@@ -385,12 +391,26 @@ def _context_ok(scan: _Scan, context: tuple[str, ...], sections: tuple[str, ...]
     return any(c in window for c in context)
 
 
+class _Taken:
+    """Disjoint spans, sorted by start: an overlap test is one bisect instead of a scan of all of them."""
+
+    @staticmethod
+    def overlaps(taken: list[tuple[int, int]], ms: int, me: int) -> bool:
+        k = bisect_left(taken, (me,)) - 1  # the last span starting before me (disjoint: it ends last)
+        return k >= 0 and taken[k][1] > ms
+
+    @staticmethod
+    def covers(taken: list[tuple[int, int]], pos: int) -> bool:
+        k = bisect_right(taken, (pos, float("inf"))) - 1  # the last span starting at or before pos
+        return k >= 0 and pos < taken[k][1]
+
+
 def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
     for rule in ZERO_RULES:
         for zs, ze, ms, me in _anchored(rule, scan.text.s):
-            if any(a < me and ms < b for a, b in taken):
+            if _Taken.overlaps(taken, ms, me):
                 continue
             lo = max(0, ms - RAW_REACH)
             raw = scan.text.s[lo:ms]
@@ -399,7 +419,7 @@ def _zero_claims(scan: _Scan) -> tuple[list[Claim], list[tuple[int, int]]]:
                 continue
             if not _context_ok(scan, rule.context, rule.context_sections, (), True, zs, me):
                 continue
-            taken.append((ms, me))
+            insort(taken, (ms, me))
             ce = me + _first(scan.text.s[me:me + RAW_REACH], _CLAUSE_END)
             q = _Quantity(zs, ze, ze, 0.0, "", before="", after="", near="", clause=(cs, ce), after_end=ce)
             for metric in rule.metrics:
@@ -496,6 +516,7 @@ FAMILIES: dict[str, Family] = {
 def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
     groups: list[PartsGroup] = []
     s = scan.text.s
+    starts = [q.start for q in quantities]
     for i, whole in enumerate(quantities):
         family = FAMILIES.get(whole.metric or "")
         if family is None or whole.claim is None:
@@ -503,8 +524,9 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
         if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
             continue
-        end = whole.after_end + 1 + _first(s[whole.after_end + 1:], (*_SENTENCE_END, "）", ")"))
-        parts = _parts(s, family, whole, [q for q in quantities[i + 1:] if q.start < end])
+        m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
+        end = m.start() if m else len(s)
+        parts = _parts(s, family, whole, quantities[i + 1:bisect_left(starts, end, i + 1)])
         named = all(metric not in (None, "void") for _, metric in parts)
         if not named or len(parts) < 2:
             # no sound sum, but “其中自然人32件” still states a cell of the table
@@ -531,13 +553,21 @@ def _parts(s: str, family: Family, whole: _Quantity,
     """
     parts: list[tuple[_Quantity, str | None]] = []
     for q in candidates:
-        listed = bool(parts) and s[:q.clause[0]].rstrip()[-1:] == "、"
+        listed = bool(parts) and _last_visible(s, q.clause[0]) == "、"
         if q.unit != whole.unit or (not listed and any(w in q.before + q.near for w in family.stop)):
             break
         if q.metric and q.metric not in family.allowed:
             break
         parts.append((q, _part_metric(family, q)))
     return parts
+
+
+def _last_visible(s: str, end: int) -> str:
+    """``s[:end].rstrip()[-1:]`` without copying ``s[:end]``."""
+    k = end
+    while k > 0 and s[k - 1].isspace():
+        k -= 1
+    return s[k - 1] if k > 0 else ""
 
 
 def _part_metric(family: Family, q: _Quantity) -> str | None:
