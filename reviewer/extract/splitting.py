@@ -6,6 +6,12 @@ row's cell count (no number has a leading zero), keep those that satisfy the
 relations local to the row, and let the caller combine rows under the
 column relations. Nothing is guessed: the caller uses a split only when
 exactly one survives.
+
+Bounded by construction: the number of cuttings is counted first (dynamic
+programming over run positions, no cutting is built), and a row with more than
+``limit`` of them, or with a run longer than any real row, is refused before
+enumeration starts (``split_runs`` returns None: the table is unreadable).
+Cuttings are then generated lazily, one at a time.
 """
 
 from __future__ import annotations
@@ -15,17 +21,35 @@ from typing import Callable, Iterator
 
 Piece = tuple[int, int]  # (start, end) within a digit run
 
+MAX_RUN = 200  # digits in one glued run; a real 7-cell row is at most a few dozen
+MAX_NUMBER_DIGITS = 15  # a count cell beyond this is not a count (and would lose float precision)
+
 
 @lru_cache(maxsize=4096)
-def _cuts(run: str, k: int) -> tuple[tuple[str, ...], ...]:
-    """All ways to cut ``run`` into ``k`` numbers without leading zeros."""
+def _count(run: str, k: int) -> int:
+    """How many ways ``run`` cuts into ``k`` numbers without leading zeros (no cutting built)."""
     if k == 1:
-        return ((run,),) if len(run) == 1 or run[0] != "0" else ()
+        return 1 if len(run) == 1 or run[0] != "0" else 0
     if len(run) < k:
-        return ()
+        return 0
+    max_len = 1 if run[0] == "0" else len(run) - (k - 1)
+    return sum(_count(run[n:], k - 1) for n in range(1, max_len + 1))
+
+
+def _cuts(run: str, k: int) -> Iterator[tuple[str, ...]]:
+    """All ways to cut ``run`` into ``k`` numbers without leading zeros, lazily."""
+    if k == 1:
+        if len(run) == 1 or run[0] != "0":
+            yield (run,)
+        return
+    if len(run) < k:
+        return
     # the first number: “0” alone, or a digit run not starting with 0
     max_len = 1 if run[0] == "0" else len(run) - (k - 1)
-    return tuple((run[:n], *rest) for n in range(1, max_len + 1) for rest in _cuts(run[n:], k - 1))
+    for n in range(1, max_len + 1):
+        if _count(run[n:], k - 1):
+            for rest in _cuts(run[n:], k - 1):
+                yield (run[:n], *rest)
 
 
 def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
@@ -43,21 +67,37 @@ def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
                 yield [k, *tail]
 
 
+def count_splits(runs: list[str], ncells: int) -> int:
+    """The number of candidate rows ``split_runs`` would try."""
+    total = 0
+    for dist in _distributions([len(r) for r in runs], ncells):
+        ways = 1
+        for run, k in zip(runs, dist):
+            ways *= _count(run, k)
+            if not ways:
+                break
+        total += ways
+    return total
+
+
 def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool],
-               limit: int = 20000) -> list[list[tuple[int, int, int]]]:
+               limit: int = 20000) -> list[list[tuple[int, int, int]]] | None:
     """Candidate rows: each a list of (value, run index, offset in run) per cell.
 
     ``accept`` gets the integer values and says whether the row's own relations hold.
-    Stops after ``limit`` raw candidates (the caller then treats the row as unreadable).
+    None when the row is beyond reading: a run over ``MAX_RUN`` digits, more numbers
+    than digits allow, or more than ``limit`` cuttings to try (counted before any is built).
     """
+    if ncells > 64 or any(len(r) > MAX_RUN for r in runs) or sum(len(r) for r in runs) > MAX_RUN:
+        return None
+    if count_splits(runs, ncells) > limit:
+        return None
     out: list[list[tuple[int, int, int]]] = []
-    seen = 0
     for dist in _distributions([len(r) for r in runs], ncells):
-        per_run = [_cuts(run, k) for run, k in zip(runs, dist)]
+        per_run = [list(_cuts(run, k)) for run, k in zip(runs, dist)]  # each ≤ limit (counted above)
         for combo in _product(per_run):
-            seen += 1
-            if seen > limit:
-                return out
+            if any(len(num) > MAX_NUMBER_DIGITS for numbers in combo for num in numbers):
+                continue  # not a count: such a cutting is never the row's reading
             cells: list[tuple[int, int, int]] = []
             for ri, numbers in enumerate(combo):
                 off = 0
