@@ -32,3 +32,9 @@ CORRUPT = "input.corrupt"  # truncated / broken container
 MALICIOUS = "input.malicious"  # zip bomb, XML entity expansion, path tricks
 NOT_A_REPORT = "input.not_a_report"
 NOT_FOUND = "input.not_found"
+
+
+# Exceptions a host raises into a running review to stop it (Celery's soft time limit): the
+# catch-alls of ingest and the pipeline let them through, so the host reports them with its own
+# code (review.timeout) instead of input.corrupt or an internal error. Hosts append theirs.
+INTERRUPTS: list[type[BaseException]] = []

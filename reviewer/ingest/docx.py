@@ -10,6 +10,7 @@ boxes. Merged table cells are expanded into every grid position they cover.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from docx.oxml.ns import nsmap, qn
@@ -20,6 +21,8 @@ from reviewer.document import Document, DocumentBuilder
 from reviewer.errors import InputError
 from reviewer.ingest.safety import open_docx_zip
 from reviewer.ingest.text import is_section_heading
+
+log = logging.getLogger(__name__)
 
 MAX_SPAN = 64  # gridSpan beyond any real table: treat as corrupt data, cap it
 _NS = {"w": nsmap["w"], "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
@@ -45,8 +48,11 @@ def read_docx(data: bytes, filename: str) -> Document:
     try:
         wd = docx.Document(io.BytesIO(data))
     except Exception as exc:  # PackageNotFoundError, KeyError, XMLSyntaxError …
+        if isinstance(exc, tuple(errors.INTERRUPTS)):
+            raise
+        log.debug("python-docx cannot open %s", filename, exc_info=True)  # details for maintainers only
         raise InputError(errors.CORRUPT, "Word 文件已损坏，无法读取正文",
-                         f"python-docx cannot open the document ({type(exc).__name__})") from exc
+                         "the Word document is damaged and its text cannot be read") from exc
     levels = _heading_styles(wd)
     builder = DocumentBuilder()
     _walk(wd.element.body, builder, levels)

@@ -51,7 +51,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    from reviewer.settings import get_settings
+
+    s = get_settings()  # a request that waits pool_timeout for a connection is answered 503 by the API
+    return create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                         pool_timeout=s.db_pool_timeout)
 
 
 @lru_cache(maxsize=8)
