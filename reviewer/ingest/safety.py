@@ -54,6 +54,10 @@ def open_docx_zip(data: bytes) -> zipfile.ZipFile:
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise _malicious(f"解压后体积过大（{total // 1024 // 1024} MB），疑似压缩炸弹",
                          f"uncompressed size {total} bytes exceeds the limit (zip bomb?)")
+    types = _content_types(zf, infos)
+    for info in infos:  # before anything else reads a part
+        if not _is_media(types, info.filename):
+            _check_xml_part(zf, info)
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         for part, label in _OTHER_OFFICE.items():
@@ -62,10 +66,6 @@ def open_docx_zip(data: bytes) -> zipfile.ZipFile:
                                  f"not a Word document ({part} found)")
         raise InputError(errors.CORRUPT, "Word 文件缺少正文部分（word/document.xml），文件已损坏或不是 .docx",
                          "word/document.xml missing: not a .docx or corrupt")
-    types = _content_types(zf, infos)
-    for info in infos:
-        if not _is_media(types, info.filename):
-            _check_xml_part(zf, info)
     return zf
 
 

@@ -33,7 +33,7 @@ def bom_only(data: bytes) -> bool:
     for bom, enc, _label in _BOMS:
         if data.startswith(bom):
             try:
-                return not data[len(bom):].decode(enc).strip()
+                return not data[len(bom):].decode(enc).replace("\ufeff", "").strip()
             except UnicodeDecodeError:
                 return False
     return False
