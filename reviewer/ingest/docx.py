@@ -41,8 +41,23 @@ _BR_TYPE = qn("w:type")
 _GRID_SPAN, _GRID_BEFORE = qn("w:gridSpan"), qn("w:gridBefore")
 
 
+_PARAGRAPH_TAG = re.compile(r"<(?:\w+:)?p[\s>/]")
+_CELL_TAG = re.compile(r"<(?:\w+:)?tc[\s>/]")
+
+
+def _precount(zf) -> None:
+    """Paragraphs and cells of the main part counted in its text before python-docx builds a tree."""
+    from reviewer.ingest.limits import check_counts
+    from reviewer.ingest.safety import part_encoding
+
+    raw = zf.read("word/document.xml")  # size vetted by open_docx_zip
+    body = raw.decode(part_encoding(raw[:512]), errors="replace")
+    check_counts(paragraphs=len(_PARAGRAPH_TAG.findall(body)), cells=len(_CELL_TAG.findall(body)))
+
+
 def read_docx(data: bytes, filename: str) -> Document:
-    open_docx_zip(data).close()
+    with open_docx_zip(data) as zf:
+        _precount(zf)
     import docx
 
     try:

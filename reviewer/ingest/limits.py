@@ -52,3 +52,15 @@ def count_numbers(text: str, stop_after: int) -> int:
         if n > stop_after:
             break
     return n
+
+
+def check_counts(paragraphs: int = 0, cells: int = 0) -> None:
+    """For a reader that can count cheaply before it builds blocks (lines of a text, pipes of a
+    Markdown table, ``<w:p>`` of a .docx): refuse early what ``check_document`` would refuse later."""
+    from reviewer.settings import get_settings
+
+    s = get_settings()
+    if cells > s.max_table_cells:
+        raise _refuse("表格单元格", "table cells", cells, s.max_table_cells, "REVIEWER_MAX_TABLE_CELLS")
+    if paragraphs > s.max_paragraphs + s.max_table_cells:  # a flattened table has one line per cell
+        raise _refuse("段落（行）", "paragraphs", paragraphs, s.max_paragraphs, "REVIEWER_MAX_PARAGRAPHS")

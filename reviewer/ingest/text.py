@@ -179,6 +179,9 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def split_blocks(text: str, base: int = 0) -> list[Block]:
+    from reviewer.ingest.limits import check_counts
+
+    check_counts(paragraphs=text.count("\n"))  # before a block is built
     blocks: list[Block] = []
     lines = _lines(text)
     i = 0
