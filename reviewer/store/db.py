@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_ID = 0x7265766965  # advisory lock so concurrent starters migrate one at a time
@@ -124,5 +125,13 @@ def migrate(engine: Engine | None = None) -> None:
     from alembic import command
 
     engine = engine or get_engine()
-    with _migration_lock(engine), engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+    # The lock and the upgrade take two connections at once: on PostgreSQL they come from an unpooled
+    # engine of their own, so a small API pool (REVIEWER_DB_POOL_SIZE=1) cannot deadlock the start.
+    own = engine.dialect.name == "postgresql"
+    mig = create_engine(engine.url, poolclass=NullPool) if own else engine
+    try:
+        with _migration_lock(mig), mig.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+    finally:
+        if own:
+            mig.dispose()
