@@ -21,7 +21,9 @@ _MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingm
           "html": "text/html; charset=utf-8"}
 
 
-@router.get("/{review_id}/annotated", summary="下载带批注的报告（docx：Word 批注；html：可离线浏览的批注网页）")
+@router.get("/{review_id}/annotated", summary="下载带批注的报告（docx：Word 批注；html：可离线浏览的批注网页）",
+            response_class=Response, responses={200: {"description": "带批注的报告", "content": {
+                m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()}}})
 def annotated(review_id: str, format: str = Query("docx", pattern="^(docx|html)$"),
               tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> Response:
     from pathlib import PurePath

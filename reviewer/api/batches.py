@@ -225,7 +225,9 @@ _MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.s
           "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
-@router.get("/{batch_id}/summary", summary="批次汇总（xlsx：报告/意见/规则三表；csv；html 概览）")
+@router.get("/{batch_id}/summary", summary="批次汇总（xlsx：报告/意见/规则三表；csv；html 概览）",
+            response_class=Response, responses={200: {"description": "批次汇总文件", "content": {
+                m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()}}})
 def summary(batch_id: str, format: str = Query("xlsx", pattern="^(xlsx|csv|html)$"),
             tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> Response:
     from reviewer.render.summary import csv_text, overview_html, xlsx_bytes

@@ -22,6 +22,7 @@ ERROR_SCHEMA = {
 }
 
 _DESCRIPTIONS = {
+    "400": "请求体无法解析（malformed body）",
     "401": "缺少或无效的 API 密钥（missing, invalid or revoked API key）",
     "404": "未找到（not found; another tenant's id looks the same）",
     "405": "不支持该请求方法（method not allowed; see Allow）",
@@ -58,11 +59,14 @@ def add_error_responses(schema: dict) -> dict:
             if op is None:
                 continue
             responses = op.setdefault("responses", {})
-            statuses = ["401", "404", "405", "409", "422", "429", "500", "503"]
+            statuses = ["400", "401", "404", "405", "409", "422", "429", "500", "503"]
             if method == "post":
                 statuses += ["413", "415"]
             for status in statuses:
                 responses[status] = _response(status)  # replaces FastAPI's HTTPValidationError 422
+            if path == "/v1/reviews" and method == "post" and "202" in responses:
+                responses["200"] = {**responses["202"],  # Idempotency-Key replay: the existing submission
+                                    "description": "同一 Idempotency-Key 的重复请求：返回原提交（replayed request）"}
     return schema
 
 
