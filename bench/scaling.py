@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from drafts import long_prose
+from hostile_drafts import long_prose
 from reviewer.pipeline import ReviewOptions, review_bytes
 data = long_prose(int(sys.argv[2])).encode()
 review_bytes(b"warm-up", "w.txt", ReviewOptions(use_llm=False))

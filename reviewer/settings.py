@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     max_table_cells: int = 50_000
     max_numbers: int = 100_000  # digit runs anywhere in the text
     # --- hardening (issue 11) ---
-    review_memory_limit_mb: int = 2048  # address space of a worker pool process (RLIMIT_AS); 0 = none
+    review_memory_limit_mb: int = 4096  # address space (not resident memory) of a worker pool process, RLIMIT_AS; 0 = none
     db_pool_size: int = 10  # API connections to PostgreSQL kept open
     db_max_overflow: int = 10  # extra connections under bursts
     db_pool_timeout: float = 5.0  # seconds to wait for a connection before answering 503

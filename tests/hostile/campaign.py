@@ -114,7 +114,7 @@ def generate(seed: int) -> list[tuple[str, str, bytes]]:
                     break
             add("line-mutation", f"lines{k}-{name}", b"\n".join(ls))
     wuhai = real["wuhai.txt"].decode("utf-8")
-    from drafts import with_row
+    from hostile_drafts import with_row
 
     for k in range(40):  # glued digit runs of every length in a table-三 row
         n = rnd.choice((8, 12, 20, 30, 45, 60, 100, 200, 400))

@@ -11,7 +11,7 @@ import sys
 import httpx
 import pytest
 
-from drafts import SAMPLE
+from hostile_drafts import SAMPLE
 from reviewer.store.db import make_engine, migrate
 from service_procs import RedisServer, Service, service_env, wait_until
 from service_support import make_tenant, pg_database

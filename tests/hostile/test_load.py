@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from drafts import SAMPLE
+from hostile_drafts import SAMPLE
 from reviewer.store.db import make_engine, migrate
 from reviewer.store.models import Submission
 from service_procs import RedisServer, Service, command, service_env, wait_until

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from drafts import SAMPLE, long_prose, with_row
+from hostile_drafts import SAMPLE, long_prose, with_row
 from reviewer.pipeline import ReviewOptions, review_bytes
 from reviewer.settings import get_settings
 

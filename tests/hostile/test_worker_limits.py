@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from drafts import SAMPLE, long_prose
+from hostile_drafts import SAMPLE, long_prose
 from reviewer.store.db import make_engine, migrate
 from service_procs import RedisServer, Service, service_env, wait_until
 from service_support import make_tenant
