@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/llm_tokens.py``
 
-For each draft (the sample, the real published reports in shared/samples/real,
+For each draft (the sample, the real published reports in tests/fixtures/real,
 and a synthetic long report) it runs the real ``review_narrative`` against the
 loopback OpenAI-compatible test server and reads ``usage.prompt_tokens`` as
 the server counts it, then sends the same prompt with the whole draft (tables
@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT / "tests" / "llm"))
 
 from fake_openai_server import Answer, FakeOpenAIServer  # noqa: E402
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLE = ROOT / "examples" / "wuhai-gxj-2023.txt"
+REAL = ROOT / "tests" / "fixtures" / "real"  # published reports, kept in the repository
 
 # a long report: the sample with section 一 grown to a large agency's length —
 # mostly descriptive work sentences, one in four stating a number
@@ -53,7 +54,7 @@ _NUMBERS = [
 
 
 def long_report(path: Path, paragraphs: int = 24) -> Path:
-    text = (SAMPLES / "wuhai-gxj-2023.txt").read_text(encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
     extra = []
     for i in range(paragraphs):
         sentences = [_WORK[(i + k) % len(_WORK)] for k in range(3)]
@@ -111,8 +112,8 @@ def measure(path: Path, tmp: Path) -> dict:
 def main() -> int:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        drafts = [SAMPLES / "wuhai-gxj-2023.txt",
-                  *sorted(p for p in (SAMPLES / "real").iterdir() if p.name != "README.md"),
+        drafts = [SAMPLE,
+                  *sorted(p for p in REAL.iterdir() if p.name != "README.md"),
                   long_report(tmp / "long-report-synthetic.txt")]
         print(f"{'draft':32} {'total sent':>10} {'whole':>7} {'ratio':>6}   {'draft part':>10} {'whole':>7} "
               f"{'ratio':>6}   calls (first, resubmit)")

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DRAFT = Path("/work/shared/samples/wuhai-gxj-2023.txt")
+DEFAULT_DRAFT = Path(__file__).resolve().parents[1] / "examples" / "wuhai-gxj-2023.txt"
 
 
 def small_draft() -> str:

@@ -14,6 +14,9 @@ from reviewer.commands import COMMAND_MODULES
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from reviewer.argparse_zh import install
+
+    install()  # usage and errors in Chinese
     parser = argparse.ArgumentParser(
         prog="reviewer",
         description="政府信息公开工作年度报告审核助手：检查年度、表格勾稽、正文与表格一致性、结构与格式。",
@@ -35,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断（interrupted）", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `reviewer review x | head`: the reader left; no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the final flush must not fail
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

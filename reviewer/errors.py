@@ -32,6 +32,7 @@ CORRUPT = "input.corrupt"  # truncated / broken container
 MALICIOUS = "input.malicious"  # zip bomb, XML entity expansion, path tricks
 NOT_A_REPORT = "input.not_a_report"
 NOT_FOUND = "input.not_found"
+IS_DIRECTORY = "input.is_directory"  # a folder given where one draft is expected
 
 
 # Exceptions a host raises into a running review to stop it (Celery's soft time limit): the

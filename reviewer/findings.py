@@ -1,4 +1,4 @@
-"""The public JSON contract: Finding, Location, Review (DESIGN.md §3).
+"""The public JSON contract: Finding, Location, Review (docs/architecture.md §3).
 
 Everything that leaves the core (CLI JSON, API responses, webhooks, the result
 stream, renderers) is one of these models, serialised with ``model_dump(mode="json")``.

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     llm_send_temperature: bool = True  # false for reasoning models that reject the parameter
     llm_backoff_base: float = 1.0  # seconds; doubled per retry (with jitter)
     llm_backoff_max: float = 30.0  # cap on one wait, including a server's Retry-After
-    llm_prompt_version: str = "v1"  # prompts/narrative/<version>/
+    llm_prompt_version: str = "v2"  # prompts/narrative/<version>/
     llm_prompts_dir: str | None = None  # default: the repository's prompts/
     llm_cache_path: str = "~/.cache/reviewer/llm-cache.sqlite3"  # used unless REVIEWER_REDIS_URL is set
     llm_cache_ttl: int = 30 * 24 * 3600  # seconds

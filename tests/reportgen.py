@@ -10,7 +10,7 @@ check that every ingest path reads the same report the same way.
 
 Table keys are the keys of ``reviewer/formats`` (rows ``new``, ``carried``,
 ``disclosed`` …, columns ``natural`` … ``total``; table 四 columns
-``review_upheld`` … ``after_total``); labels and order are those of DESIGN.md §4,
+``review_upheld`` … ``after_total``); labels and order are those of docs/domain.md §3,
 written out here independently so the fixtures also test the format declaration.
 """
 
@@ -21,7 +21,7 @@ import io
 import random
 from dataclasses import dataclass, field
 
-# --- the standard format, word for word (DESIGN.md §4) ---------------------------------------
+# --- the standard format, word for word (docs/domain.md §3) ---------------------------------------
 
 SECTION_HEADINGS = {
     "一": "一、总体情况",
@@ -30,6 +30,21 @@ SECTION_HEADINGS = {
     "四": "四、政府信息公开行政复议、行政诉讼情况",
     "五": "五、存在的主要问题及改进情况",
     "六": "六、其他需要报告的事项",
+}
+# Headings correct reports print instead of the template's (docs/real-reports.md §A, and more of each
+# family): the format's own guidance, 条例 art. 50, local habits, typos. Numeral included.
+HEADING_VARIANTS: dict[str, tuple[str, ...]] = {
+    "一": ("一、政府信息公开工作总体情况", "一、基本情况", "一、总体情况概述"),
+    "二": ("二、行政机关主动公开政府信息情况", "二、主动公开政府信息工作情况", "二、主动公开情况"),
+    "三": ("三、行政机关收到和处理政府信息公开申请情况", "三、依申请公开政府信息情况", "三、收到和处理政府信息公开申请的情况",
+           "三、政府信息公开申请办理情况"),
+    "四": ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+           "四、因政府信息公开被申请行政复议、提起行政诉讼情况", "四、因政府信息公开工作被申请行政法复议、提起行政诉讼情况",
+           "四、政府信息公开行政复议、行政诉讼情况统计", "四、政府信息公开行政复议和行政诉讼情况"),
+    "五": ("五、存在的主要问题及改进措施", "五、存在的问题及整改情况", "五、政府信息公开工作存在的主要问题及改进情况",
+           "五、存在的主要问题及下一步工作打算", "五、主要问题及改进措施", "五、存在的不足及改进方向",
+           "五、工作中存在的问题和下一步计划"),
+    "六": ("六、其他需要说明的事项", "六、其他事项", "六、其他需要报告事项"),
 }
 T3_COLUMNS = (("natural", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
               ("nonprofit", "社会公益组织"), ("legal", "法律服务机构"), ("other", "其他"), ("total", "总计"))
@@ -74,6 +89,23 @@ T2_PARTS = (
     ("第二十条第（八）项", ("本年收费金额（单位：万元）",), ("amount",), (("fees", "行政事业性收费"),)),
 )
 
+# The 2019 trial format (国办公开办函〔2019〕60号, reports for 2019 and 2020): section 二 counts
+# 新制作/新公开/对外公开总数, its 许可/处罚 tables count items, a 第二十条第（九）项 procurement table
+# holds a count and an amount; table 三 has no items under （六）其他处理.
+T2_PARTS_2019 = (
+    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("made", "published", "total"),
+     (("rules", "规章"), ("normative", "规范性文件"))),
+    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("last_year", "change", "decisions"),
+     (("license", "行政许可"), ("other_services", "其他对外管理服务事项"))),
+    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("last_year", "change", "decisions"),
+     (("penalty", "行政处罚"), ("coercion", "行政强制"))),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("last_year", "change"), (("fees", "行政事业性收费"),)),
+    ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("projects", "amount"), (("procurement", "政府集中采购"),)),
+)
+_OTHER_ITEMS = ("other_no_correction", "other_no_fee", "other_other")
+T3_ROWS_2019 = tuple(("other_handling", _RESULTS, "（六）其他处理", None) if r[0] == _OTHER_ITEMS[0] else r
+                     for r in T3_ROWS if r[0] not in _OTHER_ITEMS[1:])
+
 
 @dataclass
 class ReportSpec:
@@ -89,6 +121,17 @@ class ReportSpec:
     table2: dict[str, dict[str, float]] = field(default_factory=dict)  # row → column → value
     table3: dict[str, dict[str, int]] = field(default_factory=dict)  # row → column → value
     table4: dict[str, int] = field(default_factory=dict)  # column → value
+    # section headings as printed, numeral included; by default the template's (SECTION_HEADINGS)
+    headings: dict[str, str] = field(default_factory=lambda: dict(SECTION_HEADINGS))
+    layout: str = "2021"  # "2019": the trial format's tables (see ``trial_spec``)
+
+    @property
+    def t2_parts(self):
+        return T2_PARTS_2019 if self.layout == "2019" else T2_PARTS
+
+    @property
+    def t3_rows(self):
+        return T3_ROWS_2019 if self.layout == "2019" else T3_ROWS
 
     @property
     def period_sentence(self) -> str:
@@ -97,9 +140,9 @@ class ReportSpec:
     def numbers(self, table: str) -> list[str]:
         """The numeric cell texts of one table (``table2``/``table3``/``table4``) as rendered."""
         if table == "table2":
-            return [fmt(self.table2[r][c]) for _, _, cols, rows in T2_PARTS for r, _ in rows for c in cols]
+            return [fmt(self.table2[r][c]) for _, _, cols, rows in self.t2_parts for r, _ in rows for c in cols]
         if table == "table3":
-            return [fmt(self.table3[r][c]) for r, *_ in T3_ROWS for c, _ in T3_COLUMNS]
+            return [fmt(self.table3[r][c]) for r, *_ in self.t3_rows for c, _ in T3_COLUMNS]
         return [fmt(self.table4[c]) for c in T4_COLUMNS]
 
 
@@ -113,13 +156,16 @@ def fmt(value: float) -> str:
 # --- a random but consistent report -----------------------------------------------------------
 
 def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: int = 0,
-                    zero_applications: bool | None = None, vary_wording: bool = False) -> ReportSpec:
-    """A report whose tables satisfy every relation of DESIGN.md §4 and whose prose agrees.
+                    zero_applications: bool | None = None, vary_wording: bool = False,
+                    headings: dict[str, str] | None = None) -> ReportSpec:
+    """A report whose tables satisfy every relation of docs/domain.md §3 and whose prose agrees.
 
     ``zero_applications``: force (True) or forbid (False) an all-zero table 三; by default a
     quarter of the seeds give one, as small agencies really report.
     ``vary_wording``: pick each narrative paragraph's wording by seed (reports that must not
     read as copies of each other); by default the standard wording, which tests may quote.
+    ``headings``: section headings to print instead of the template's, e.g.
+    ``{"四": "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"}`` (see ``HEADING_VARIANTS``).
     """
     rnd = random.Random(seed)
     if zero_applications is None:
@@ -134,9 +180,41 @@ def consistent_spec(agency: str = "乌海市示例局", year: int = 2023, seed: 
         f"本报告根据《中华人民共和国政府信息公开条例》要求，由{agency}编制。报告包括总体情况、主动公开政府信息情况、"
         "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、"
         "其他需要报告的事项。{period}"
-        f"本报告电子版可在{agency}门户网站下载。如对本报告有疑问，请与{agency}办公室联系。",
+        f"本报告电子版可在{agency}门户网站下载。如对本报告有疑问，请与{agency.removesuffix('办公室')}办公室联系。",
     ]
     spec.sections = _prose(rnd, spec, vary=vary_wording)
+    spec.headings.update(headings or {})
+    return spec
+
+
+def trial_spec(agency: str = "某县示例局", year: int = 2020, seed: int = 0,
+               procurement: tuple[int, float] = (1357, 5394432.52), **kw) -> ReportSpec:
+    """A consistent report in the 2019 trial layout (correct for 2019 and 2020 reports).
+
+    ``procurement``: the 政府集中采购 count and amount (万元 not stated by the template: 元 are
+    common), by default the pair crawled pages glue into “13575394432.52”.
+    """
+    spec = consistent_spec(agency=agency, year=year, seed=seed, **kw)
+    rnd = random.Random(seed + 2019)
+    spec.layout = "2019"
+    t3 = spec.table3
+    t3["other_handling"] = {c: sum(t3[r][c] for r in _OTHER_ITEMS) for c, _ in T3_COLUMNS}
+    for r in _OTHER_ITEMS:
+        del t3[r]
+    t2 = spec.table2
+    normative = t2["normative"]
+    items = lambda decisions: {"last_year": rnd.randint(1, 60), "change": rnd.choice([0, 0, 1, 2]),
+                               "decisions": decisions}
+    spec.table2 = {
+        "rules": {"made": 0, "published": 0, "total": 0},
+        "normative": {"made": normative["issued"], "published": normative["issued"], "total": normative["in_force"]},
+        "license": items(t2["license"]["decisions"]),
+        "other_services": items(rnd.randint(0, 30)),
+        "penalty": items(t2["penalty"]["decisions"]),
+        "coercion": items(t2["coercion"]["decisions"]),
+        "fees": {"last_year": rnd.randint(0, 6), "change": 0},
+        "procurement": {"projects": procurement[0], "amount": procurement[1]},
+    }
     return spec
 
 
@@ -209,6 +287,8 @@ _PROACTIVE = (
     "政策文件及解读{p1}条、工作动态{p2}条，各类信息均在规定时限内发布。",
     "（一）主动公开。坚持“公开为常态、不公开为例外”，本年度主动公开政府信息{total}条，其中机构职能信息{p0}条、"
     "政策文件及解读{p1}条、工作动态{p2}条。",
+    # the same item goes out on several channels: the channels sum above the total (docs/real-reports.md §A)
+    "（一）主动公开。本年度主动公开政府信息{total}条，其中门户网站发布{total}条、微信公众号同步推送{p2}条。",
 )
 _MANAGEMENT = (
     "（三）政府信息管理。严格落实信息发布审核制度，坚持“先审后发”，确保公开内容准确规范。",
@@ -227,6 +307,7 @@ _OVERSIGHT = (
     "（五）监督保障。调整政务公开工作领导小组成员，组织业务培训两次，邀请群众代表对公开工作进行评议。",
     "（五）监督保障。把政务公开纳入科室绩效考核，建立问题台账，对社会评议中反映的问题逐项销号。",
     "（五）监督保障。主动接受社会监督，在网站公布监督电话和电子邮箱，全年未发生因公开工作引发的责任追究情况。",
+    "（五）监督保障。{p}年以来，{a}建立政务公开工作月报制度，{y}年1月按时发布{p}年度政府信息公开工作年度报告。",
 )
 _PROBLEMS = (
     "{y}年，{a}政府信息公开工作取得了一定成效，但仍存在一些不足：政策解读形式较为单一，图解、视频等解读方式运用不多；"
@@ -234,6 +315,7 @@ _PROBLEMS = (
     "对照要求，{a}{y}年工作仍有差距：一是依申请公开答复文书格式不够统一；二是工作人员业务能力有待提升。",
     "{y}年工作中也发现一些问题：部分科室对公开属性认定把握不准，个别信息发布后才发现需要撤回修改。",
     "存在的主要问题是：基层公开事项标准目录更新滞后，与实际办事流程不完全一致；群众留言回应还不够快。",
+    "针对{p}年度报告提出的栏目更新不及时问题，{y}年已建立更新台账并整改到位；但仍存在政策解读形式单一的问题。",
 )
 _PLANS = (
     "{n}年，我们将丰富政策解读形式，增加图文、视频解读，并建立栏目更新台账，每月检查一次信息更新情况，确保信息发布及时准确。",
@@ -249,17 +331,36 @@ _TASKS = (
 )
 
 
+def _applications(rnd: random.Random, t3: dict[str, dict[str, int]], vary: bool) -> str:
+    """The applications paragraph; with ``vary``, in one of the wordings real reports use for the same
+    numbers (docs/real-reports.md §A: 受理 with the carried-over ones, 办理 with those carried forward …)."""
+    n = {k: t3[k]["total"] for k in ("new", "carried", "results_total", "forward", "disclosed", "partial")}
+    withheld = sum(t3[k]["total"] for k in t3 if k.startswith("withheld_"))
+    unavailable = sum(t3[k]["total"] for k in t3 if k.startswith("unavailable_"))
+    received, handled = n["new"] + n["carried"], n["results_total"] + n["forward"]
+    bank = (
+        f"本年度共收到政府信息公开申请{n['new']}件，上年结转{n['carried']}件，办结{n['results_total']}件，"
+        f"其中予以公开{n['disclosed']}件，结转下年度继续办理{n['forward']}件。",
+        f"本年度共受理政府信息公开申请{received}件（含上年结转{n['carried']}件），已办结{n['results_total']}件，"
+        f"结转下年度继续办理{n['forward']}件。",
+        f"全年共收到政府信息公开申请{received}件，其中本年新收{n['new']}件、上年结转{n['carried']}件；"
+        f"予以公开及部分公开{n['disclosed'] + n['partial']}件，不予公开和无法提供{withheld + unavailable}件。",
+        f"本年度共办理政府信息公开申请{handled}件，其中结转下年度继续办理{n['forward']}件。"
+        f"新收申请{n['new']}件，公开（含部分公开）{n['disclosed'] + n['partial']}件。",
+        f"本年度新收政府信息公开申请{n['new']}件，共答复{n['results_total']}件（含上年度转结{n['carried']}件），"
+        f"结转下年度{n['forward']}件。",
+    )
+    return rnd.choice(bank) if vary else bank[0]
+
+
 def _prose(rnd: random.Random, spec: ReportSpec, vary: bool = True) -> dict[str, list[str]]:
     """Narrative sections that agree with the tables; with ``vary`` the wording follows ``rnd``,
     else every paragraph takes its bank's first (standard) wording."""
     t3 = spec.table3
-    words = {"y": spec.year, "n": spec.year + 1, "a": spec.agency}
+    words = {"y": spec.year, "n": spec.year + 1, "p": spec.year - 1, "a": spec.agency}
     parts = [rnd.randint(5, 40), rnd.randint(1, 12), rnd.randint(20, 300)]
     new, done = t3["new"]["total"], t3["results_total"]["total"]
-    applications = (f"本年度共收到政府信息公开申请{new}件，上年结转{t3['carried']['total']}件，"
-                    f"办结{done}件，其中予以公开{t3['disclosed']['total']}件，"
-                    f"结转下年度继续办理{t3['forward']['total']}件。") if new or done else \
-        "本年度未收到政府信息公开申请，无上年结转申请。"
+    applications = _applications(rnd, t3, vary) if new or done else "本年度未收到政府信息公开申请，无上年结转申请。"
 
     def pick(bank: tuple[str, ...], **extra) -> str:
         return (rnd.choice(bank) if vary else bank[0]).format(**words, **extra)
@@ -292,13 +393,13 @@ class _Cell:
 
 def _t2_layout(spec: ReportSpec) -> list[list[_Cell]]:
     rows: list[list[_Cell]] = []
-    for head, labels, cols, items in T2_PARTS:
+    for head, labels, cols, items in spec.t2_parts:
         rows.append([_Cell(head, colspan=4)])
-        span = 4 - len(labels)  # a single value column spans the three number columns
-        rows.append([_Cell("信息内容")] + [_Cell(lb, colspan=span if len(labels) == 1 else 1) for lb in labels])
+        # the three number columns: the last value column spans those left over
+        spans = [1] * (len(labels) - 1) + [4 - len(labels)]
+        rows.append([_Cell("信息内容")] + [_Cell(lb, colspan=n) for lb, n in zip(labels, spans)])
         for key, label in items:
-            rows.append([_Cell(label)] + [_Cell(fmt(spec.table2[key][c]), colspan=span if len(cols) == 1 else 1)
-                                          for c in cols])
+            rows.append([_Cell(label)] + [_Cell(fmt(spec.table2[key][c]), colspan=n) for c, n in zip(cols, spans)])
     return rows
 
 
@@ -308,13 +409,13 @@ def _t3_layout(spec: ReportSpec) -> list[list[_Cell]]:
         [_Cell("自然人", rowspan=2), _Cell("法人或其他组织", colspan=5), _Cell("总计", rowspan=2)],
         [_Cell(label) for _, label in T3_COLUMNS[1:-1]],
     ]
-    results = sum(1 for _, top, *_ in T3_ROWS if top == _RESULTS)
+    results = sum(1 for _, top, *_ in spec.t3_rows if top == _RESULTS)
     group_sizes: dict[str, int] = {}
-    for _, _, group, item in T3_ROWS:
+    for _, _, group, item in spec.t3_rows:
         if item:
             group_sizes[group] = group_sizes.get(group, 0) + 1
     seen_top, seen_group = set(), set()
-    for key, top, group, item in T3_ROWS:
+    for key, top, group, item in spec.t3_rows:
         row: list[_Cell] = []
         if group is None:
             row.append(_Cell(top, colspan=3))
@@ -350,8 +451,8 @@ def _body(spec: ReportSpec):
     yield "title", spec.title
     for p in spec.intro:
         yield "p", p.replace("{period}", spec.period_sentence)
-    for key, heading in SECTION_HEADINGS.items():
-        yield "h", heading
+    for key in SECTION_HEADINGS:
+        yield "h", spec.headings.get(key, SECTION_HEADINGS[key])
         if key in tables:
             yield "table", tables[key]
         for p in spec.sections.get(key, []):
@@ -523,6 +624,27 @@ def _docx_table(d, layout: list[list[_Cell]]) -> None:
             if cell.rowspan > 1 or cell.colspan > 1:
                 target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
             target.text = cell.text
+
+
+def to_crawled(spec: ReportSpec) -> bytes:
+    """A crawler's text of the article page (the layout of pingtan-2021.txt): metadata lines, then
+    the whole body on one line — headings run into the text, table cells run together with no
+    separator (“…申请数量640020470二、上年结转…”, “政府集中采购13575394432.52”)."""
+    body: list[str] = [f"当前位置： 首页政务公开政府信息公开政府信息公开年报 {spec.title} 来源：{spec.agency} "
+                       f"时间：{spec.year + 1}-01-20 10:00 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： --> "]
+    for kind, item in _body(spec):
+        if kind == "title":
+            continue
+        if kind == "table":
+            body.append(" " + "".join(cell.text for cell, _, cont in
+                                      (t for tcs in _positions(item) for t in tcs) if not cont) + " ")
+        else:
+            body.append(item)
+    head = [f"标题: {spec.title}", f"发布时间: {spec.year + 1}-01-20 10:00", "文号: ", "发布机构: ",
+            "栏目: 政府信息公开年报", "原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/t0001.htm",
+            f"本地目录: zwgk/zfxxgknb/0001_{spec.title}", "页面链接与图片详见 links.tsv(同目录)",
+            "==================== 正文 ===================="]
+    return ("\n".join(head + ["".join(body) + " 附件下载"]) + "\n").encode("utf-8")
 
 
 RENDERERS = {"txt": to_txt_flattened, "docx": to_docx, "html": to_html, "md": to_md}

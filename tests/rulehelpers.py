@@ -53,6 +53,9 @@ def render(spec: ReportSpec, fmt: str = "txt", cells: dict[tuple[str, str, str],
 
 
 def review_spec(spec: ReportSpec, fmt: str = "txt", cells: dict | None = None) -> Review:
+    if fmt == "docx":  # a real Word document (no literal cell texts: those are for the text layouts)
+        assert not cells
+        return review(reportgen.to_docx(spec), "draft.docx")
     ext = {"txt": "txt", "html": "html", "md": "md"}[fmt]
     return review(render(spec, fmt, cells), f"draft.{ext}")
 

@@ -81,7 +81,7 @@ def test_wuhai_sample() -> None:
     got = [(c.metric, c.value) for c in claims]
     assert got == [
         ("proactive.total", 1248), ("proactive.part", 24), ("proactive.part", 1538), ("proactive.part", 533),
-        ("interpretation.total", 1), ("apply.new", 1), ("apply.disclosed", 1), ("fee.charged", 0),
+        ("interpretation.total", 1), ("apply.received", 1), ("apply.disclosed", 1), ("fee.charged", 0),
     ]
     assert len(groups) == 1
     group = groups[0]
@@ -89,9 +89,9 @@ def test_wuhai_sample() -> None:
     assert [p.value for p in group.parts] == [24, 1538, 533]
     assert all(p.part_of == group.id for p in group.parts)
     assert sum(p.value for p in group.parts) == 2095  # the sample's real error: parts exceed the whole
-    standalone = [c for c in claims if c.metric in ("interpretation.total", "apply.new", "apply.disclosed")]
+    standalone = [c for c in claims if c.metric in ("interpretation.total", "apply.received", "apply.disclosed")]
     assert all(c.part_of is None for c in standalone)
-    new = next(c for c in claims if c.metric == "apply.new")
+    new = next(c for c in claims if c.metric == "apply.received")
     assert new.quote == "接收政府信息公开申请1条" and new.unit == "条" and new.location.section == "一"
     fee = next(c for c in claims if c.metric == "fee.charged")
     assert fee.location.section == "六" and fee.location.text == "无" and "信息处理费" in fee.quote
@@ -102,7 +102,7 @@ def test_pingtan_2021_one_line_body() -> None:
     claims, groups = extract_claims(doc, [])
     assert_well_formed(doc, claims)
     assert by_metric(claims) == {
-        "proactive.total": [2645], "interpretation.total": [29], "apply.new": [70], "apply.handled": [69],
+        "proactive.total": [2645], "interpretation.total": [29], "apply.received": [70], "apply.answered": [69],
         "apply.forward": [1], "fee.charged": [0],
     }
     assert groups == []
@@ -117,7 +117,7 @@ def test_pingtan_2021_excluded_ranges_are_not_read() -> None:
     start = doc.text.index("全年主动公开我区")
     claims, _ = extract_claims(doc, [], [(start, start + 30)])
     assert "proactive.total" not in by_metric(claims)
-    assert by_metric(claims)["apply.new"] == [70]
+    assert by_metric(claims)["apply.received"] == [70]
 
 
 def test_pingtan_2024() -> None:
@@ -125,7 +125,7 @@ def test_pingtan_2024() -> None:
     claims, _ = extract_claims(doc, [])
     assert_well_formed(doc, claims)
     assert by_metric(claims) == {
-        "proactive.total": [10407], "interpretation.total": [96], "apply.handled": [218],
+        "proactive.total": [10407], "interpretation.total": [96], "apply.processed": [218],
         "normative.issued": [62], "fee.charged": [0],
     }
 
@@ -135,7 +135,7 @@ def test_sh_kewei_hard_wrapped_markdown() -> None:
     claims, _ = extract_claims(doc, [])  # its own section numbering: no standard sections
     assert_well_formed(doc, claims)
     assert by_metric(claims) == {
-        "review.total": [1], "litigation.total": [0], "normative.issued": [13], "apply.new": [34],
+        "review.total": [1], "litigation.total": [0], "normative.issued": [13], "apply.received": [34],
         "apply.carried": [2], "apply.disclosed": [9], "apply.partial": [0], "apply.withheld": [2],
         "apply.unavailable": [10], "apply.not_processed": [0], "apply.other": [14], "apply.forward": [1],
         "fee.charged": [0],
@@ -150,7 +150,7 @@ def test_sh_kewei_as_plain_lines() -> None:
     claims, _ = extract_claims(doc, [])
     assert_well_formed(doc, claims)
     metrics = by_metric(claims)
-    assert metrics["apply.new"] == [34] and metrics["apply.carried"] == [2] and metrics["apply.forward"] == [1]
+    assert metrics["apply.received"] == [34] and metrics["apply.carried"] == [2] and metrics["apply.forward"] == [1]
     assert metrics["litigation.total"] == [0] and metrics["review.total"] == [1]
 
 
@@ -159,7 +159,7 @@ def test_shuyang_html() -> None:
     claims, _ = extract_claims(doc, standard_sections(doc))
     assert_well_formed(doc, claims)
     # “发布行政公文和政策解读信息9条” counts two things together: not the interpretation total
-    assert by_metric(claims) == {"apply.new": [26], "fee.charged": [0]}
+    assert by_metric(claims) == {"apply.received": [26], "fee.charged": [0]}
 
 
 # ---------------------------------------------------------------- phrasing families --
@@ -176,19 +176,19 @@ PHRASINGS = [
     # a running total is not this year's; the 新增 under it is
     ("本区到年底累计主动公开政府信息5928条，其中，本年度新增主动公开政府信息2110条。", [("proactive.total", 2110)]),
     # 申请
-    ("本年度共收到政府信息公开申请两件，均已按时办结。", [("apply.new", 2)]),
+    ("本年度共收到政府信息公开申请两件，均已按时办结。", [("apply.received", 2)]),
     ("本年新收政府信息公开申请数量为34件，上年结转2件。", [("apply.new", 34), ("apply.carried", 2)]),
-    ("全年受理依申请公开34件。", [("apply.new", 34)]),
-    ("本年度共接到政府信息公开申请二十一件。", [("apply.new", 21)]),
-    ("共收到70件申请。", [("apply.new", 70)]),
-    ("2023年度我局共收到依申请信息公开26件。", [("apply.new", 26)]),
-    ("全年共收到申请34件，办结34件，办结率100%。", [("apply.new", 34), ("apply.handled", 34)]),
-    ("依申请公开方面，全年共办理依申请公开事项15件。", [("apply.handled", 15)]),
+    ("全年受理依申请公开34件。", [("apply.received", 34)]),
+    ("本年度共接到政府信息公开申请二十一件。", [("apply.received", 21)]),
+    ("共收到70件申请。", [("apply.received", 70)]),
+    ("2023年度我局共收到依申请信息公开26件。", [("apply.received", 26)]),
+    ("全年共收到申请34件，办结34件，办结率100%。", [("apply.received", 34), ("apply.answered", 34)]),
+    ("依申请公开方面，全年共办理依申请公开事项15件。", [("apply.processed", 15)]),
     ("上年结转的2件申请已全部办结。", [("apply.carried", 2)]),
     ("2023年，我办全年未收到行政许可申请；全年未接到信息公开申请。", [("apply.new", 0)]),
     ("上年度结转的政府信息公开申请3件。", [("apply.carried", 3)]),
-    ("全年办结政府信息公开申请一百零五件。", [("apply.handled", 105)]),
-    ("共答复政府信息公开申请33件。", [("apply.handled", 33)]),
+    ("全年办结政府信息公开申请一百零五件。", [("apply.answered", 105)]),
+    ("共答复政府信息公开申请33件。", [("apply.answered", 33)]),
     ("予以公开9件，部分公开3件，不予公开2件，无法提供10件，不予处理1件，其他处理10件。",
      [("apply.disclosed", 9), ("apply.partial", 3), ("apply.withheld", 2), ("apply.unavailable", 10),
       ("apply.not_processed", 1), ("apply.other", 10)]),
@@ -196,7 +196,8 @@ PHRASINGS = [
     ("结转下年度继续办理1件。", [("apply.forward", 1)]),
     ("1件申请结转下年度继续办理。", [("apply.forward", 1)]),
     ("转下一年度办理答复的有1件。", [("apply.forward", 1)]),
-    ("收到申请36件（含上年结转2件）。", [("apply.carried", 2)]),  # the 36 includes last year's
+    # the 36 includes last year's: new and carried together
+    ("收到申请36件（含上年结转2件）。", [("apply.new+apply.carried", 36), ("apply.carried", 2)]),
     ("本年度未收到政府信息公开申请。", [("apply.new", 0)]),
     ("本年度没有收到任何政府信息公开申请。", [("apply.new", 0)]),
     # 规范性文件 / 规章
@@ -210,7 +211,8 @@ PHRASINGS = [
     ("全年作出行政处罚决定1100件，行政许可决定4529件，行政强制措施65件。",
      [("penalty.decisions", 1100), ("license.decisions", 4529), ("coercion.decisions", 65)]),
     # 复议 / 诉讼
-    ("本年度发生政府信息公开行政复议2起，行政诉讼1起。", [("review.total", 2), ("litigation.total", 1)]),
+    # newly arisen cases: at most table 四's 总计, which also counts carried-over ones
+    ("本年度发生政府信息公开行政复议2起，行政诉讼1起。", [("review.new", 2), ("litigation.new", 1)]),
     ("全年未发生因政府信息公开引起的行政复议和行政诉讼。", [("review.total", 0), ("litigation.total", 0)]),
     ("本年度未发生政府信息公开行政复议、行政诉讼案件。", [("review.total", 0), ("litigation.total", 0)]),
     ("有1件涉及政府信息公开工作的行政复议。", [("review.total", 1)]),
@@ -268,7 +270,7 @@ NOT_CLAIMS = [
 @pytest.mark.parametrize("sentence", NOT_CLAIMS[:3])
 def test_comparisons_keep_only_this_years_count(sentence: str) -> None:
     got = claims_of(sentence)
-    assert all(metric in ("apply.new", "proactive.total") for metric, _ in got)
+    assert all(metric in ("apply.received", "proactive.total") for metric, _ in got)
     assert [v for _, v in got] in ([25], [356], [])
 
 
@@ -278,7 +280,7 @@ def test_not_a_claim(sentence: str) -> None:
 
 
 def test_previous_year_figure_is_skipped_but_this_years_kept() -> None:
-    assert claims_of("2022年收到申请20件，2023年收到申请25件。") == [("apply.new", 25)]
+    assert claims_of("2022年收到申请20件，2023年收到申请25件。") == [("apply.received", 25)]
 
 
 # ---------------------------------------------------------------- “其中” groups --
@@ -290,16 +292,16 @@ def groups_of(sentence: str):
 def test_applicant_breakdown_group() -> None:
     claims, groups = groups_of("收到申请34件，其中自然人32件、商业企业2件。")
     assert [(c.metric, c.value) for c in claims] == [
-        ("apply.new", 34), ("apply.new.natural", 32), ("apply.new.commercial", 2)]
-    assert len(groups) == 1 and groups[0].whole.metric == "apply.new"
-    assert [p.metric for p in groups[0].parts] == ["apply.new.natural", "apply.new.commercial"]
+        ("apply.received", 34), ("apply.received.natural", 32), ("apply.received.commercial", 2)]
+    assert len(groups) == 1 and groups[0].whole.metric == "apply.received"
+    assert [p.metric for p in groups[0].parts] == ["apply.received.natural", "apply.received.commercial"]
 
 
 def test_outcome_breakdown_of_handled() -> None:
     claims, groups = groups_of("全年共办结政府信息公开申请35件，其中予以公开9件，部分公开3件，不予公开2件，"
                                "无法提供10件，不予处理1件，其他处理10件。")
     assert len(groups) == 1
-    assert groups[0].whole.metric == "apply.handled" and groups[0].whole.value == 35
+    assert groups[0].whole.metric == "apply.answered" and groups[0].whole.value == 35
     assert [p.metric for p in groups[0].parts] == [
         "apply.disclosed", "apply.partial", "apply.withheld", "apply.unavailable", "apply.not_processed",
         "apply.other"]
@@ -309,9 +311,9 @@ def test_outcome_group_ends_at_the_carry_over() -> None:
     claims, groups = groups_of("全年共收到信息公开申请3件，上年结转0件，共办结3件，其中予以公开2件，无法提供1件，"
                                "结转下年度0件。")
     assert [(c.metric, c.value, c.part_of is not None) for c in claims] == [
-        ("apply.new", 3, False), ("apply.carried", 0, False), ("apply.handled", 3, False),
+        ("apply.received", 3, False), ("apply.carried", 0, False), ("apply.answered", 3, False),
         ("apply.disclosed", 2, True), ("apply.unavailable", 1, True), ("apply.forward", 0, False)]
-    assert groups[0].whole.metric == "apply.handled"
+    assert groups[0].whole.metric == "apply.answered"
 
 
 def test_group_after_sentence_end() -> None:
@@ -325,7 +327,7 @@ def test_group_stops_at_a_different_measure() -> None:
                                "其他信息1538条，发布政策解读信息1条，接收政府信息公开申请1条。")
     assert [p.value for p in groups[0].parts] == [24, 1538]
     assert ("interpretation.total", 1) in [(c.metric, c.value) for c in claims]
-    assert ("apply.new", 1) in [(c.metric, c.value) for c in claims]
+    assert ("apply.received", 1) in [(c.metric, c.value) for c in claims]
 
 
 def test_a_list_item_naming_another_measure_stays_in_the_list() -> None:
@@ -344,7 +346,7 @@ def test_group_with_a_named_document_part() -> None:
     ("全年主动公开政府信息2645条，其中通过政府网站主动公开2000条。", [("proactive.total", 2645)]),
     # 法人或其他组织 is outside the vocabulary: no sound sum, but the 自然人 cell is still stated
     ("收到政府信息公开申请30件，其中自然人提出25件，法人或其他组织提出5件。",
-     [("apply.new", 30), ("apply.new.natural", 25)]),
+     [("apply.received", 30), ("apply.received.natural", 25)]),
     # “其中包括” lists examples, not a breakdown
     ("当年发布政府信息393件，其中包括：行政规范性文件13件；规划计划文件2件。", [("normative.issued", 13)]),
 ])
@@ -356,7 +358,7 @@ def test_no_group(sentence: str, expected: list[tuple[str, float]]) -> None:
 
 def test_parts_in_parentheses() -> None:
     claims, groups = groups_of("收到申请34件（其中自然人32件、科研机构2件），已全部办结。")
-    assert [p.metric for p in groups[0].parts] == ["apply.new.natural", "apply.new.research"]
+    assert [p.metric for p in groups[0].parts] == ["apply.received.natural", "apply.received.research"]
 
 
 # ---------------------------------------------------------------- document shapes --
@@ -367,7 +369,7 @@ def test_table_blocks_are_never_read() -> None:
     b.add_text("paragraph", "全年收到政府信息公开申请7件。")
     doc = b.build("d.docx", "docx")
     claims, _ = extract_claims(doc, [])
-    assert [(c.metric, c.value, c.location.block_id) for c in claims] == [("apply.new", 7, "b2")]
+    assert [(c.metric, c.value, c.location.block_id) for c in claims] == [("apply.received", 7, "b2")]
     assert_well_formed(doc, claims)
 
 

@@ -241,6 +241,6 @@ def test_a_directory_points_to_reviewer_batch(tmp_path):
     try:
         read_path(tmp_path)
     except InputError as exc:
-        assert exc.code == "input.not_found" and "reviewer batch" in exc.message_zh
+        assert exc.code == "input.is_directory" and "reviewer batch" in exc.message_zh
     else:
         raise AssertionError("a directory must not be read as a draft")

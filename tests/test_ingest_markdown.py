@@ -70,3 +70,11 @@ def test_pipe_tables_are_sniffed_without_a_file_name_but_txt_stays_txt():
     assert read_bytes(md, "draft").media_type == "md"
     assert read_bytes(md, "draft.txt").media_type == "txt"
     assert read_bytes(b"# t\n<table><tr><td>1</td></tr></table>\n", "a.md").media_type == "md"
+
+
+def test_a_markdown_heading_mark_is_not_part_of_the_agency():
+    from reviewer.pipeline import ReviewOptions, review_bytes
+
+    text = "#深圳市南山区粤海街道办事处2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n本年度工作有序开展。\n"
+    review = review_bytes(text.encode("utf-8"), "r.md", ReviewOptions(use_llm=False))
+    assert review.report.agency == "深圳市南山区粤海街道办事处"

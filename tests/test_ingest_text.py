@@ -83,3 +83,15 @@ def test_bom_claim_with_wrong_bytes_is_an_encoding_error():
     with pytest.raises(InputError) as exc:
         read_bytes(b"\xef\xbb\xbf" + "报告".encode("gbk") + b"\xff\xfe\xfd", "x.txt")
     assert exc.value.code == errors.ENCODING
+
+
+def test_tab_separated_rows_end_at_the_next_plain_line():
+    """A table pasted from a spreadsheet (tab-separated rows, some starting with a tab) ends at the
+    first line without a tab: the sections after it are paragraphs, not a cell's continuation."""
+    from reviewer.ingest.text import split_blocks
+
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\t\t\t\t\t行政诉讼\n\t\t\t\t\t未经复议直接起诉\n"
+            "0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n五、存在的主要问题及改进情况\n一是政策解读形式单一。\n")
+    blocks = split_blocks(text)
+    assert [b.kind for b in blocks][-2:] == ["heading", "paragraph"]
+    assert blocks[-1].text == "一是政策解读形式单一。"

@@ -42,6 +42,8 @@ RULE_TESTS = {
     "period.title_year_missing": (
         "test_rules_period.py::test_title_year_missing_fires_when_the_title_has_no_year",
         "test_rules_period.py::test_title_year_missing_silent_for_a_year_in_chinese_numerals"),
+    "period.stale_year": ("test_rules_period.py::test_stale_year_fires_for_an_opening_narrated_under_last_year",
+                          "test_rules_period.py::test_stale_year_silent_for_comparisons_periods_and_last_years_review"),
     "period.narrative_year": ("test_rules_period.py::test_narrative_year_fires_for_next_year_work_stated_as_done",
                               "test_rules_period.py::test_narrative_year_silent_for_next_year_plans"),
     "period.plan_year": ("test_rules_period.py::test_plan_year_fires_for_a_plan_dated_in_the_report_year",
@@ -106,9 +108,40 @@ RULE_TESTS = {
     "format.cells_inferred": (
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding",
         "test_table_reading.py::test_separated_cells_are_not_marked_inferred"),
+    "crossref.all_done_vs_table": (
+        "test_rules_prose.py::test_all_done_fires_when_applications_are_carried_forward",
+        "test_rules_prose.py::test_all_done_silent_for_a_subset_and_when_nothing_is_carried"),
+    "crossref.percentage": (
+        "test_rules_prose.py::test_percentage_fires_when_no_total_gives_the_share",
+        "test_rules_prose.py::test_percentage_silent_when_a_reading_gives_the_printed_share"),
+    "crossref.prose_totals": (
+        "test_rules_prose.py::test_prose_totals_fires_when_the_prose_does_not_balance",
+        "test_rules_prose.py::test_prose_totals_silent_when_the_prose_balances"),
     "format.table_unreadable": (
         "test_table_reading.py::test_several_splits_make_the_table_unreadable_without_arithmetic_findings",
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding"),
+    "structure.fee_statement_missing": (
+        "test_rules_content.py::test_fee_statement_missing_fires_when_no_part_of_the_report_mentions_fees",
+        "test_rules_content.py::test_fee_statement_missing_silent_when_the_statement_is_in_another_section"),
+    "structure.problems_empty": (
+        "test_rules_content.py::test_problems_empty_fires_for_an_empty_or_nothing_section_five",
+        "test_rules_content.py::test_problems_empty_silent_for_a_short_concrete_section"),
+    "structure.title_wording": ("test_rules_content.py::test_title_wording_fires_for_another_documents_name",
+                                "test_rules_content.py::test_title_wording_silent_for_the_legitimate_variants"),
+    "table2.rules_by_non_rulemaker": (
+        "test_rules_plausibility.py::test_rules_by_non_rulemaker_fires_for_a_county_body_or_a_city_department",
+        "test_rules_plausibility.py::test_rules_by_non_rulemaker_silent_for_bodies_that_can_or_may_make_rules"),
+    "table2.fees_in_yuan": (
+        "test_rules_plausibility.py::test_fees_in_yuan_fires_for_an_amount_in_yuan_under_the_wan_yuan_column",
+        "test_rules_plausibility.py::test_fees_in_yuan_silent_for_amounts_plausible_for_the_level"),
+    "table3.other_handling_share": (
+        "test_rules_plausibility.py::test_other_handling_share_fires_when_the_catch_all_other_dominates",
+        "test_rules_plausibility.py::"
+        "test_other_handling_share_silent_for_specific_outcomes_few_cases_or_a_modest_share"),
+    "format.doubled_word": ("test_rules_hygiene.py::test_doubled_word_fires_for_a_word_typed_twice",
+                            "test_rules_hygiene.py::test_doubled_word_silent_for_reduplication_and_words_that_meet"),
+    "format.list_ordinals": ("test_rules_hygiene.py::test_list_ordinals_fires_for_a_skipped_or_repeated_ordinal",
+                             "test_rules_hygiene.py::test_list_ordinals_silent_for_restarts_nesting_and_references"),
 }
 
 

@@ -39,7 +39,9 @@ def test_missing_period_fires_without_a_statistics_period_sentence():
     spec = clean_spec()
     spec.intro = [p.replace("{period}", "") for p in spec.intro]
     (f,) = only(_review(spec), "period.missing")
-    assert f.severity == "warning"
+    # a convention and local requirement (DB51/T 2660), not the 2021 format's: a note, never citing it
+    assert f.severity == "info"
+    assert "国办公开办函〔2021〕30号" not in f.message + f.suggestion and "标准格式要求" not in f.message
     assert "2023年1月1日" in f.suggestion and "2023年12月31日" in f.suggestion
 
 
@@ -118,11 +120,28 @@ def test_narrative_year_fires_for_next_year_work_stated_as_done():
     assert "2024年，我局通过" in f.evidence[0]
 
 
-def test_narrative_year_fires_for_last_year_work_stated_as_done():
+def test_stale_year_fires_for_last_year_work_stated_as_done():
     spec = clean_spec()
     spec.sections["一"].insert(1, "2022年，我局完成了门户网站政府信息公开专栏的改版。")
-    (f,) = only(_review(spec), "period.narrative_year")
+    (f,) = only(_review(spec), "period.stale_year")
+    assert f.severity == "warning"
     assert f.actual == "2022年" and "上一年度" in f.message and f.locations[0].section == "一"
+
+
+def test_stale_year_fires_for_an_opening_narrated_under_last_year():
+    """“2022年，本局认真贯彻落实…” opening 总体情况 of a 2023 report: copied from last year's report."""
+    spec = clean_spec()
+    spec.sections["一"][0] = spec.sections["一"][0].replace("2023年，", "2022年，", 1)
+    (f,) = only(_review(spec), "period.stale_year")
+    assert f.locations[0].section == "一"
+
+
+def test_stale_year_silent_for_comparisons_periods_and_last_years_review():
+    spec = clean_spec()
+    spec.sections["一"].insert(1, "2022年以来，我局坚持推行政务公开清单管理。")
+    spec.sections["一"].insert(2, "本年度收到申请数较2022年有所增加，我局坚持依法答复。")
+    spec.sections["五"].insert(0, "针对2022年度报告提出的问题，2023年已逐项整改，我局坚持举一反三。")
+    assert not [f for f in _review(spec).findings if f.rule_id == "period.stale_year"]
 
 
 def test_narrative_year_silent_for_next_year_plans():

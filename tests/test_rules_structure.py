@@ -144,7 +144,7 @@ def test_missing_rows_fires_when_a_table_three_row_is_dropped():
     text, n = re.subn(r"\t8\.属于行政查询事项\n(?:\t0\n){7}\n\t\n", "", text)
     assert n == 1
     (f,) = only(review(text), "structure.missing_rows")
-    assert f.severity == "error"
+    assert f.severity == "warning"  # the row may be there under other words
     assert "8.属于行政查询事项" in f.message
 
 

@@ -188,3 +188,11 @@ def test_cli_rules_lists_every_rule():
     proc = run_cli("rules", "--format", "json")
     ids = {r["id"] for r in json.loads(proc.stdout)}
     assert ids == set(RULES) and len(ids) >= 25
+
+
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`reviewer review x | head -1`: the reader leaves early; no BrokenPipeError traceback."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(f"'{sys.executable}' -m reviewer review examples/wuhai-gxj-2023.txt --no-llm | head -1",
+                          shell=True, capture_output=True, text=True, cwd=root)
+    assert proc.stdout.strip() and "Traceback" not in proc.stderr, proc.stderr

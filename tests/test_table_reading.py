@@ -5,6 +5,7 @@ arithmetic finding for that table."""
 from __future__ import annotations
 
 
+import pytest
 from rulehelpers import applications_spec, clean_spec, crawled, fired, render, review
 
 from reviewer.extract import extract
@@ -128,3 +129,52 @@ def test_unreadable_table_points_at_the_row_it_could_not_split():
     result = review(crawled(spec))
     (f,) = _table_findings(result, "format.table_unreadable", T3)
     assert f.locations and f.locations[0].text in ("110000011", "一、本年新收政府信息公开申请数量110000011")
+
+
+def _one_line_page(spec) -> str:
+    """A crawled page whose whole body is one line, cells apart by spaces, headings numbered “1、”…“6、”."""
+    import reportgen
+
+    lines = reportgen.to_txt_flattened(spec).decode("utf-8").split("\n")
+    title, body = lines[0], [line.strip() for line in lines[1:] if line.strip()]
+    text = " ".join(body)
+    for i, numeral in enumerate("一二三四五六", 1):
+        text = text.replace(f"{numeral}、{reportgen.SECTION_HEADINGS[numeral][2:]}",
+                            f"{i}、{reportgen.SECTION_HEADINGS[numeral][2:]}")
+    return f"{title}\n{text}\n"
+
+
+def test_a_heading_numeral_or_a_year_after_the_last_cell_is_not_a_cell() -> None:
+    """“… 0 3、收到和处理…”, “… 0 0 2023年，…”: the number belongs to the words after it."""
+    spec = clean_spec()
+    spec.sections["四"] = ["2023年，本局未发生因政府信息公开引起的行政复议和行政诉讼。"]
+    spec.table4 = {k: 0 for k in spec.table4}
+    result = review(_one_line_page(spec))
+    assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
+    assert result.report is not None
+
+
+def _plain_cell_lines(spec, zero: str = "0", page_numbers: bool = False) -> str:
+    """One cell per line without the converter's tabs (pasted from a PDF viewer), zeros printed as ``zero``,
+    optionally with the export's page numbers (“— 2 —”) between table rows."""
+    import reportgen
+
+    out, rows = [], 0
+    for line in reportgen.to_txt_flattened(spec).decode("utf-8").split("\n"):
+        cell = line.lstrip("\t")
+        if line.startswith("\t") and cell.strip() == "0":
+            cell = zero
+        if not line.strip():
+            rows += 1
+            if page_numbers and rows % 9 == 0:
+                out.append(f"\n— {rows // 9 + 1} —")
+        out.append(cell)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("zero", ["0", "-", "—"])
+def test_dash_zeros_one_per_line_and_page_numbers_are_read(zero: str) -> None:
+    spec = clean_spec()
+    result = review(_plain_cell_lines(spec, zero, page_numbers=True))
+    assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
+    assert not fired(result, "structure.missing_rows")

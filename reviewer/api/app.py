@@ -33,4 +33,11 @@ def create_app(settings=None) -> FastAPI:
     errors.install(app)
     for path in ROUTERS:
         app.include_router(importlib.import_module(path).router)
+    from reviewer.api.offline_docs import serve_docs_offline
+    from reviewer.api.openapi_bearer import declare_bearer
+    from reviewer.web import mount as mount_web  # issue 10: web pages under /web/
+
+    declare_bearer(app)  # Swagger's Authorize button
+    serve_docs_offline(app)  # /docs without a CDN
+    mount_web(app)
     return app

@@ -1,4 +1,4 @@
-"""Bulk review (DESIGN.md §6): a folder or zip of drafts, reviewed together.
+"""Bulk review (docs/architecture.md §4): a folder or zip of drafts, reviewed together.
 
 ``read_sources`` (safe folder/zip reading), ``review_all`` (process pool),
 ``cross_check`` (continuity and duplicate findings across the batch).

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reviewer.batch.runner import Item, cross_check, review_all
-from reviewer.batch.sources import read_sources
+from reviewer.batch.sources import other_files, read_sources
 from reviewer.errors import InputError
 
 
@@ -43,6 +43,11 @@ def run_batch(args, stdout, stderr) -> int:
             err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
             return 2
     items = _review(err, sources, args.jobs, use_llm, "审核")
+    items, skipped = split_skipped(items, other_files(args.source))
+    if not items:
+        _print_skipped(err, skipped)
+        err.print(f"[red]错误：[/red]{args.source} 中没有政府信息公开工作年度报告（no reports found）", highlight=False)
+        return 2
     reference = _review(err, reference_sources, args.jobs, False, "参考报告") if reference_sources else []
     added = cross_check(items, reference)
     reviews = [i.review for i in items]
@@ -54,11 +59,39 @@ def run_batch(args, stdout, stderr) -> int:
     if args.annotated:
         _write_annotated(items, {s.name: s.data for s in sources}, Path(args.annotated), args.annotated_format, err)
     if args.json:
-        stdout.write(json.dumps({"reviews": [r.model_dump(mode="json") for r in reviews]}, ensure_ascii=False))
+        stdout.write(json.dumps({"reviews": [r.model_dump(mode="json") for r in reviews],
+                                 "skipped": [{"file": n, "reason": why} for n, why in skipped]}, ensure_ascii=False))
         stdout.write("\n")
     else:
         _print_table(Console(file=stdout), items, added)
+        _print_skipped(Console(file=stdout), skipped)
     return 1 if any(r.has_errors for r in reviews) else 0
+
+
+NOT_A_REPORT_REASON = "不是政府信息公开工作年度报告（如说明文件、附件）"
+OTHER_TYPE_REASON = "不是可审核的报告文件类型（支持 .docx/.txt/.html/.md）"
+
+
+def split_skipped(items: list[Item], others: list[str]) -> tuple[list[Item], list[tuple[str, str]]]:
+    """Reports on one side; on the other, files that are not reports at all (a README.md, an .xlsx
+    attachment) with the reason — they are neither 无法审核 rows nor annotated."""
+    from reviewer.errors import NOT_A_REPORT
+
+    reports, skipped = [], []
+    for item in items:
+        if item.review.error is not None and item.review.error.code == NOT_A_REPORT:
+            skipped.append((item.name, NOT_A_REPORT_REASON))
+        else:
+            reports.append(item)
+    skipped += [(name, OTHER_TYPE_REASON) for name in others]
+    return reports, sorted(skipped)
+
+
+def _print_skipped(console, skipped: list[tuple[str, str]]) -> None:
+    if skipped:
+        console.print(f"已跳过 {len(skipped)} 个非报告文件：", highlight=False)
+        for name, why in skipped:
+            console.print(f"  {name}：{why}", highlight=False, markup=False)
 
 
 def _write_annotated(items: list[Item], originals: dict[str, bytes | None], folder: Path, fmt: str, err) -> None:

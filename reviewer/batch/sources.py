@@ -127,6 +127,25 @@ def read_zip(data: bytes) -> list[Source]:
     return sorted(out, key=lambda s: s.name)
 
 
+def _ignored(rel: str) -> bool:
+    """Hidden files, macOS metadata and Word lock files: not even worth listing as skipped."""
+    p = PurePosixPath(rel)
+    return any(part in _SKIP_PARTS or part.startswith(".") for part in p.parts) or p.name.startswith("~$")
+
+
+def other_files(path: str | Path) -> list[str]:
+    """Files of the folder or zip that are not drafts by their type (e.g. 附件.xlsx, 说明.pdf), to list as skipped."""
+    p = Path(path)
+    if p.is_dir():
+        names = [f.relative_to(p).as_posix() for f in p.rglob("*") if f.is_file()]
+    else:
+        try:
+            names = [entry_name(i) for i in zipfile.ZipFile(p).infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return []
+    return sorted(n for n in names if not _ignored(n) and not _unsafe(n) and not _wanted(n))
+
+
 def read_sources(path: str | Path) -> list[Source]:
     """A folder or a .zip of drafts. Raises ``InputError`` when the batch itself is unusable."""
     p = Path(path)

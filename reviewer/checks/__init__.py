@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reviewer.checks import (  # noqa: F401  (registration)
-    arithmetic, cells, crossref, crossreport_rules, llm_rules, period, structure,
+    arithmetic, cells, crossref, crossreport_rules, llm_rules, period, prose_statements, structure,
 )
+from reviewer.checks import hygiene, plausibility, section_content, title  # noqa: F401,E402  (registration)
 from reviewer.checks.registry import CHECKS, RULES, context
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts

@@ -3,62 +3,104 @@
 from __future__ import annotations
 
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
-from reviewer.extract.facts import Claim, ReportFacts
+from reviewer.extract.facts import CellValue, Claim, PartsGroup, ReportFacts
 from reviewer.findings import Finding
 from reviewer.formats import FORMATS
+from reviewer.formats.model import Reading
 
 CLAIM_MISMATCH = Rule("crossref.claim_vs_table", "crossref", "error", "正文所述数字与表格不一致")
 PARTS_EXCEED = Rule("crossref.parts_exceed_whole", "crossref", "error", "“其中”各分项之和超过总数")
 
 
-def check_claims(facts: ReportFacts, claims: list[Claim]) -> list[Finding]:
-    """Each claim whose metric a readable table holds, compared with that table.
+def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGroup] = ()) -> list[Finding]:
+    """Each claim against every table quantity its wording can mean (``ReportFormat.readings``).
 
+    A claim contradicts the table only when every reading fails; a reading whose cells
+    cannot be read makes the claim unverifiable (no finding). A whole followed by a “其中”
+    split that adds up to it is self-consistent: its parts are checked instead.
     Public: the LLM review verifies the claims it extracts through this too.
     """
     fmt = FORMATS[facts.format_id]
+    split_ok = {id(g.whole) for g in groups if abs(sum(p.value for p in g.parts) - g.whole.value) < 1e-6}
     out: list[Finding] = []
     for claim in claims:
-        metric = fmt.metric(claim.metric)
-        if metric is None or not metric.cells:
+        readings = fmt.readings(claim.metric)
+        if not readings or id(claim) in split_ok:
             continue
-        cells = []
-        for ref in metric.cells:
-            table_id, row, col = ref.split("/")
-            table = facts.tables.get(table_id)
-            cell = table.get(row, col) if table and table.readable else None
-            if cell is None or cell.value is None:
-                cells = None
-                break
-            cells.append(cell)
-        if not cells:
+        evaluated = [_evaluate(fmt, facts, r) for r in readings]
+        if any(e is None for e in evaluated):
             continue
-        total = sum(c.value for c in cells)
-        if abs(total - claim.value) < 1e-6:
+        if any(_holds(claim.value, r, total) for r, (total, _) in zip(readings, evaluated)):
             continue
-        where = cells[0].location.label if len(cells) == 1 else f"{cells[0].table}中{len(cells)}个单元格之和"
+        # the reading that came closest names the table quantity in the message
+        reading, (total, cells) = min(zip(readings, evaluated), key=lambda re_: abs(re_[1][0] - claim.value))
+        where = "、".join(c.location.label for c in cells) if len(cells) <= 2 else \
+            f"{cells[0].location.label}等{len(cells)}个单元格"
+        others = [f"按“{r.label}”为{fmt_num(t)}" for r, (t, _) in zip(readings, evaluated) if r is not reading]
+        also = f"；其他理解也不一致（{'，'.join(others)}）" if others else ""
+        relation = "≤" if reading.at_most else ""
         out.append(finding(
             CLAIM_MISMATCH.id,
-            f"正文称“{claim.quote}”，{metric.description}为{fmt_num(claim.value)}，但表格（{where}）为{fmt_num(total)}",
+            f"正文称“{claim.quote}”（{fmt_num(claim.value)}），但表格中{reading.label}（{where}）为{fmt_num(total)}{also}",
             [claim.location] + [c.location for c in cells],
-            expected=fmt_num(total), actual=fmt_num(claim.value), evidence=[claim.quote],
-            suggestion=f"核对后统一正文与表格：{metric.description}应为同一个数", origin=claim.origin))
+            expected=f"{relation}{fmt_num(total)}", actual=fmt_num(claim.value), evidence=[claim.quote],
+            suggestion=f"核对后统一正文与表格：正文所述数字应与表格中{reading.label}一致", origin=claim.origin))
     return out
+
+
+def _evaluate(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:
+    """The reading's value in the tables and the cells it adds (subtracted ones included); None if unreadable."""
+    total, cells = 0.0, []
+    for sign, metric_ids in ((1, reading.plus), (-1, reading.minus)):
+        for metric_id in metric_ids:
+            for ref in fmt.metric(metric_id).cells:
+                table_id, row, col = ref.split("/")
+                table = facts.tables.get(table_id)
+                cell = table.get(row, col) if table and table.readable else None
+                if cell is None or cell.value is None:
+                    return None
+                total += sign * cell.value
+                cells.append(cell)
+    return (total, cells) if cells else None
+
+
+def _holds(value: float, reading: Reading, total: float) -> bool:
+    return value <= total + 1e-6 if reading.at_most else abs(total - value) < 1e-6
 
 
 @check(CLAIM_MISMATCH, PARTS_EXCEED)
 def claims_against_tables(ctx: Context):
-    yield from check_claims(ctx.facts, ctx.facts.claims)
+    yield from check_claims(ctx.facts, ctx.facts.claims, ctx.facts.parts_groups)
     for group in ctx.facts.parts_groups:
-        parts = group.parts
-        total = sum(p.value for p in parts)
-        if total > group.whole.value + 1e-6:
-            shown = "＋".join(fmt_num(p.value) for p in parts)
-            yield finding(
-                PARTS_EXCEED.id,
-                f"正文称总数为{fmt_num(group.whole.value)}，但“其中”所列各项{shown}＝{fmt_num(total)}，超过总数",
-                [group.whole.location] + [p.location for p in parts],
-                expected=f"≤{fmt_num(group.whole.value)}", actual=fmt_num(total),
-                evidence=[group.whole.quote] + [p.quote for p in parts if p.quote != group.whole.quote],
-                suggestion="核对总数与各分项：分项之和不应超过总数（若分项有交叉，请改写“其中”的表述）")
+        yield from _parts_against_whole(group)
 
+
+def _parts_against_whole(group: PartsGroup):
+    """Parts above their whole: an error when they cannot overlap (each application has one applicant and
+    one result) or one part alone exceeds the whole; a warning when they may; nothing when they are
+    channels listed after 其中 (one item goes out on several: the usual case)."""
+    parts = group.parts
+    total = sum(p.value for p in parts)
+    if total <= group.whole.value + 1e-6:
+        return
+    whole = fmt_num(group.whole.value)
+    biggest = max(parts, key=lambda p: p.value)
+    shown = "＋".join(fmt_num(p.value) for p in parts)
+    evidence = [group.whole.quote] + [p.quote for p in parts if p.quote != group.whole.quote]
+    locations = [group.whole.location] + [p.location for p in parts]
+    if biggest.value > group.whole.value + 1e-6:
+        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，但其中一项“{biggest.quote}”（{fmt_num(biggest.value)}）"
+                      f"就已超过总数（各项{shown}＝{fmt_num(total)}）", locations, expected=f"≤{whole}",
+                      actual=fmt_num(total), evidence=evidence,
+                      suggestion="核对总数与该分项：任何一个分项都不可能大于总数")
+    elif group.overlap == "channels":
+        return  # one item goes out on several channels: their sum above the total is the usual case
+    elif group.overlap == "possible":
+        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，所列各分项{shown}＝{fmt_num(total)}，超过总数；"
+                      "若同一条信息在多个渠道发布，各渠道之和可以大于总数，请确认", locations, severity="warning",
+                      expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
+                      suggestion="若各渠道有交叉，宜写明“同一信息在多个渠道发布”；否则核对总数与各分项")
+    else:
+        yield finding(PARTS_EXCEED.id, f"正文称总数为{whole}，但所列各分项{shown}＝{fmt_num(total)}，超过总数",
+                      locations, expected=f"≤{whole}", actual=fmt_num(total), evidence=evidence,
+                      suggestion="核对总数与各分项：这些分项互不重叠，之和不应超过总数")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from reviewer.checks.registry import Context, Rule, check, finding
 
 TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
-MISSING = Rule("period.missing", "period", "warning", "未写明统计期限（应为报告年度1月1日至12月31日）")
+# The statistics-period sentence is a convention and a local requirement (e.g. Sichuan's
+# DB51/T 2660), not one of the 2021 format (its figures are simply as of 31 December): a note.
+MISSING = Rule("period.missing", "period", "info", "未写明统计期限（惯例及部分地方规范要求写明）")
 MALFORMED = Rule("period.malformed", "period", "error", "统计期限不是完整的报告年度或日期无效")
 UNREADABLE = Rule("period.unreadable", "period", "warning", "写明了统计期限，但无法识别其起止日期")
 NO_TITLE_YEAR = Rule("period.title_year_missing", "period", "warning", "标题中找不到报告年度")
-DONE_YEAR = Rule("period.narrative_year", "period", "error", "正文把其他年度的工作写成本年度已完成的工作")
+DONE_YEAR = Rule("period.narrative_year", "period", "error", "正文把下一年度的工作写成已完成的工作")
+STALE_YEAR = Rule("period.stale_year", "period", "warning", "正文用上一年度叙述本年度的工作（疑似沿用上年报告）")
 PLAN_YEAR = Rule("period.plan_year", "period", "warning", "改进计划使用了报告年度或更早的年份，应为下一年度")
 
 
@@ -20,8 +23,9 @@ def title_and_period(ctx: Context):
         yield finding(NO_TITLE_YEAR.id, "标题中没有找到报告年度（如“2023年政府信息公开工作年度报告”）",
                       suggestion="在标题中写明报告年度")
     if f.period_location is None:
-        yield finding(MISSING.id, "未找到统计期限说明，标准格式要求写明“本报告所列数据的统计期限自N年1月1日起至N年12月31日止”",
-                      suggestion=f"在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
+        yield finding(MISSING.id, "未找到统计期限说明。国家格式未作硬性要求，但按惯例及部分地方规范"
+                      "（如四川省地方标准DB51/T 2660）应写明统计期限",
+                      suggestion=f"建议在开头补充：本报告所列数据的统计期限自{f.year or 'N'}年1月1日起至{f.year or 'N'}年12月31日止")
         return
     if f.period_unreadable:
         yield finding(UNREADABLE.id, f"统计期限“{f.period_text}”无法识别起止日期", [f.period_location],
@@ -47,7 +51,7 @@ def title_and_period(ctx: Context):
                 evidence=[loc.text or "" for loc in locs])
 
 
-@check(DONE_YEAR, PLAN_YEAR)
+@check(DONE_YEAR, STALE_YEAR, PLAN_YEAR)
 def narrative_years(ctx: Context):
     f = ctx.facts
     n = f.year
@@ -58,16 +62,19 @@ def narrative_years(ctx: Context):
         from reviewer.findings import Location
 
         loc = Location(**loc_kw)
-        # section 五 reports how last year's problems were mended: N−1 is expected there
-        last_year_ok = y.year == n - 1 and y.section == "五"
-        if y.kind == "done" and y.year in (n + 1, n - 1) and not last_year_ok:
-            when = "下一年度" if y.year == n + 1 else "上一年度"
-            # N+1 “done” is impossible; N−1 may be a comparison written without “较”: likely, not certain
+        if y.kind == "done" and y.year == n + 1:  # next year's work cannot be done yet
             yield finding(DONE_YEAR.id,
-                          f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（{when}）的工作写成已经完成的工作",
+                          f"{n}年度报告中，“{_short(y.text)}”把{y.year}年（下一年度）的工作写成已经完成的工作",
                           [loc], expected=f"{n}年", actual=f"{y.year}年", evidence=[y.text],
-                          severity="error" if y.year == n + 1 else "warning",
                           suggestion=f"若叙述的是{n}年的工作，改为“{n}年”；若是计划，改用将来时表述")
+        # N−1 for this year's work: a sentence copied from last year's report, likely but not certain (a
+        # comparison written without “较”). Section 五 legitimately reviews last year's problems; a bare
+        # narration (“2023年，本局坚持…”) is only judged in 总体情况, where each year's report opens so.
+        elif y.year == n - 1 and y.section != "五" and (y.kind == "done" or (y.kind == "narration" and y.section == "一")):
+            yield finding(STALE_YEAR.id,
+                          f"{n}年度报告中，“{_short(y.text)}”用{y.year}年（上一年度）叙述工作，疑似沿用了上年报告的表述",
+                          [loc], expected=f"{n}年", actual=f"{y.year}年", evidence=[y.text],
+                          suggestion=f"若叙述的是{n}年的工作，改为“{n}年”；若是与上年比较，写明“较{y.year}年”")
         elif y.kind == "plan" and y.section == "五" and y.year <= n:
             yield finding(PLAN_YEAR.id,
                           f"第五部分的改进计划写的是“{y.year}年”，{n}年度报告的改进计划通常应针对{n + 1}年",

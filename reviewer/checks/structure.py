@@ -11,7 +11,8 @@ NUMBERING = Rule("structure.section_numbering", "structure", "warning", "部分�
 ORDER = Rule("structure.section_order", "structure", "warning", "各部分的顺序与标准格式不一致")
 TABLE_PLACEMENT = Rule("structure.table_outside_section", "structure", "error", "表格不在其所属部分之内")
 MISSING_TABLE = Rule("structure.missing_table", "structure", "error", "缺少标准格式规定的表格")
-MISSING_ROWS = Rule("structure.missing_rows", "structure", "error", "表格缺少标准格式规定的行")
+# a row whose label is not found may be there under other words: likely missing, not certain
+MISSING_ROWS = Rule("structure.missing_rows", "structure", "warning", "表格缺少标准格式规定的行（或行标签与标准格式不同）")
 OUTDATED = Rule("structure.outdated_template", "structure", "error", "使用了已废止的2019年试行格式")
 
 
@@ -25,6 +26,15 @@ def sections(ctx: Context):
     found = {s.key: s for s in ctx.facts.sections}
     for spec in ctx.fmt.sections:
         if spec.required and spec.key not in found:
+            # a heading numbered as this section but titled in words we cannot place: the
+            # section may well be there, so this is not certain enough for an error
+            maybe = next((h for h in ctx.facts.unrecognised_headings if h.number == spec.key), None)
+            if maybe is not None:
+                yield finding(MISSING_SECTION.id,
+                              f"未能确认“{maybe.heading}”是否为第{spec.key}部分“{spec.key}、{spec.title}”",
+                              [_heading_loc(maybe)], severity="warning",
+                              suggestion=f"如该部分即“{spec.title}”，建议按{ctx.fmt.document}使用标准标题")
+                continue
             yield finding(MISSING_SECTION.id, f"缺少第{spec.key}部分“{spec.key}、{spec.title}”",
                           suggestion=f"按{ctx.fmt.document}补充“{spec.key}、{spec.title}”部分")
     exact_counts: dict[str, list] = {}
@@ -64,9 +74,9 @@ def tables(ctx: Context):
             continue
         if table.missing_rows and table.readable:
             labels = [spec.row(k).full_label for k in table.missing_rows]
-            yield finding(MISSING_ROWS.id, f"“{spec.title}”缺少以下行：{'、'.join(labels[:6])}"
+            yield finding(MISSING_ROWS.id, f"“{spec.title}”缺少以下行（或其行标签与标准格式不同）：{'、'.join(labels[:6])}"
                           + ("等" if len(labels) > 6 else ""),
-                          suggestion="按标准格式补全表格各行，没有数据的填0")
+                          suggestion="按标准格式补全表格各行、使用标准行标签，没有数据的填0")
         sec = sections.get(spec.section)
         if sec is None or not table.span:
             continue
@@ -74,7 +84,10 @@ def tables(ctx: Context):
         if not (sec.start <= start < sec.end):
             where = "之前" if start < sec.start else "之后的其他部分中"
             first = min((c for c in table.cells.values() if c.location.span), key=lambda c: c.location.span[0])
+            # certain only when the heading is surely that section's (the template wording, or
+            # numbered as it); a heading known by its key words alone might be another's
+            sure = sec.exact or sec.number == sec.key
             yield finding(TABLE_PLACEMENT.id,
                           f"“{spec.title}”出现在第{spec.section}部分标题“{sec.heading}”{where}",
-                          [first.location, _heading_loc(sec)],
+                          [first.location, _heading_loc(sec)], severity=None if sure else "warning",
                           suggestion=f"把该表移到“{sec.heading}”标题之下")

@@ -7,6 +7,7 @@ light (argparse only) so `reviewer --help` and `reviewer review` start fast.
 COMMAND_MODULES = [
     "review",
     "rules",
+    "rule",
     "serve",
     "worker",
     "dev",

@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
         subprocess.Popen(base + ["worker", "--beat", "--concurrency", str(args.concurrency),
                                  "--schedule-file", f"{scratch.name}/beat-schedule"]),
     ]
-    print(f"审核服务已启动：http://{args.host}:{args.port}/docs ；创建密钥：reviewer apikey create --tenant 名称",
-          file=sys.stderr)
+    print(f"审核服务已启动：网页 http://{args.host}:{args.port}/web/ ，接口文档 http://{args.host}:{args.port}/docs ；"
+          "创建密钥：reviewer apikey create --tenant 名称", file=sys.stderr)
     code = 0
     try:
         while all(c.poll() is None for c in children):

@@ -55,7 +55,8 @@ def _write_annotated(args, path, doc, review) -> None:
         out.mkdir(parents=True, exist_ok=True)
         out = out / f"{Path(path).stem}.审核.{args.format}"
     write_annotated(args.format, path, doc, review, out)
-    print(f"已写出：{out}", file=sys.stderr)
+    c = review.counts()
+    print(f"已写出：{out}（错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}）")
 
 
 def _emit(args, reviews, failed: bool) -> int:
@@ -64,15 +65,17 @@ def _emit(args, reviews, failed: bool) -> int:
 
         json.dump({"reviews": [r.model_dump(mode="json") for r in reviews]}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    elif args.format == "text":
-        from reviewer.render.terminal import render_text
-
-        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-        print("\n\n".join(render_text(r, colour) for r in reviews))
-    else:
+    else:  # errors go to stderr; the summary of what could be reviewed to stdout
         for r in reviews:
             if r.status == "failed" and r.error:
                 print(f"{r.source}：无法审核：{r.error.message} [{r.error.code}]", file=sys.stderr)
+    if args.format == "text":
+        from reviewer.render.terminal import render_text
+
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        readable = [r for r in reviews if r.status != "failed"]
+        if readable:
+            print("\n\n".join(render_text(r, colour) for r in readable))
     if failed or any(r.status == "failed" for r in reviews):
         return 2
     return 1 if any(r.has_errors for r in reviews) else 0

@@ -10,7 +10,8 @@ def register(subparsers) -> None:
                               description="通过 HTTP API 提交草稿；--wait 等待审核完成并输出结果。")
     p.add_argument("file", help="报告草稿文件")
     p.add_argument("--callback", help="审核完成后接收 webhook 的地址")
-    p.add_argument("--wait", action="store_true", help="等待审核完成并输出 Review JSON")
+    p.add_argument("--wait", action="store_true", help="等待审核完成并输出审核结果（中文摘要；--format json 输出 JSON）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认，中文摘要）或 json")
     p.add_argument("--timeout", type=float, default=300.0, help="--wait 最长等待秒数（默认 300）")
     p.add_argument("--url", help="服务地址（默认 REVIEWER_API_URL 或 http://127.0.0.1:8000）")
     p.add_argument("--api-key", help="API 密钥（默认 REVIEWER_API_KEY）")
@@ -56,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
                 return _fail(_error_text(resp))
             sub = resp.json()
             if not args.wait:
-                print(json.dumps(sub, ensure_ascii=False, indent=2))
+                if args.format == "json":
+                    print(json.dumps(sub, ensure_ascii=False, indent=2))
+                else:
+                    print(f"已提交：{sub['id']}（{_STATUS_ZH.get(sub['status'], sub['status'])}）；"
+                          f"加 --wait 等待结果，或查询 {base}/v1/reviews/{sub['id']}")
                 return 0
             deadline = time.monotonic() + args.timeout
             while True:
@@ -68,11 +73,32 @@ def run(args: argparse.Namespace) -> int:
                 time.sleep(0.5)
     except httpx.HTTPError as exc:
         return _fail(f"无法连接审核服务 {base}：{exc}（cannot reach the service）")
-    print(json.dumps(status, ensure_ascii=False, indent=2))
     review = status.get("review") or {}
+    if args.format == "json":
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(status, review)
     if review.get("status") != "ok":
         return 2
     return 1 if (status.get("counts") or {}).get("error") else 0
+
+
+_STATUS_ZH = {"queued": "排队中", "running": "审核中", "done": "已完成", "error": "未能完成"}
+
+
+def _print_summary(status: dict, review: dict) -> None:
+    """The same Chinese summary as `reviewer review`; a review that could not be done goes to stderr."""
+    import sys
+
+    from reviewer.findings import Review
+    from reviewer.render.terminal import render_text
+
+    if not review or review.get("status") == "failed":
+        err = (review or {}).get("error") or status.get("error") or {}
+        print(f"{status.get('filename') or status['id']}：无法审核：{err.get('message', '')} [{err.get('code', '')}]",
+              file=sys.stderr)
+        return
+    print(render_text(Review.model_validate(review), colour=sys.stdout.isatty()))
 
 
 def _error_text(resp) -> str:

@@ -1,4 +1,4 @@
-"""Checks across reports (DESIGN.md §4 “across years”, §6 bulk).
+"""Checks across reports (docs/domain.md §3 relations across years; docs/architecture.md §4 batches).
 
 ``check_reports(reports)`` takes the reports of a batch (plus, marked
 ``reference=True``, last year's reports from a reference folder), appends

@@ -1,8 +1,10 @@
 """Year over year, same agency: carry-over per column and the count of rules in force.
 
-Rules (DESIGN.md §4, across years):
-* ``continuity.carry_over`` (error): this year's 二、上年结转 must equal last year's
-  四、结转下年度继续办理, column by column;
+Rules (docs/domain.md §3, across years):
+* ``continuity.carry_over``: this year's 二、上年结转 must equal last year's
+  四、结转下年度继续办理, column by column. An error only in the 总计 column: after 机构改革
+  (an absorbed agency's cases come over) or when an applicant is put in another category, a
+  single column legitimately differs while the total holds, so that is a warning;
 * ``continuity.in_force`` (warning): 现行有效件数 should be last year's + 本年制发 − 本年废止,
   for 规章 and 行政规范性文件 (revisions and clean-ups legitimately break it).
 """
@@ -37,14 +39,17 @@ def carry_over(this: Report, last: Report) -> list[Finding]:
         if now is None or before is None or now.value == before.value:
             continue
         loc = now.location.model_copy(update={"label": now.location.label or f"二、上年结转 / {label}"})
+        message = (f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
+                   f"但{last.name}的“结转下年度继续办理”为{_num(before.value)}")
+        total = col == "total"
+        if not total:
+            message += "。若本年发生机构改革（承接了其他机关的未办结申请）或调整了申请人类别，个别列可能合理地不一致"
         out.append(finding(
-            CARRY_OVER.id,
-            (f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
-                     f"但{last.name}的“结转下年度继续办理”为{_num(before.value)}"),
-            [loc],
+            CARRY_OVER.id, message, [loc],
             evidence=[f"{last.name}：四、结转下年度继续办理 / {label} = {before.raw or _num(before.value)}"],
-            expected=_num(before.value), actual=_num(now.value),
-            suggestion=f"核对{label}列的上年结转数，应与上年度报告的结转下年度继续办理数一致",
+            expected=_num(before.value), actual=_num(now.value), severity="error" if total else "warning",
+            suggestion=(f"核对{label}列的上年结转数，应与上年度报告的结转下年度继续办理数一致"
+                        + ("" if total else "；如因机构改革或申请人类别调整而不同，请在报告中说明")),
         ))
     return out
 

@@ -9,7 +9,7 @@ from reviewer.extract.facts import LogicalTable, ReportFacts, SectionInfo
 from reviewer.extract.header import read_header, read_period, signature_agency
 from reviewer.extract.sections import find_heading_hits, primary_sections
 from reviewer.extract.stream import Stream, build_stream
-from reviewer.extract.tables import TableReader, read_litigation
+from reviewer.extract.tables import TableReader, present_unreadable, read_litigation
 from reviewer.extract.textnorm import compact, loose_pattern
 from reviewer.extract.years import year_mentions
 from reviewer.findings import Location
@@ -49,10 +49,14 @@ def extract(doc: Document) -> ReportFacts:
         facts.period_start = period.start.isoformat()
         facts.period_end = period.end.isoformat()
 
-    hits = find_heading_hits(doc, due, comp)
+    unrecognised = []
+    hits = find_heading_hits(doc, due, comp, unrecognised)
     facts.sections = primary_sections(doc, hits)
     facts.headings = [SectionInfo(key=h.key, number=h.number, heading=h.heading.strip(), block_id="",
                                   start=h.start, end=h.end, order=i, exact=h.exact) for i, h in enumerate(hits)]
+    facts.unrecognised_headings = [SectionInfo(key="", number=h.number, heading=h.heading.strip(), block_id="",
+                                               start=h.start, end=h.end, order=i, exact=False)
+                                   for i, h in enumerate(unrecognised)]
     if facts.title_location:
         facts.title_location.section = None
 
@@ -72,7 +76,7 @@ def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dic
     tables: dict[str, LogicalTable] = {}
     limit = len(stream.text)
     for spec in layout.tables:
-        start = _table_start(spec, stream, facts)
+        start, anchored = _table_start(spec, stream, facts)
         if spec.id == "table4":  # no label of its own: search after table 三, or from section 三 on
             t3 = tables.get("table3")
             sec3 = next((s for s in facts.sections if s.key == "三"), None)
@@ -84,20 +88,25 @@ def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dic
             table = read_litigation(spec, layout, stream, start, limit)
         else:
             table = TableReader(spec, layout, stream).read(start, limit)
+            if not table.found and anchored:
+                # its anchor, then one of its row labels: the table is there even if no row can be read
+                label = next(r.label for r in spec.rows if r.label != spec.anchor[0])
+                table = present_unreadable(spec, stream, start, limit, (spec.anchor[0], label)) or table
         tables[spec.id] = table
     return tables
 
 
-def _table_start(spec, stream: Stream, facts: ReportFacts) -> int:
-    """Search from the table's anchor; else from its section; else from the top."""
+def _table_start(spec, stream: Stream, facts: ReportFacts) -> tuple[int, bool]:
+    """Search from the table's anchor; else from its section; else from the top.
+    The flag says whether the anchor was found."""
     for anchor in spec.anchor[:1]:
         m = re.compile(loose_pattern(anchor)).search(stream.text)
         if m:
-            return m.start()
+            return m.start(), True
     for s in facts.sections:
         if s.key == spec.section:
-            return stream.offset_of(s.start)
-    return 0
+            return stream.offset_of(s.start), False
+    return 0, False
 
 
 def _location(doc: Document, span: tuple[int, int], facts: ReportFacts, text: str | None = None) -> Location:
@@ -112,6 +121,9 @@ def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, 
         from reviewer.extract.claims import extract_claims
     except ImportError:  # prose claims are added by reviewer.extract.claims once present
         return
+    from reviewer.extract.statements import extract_statements
+
     claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year)
     facts.claims = claims
     facts.parts_groups = groups
+    facts.statements = extract_statements(doc, facts.sections, table_spans)

@@ -40,6 +40,15 @@ class Rule:
     context_deny: tuple[str, ...] = ()  # none may occur in this sentence
     wide: bool = False  # a sentence that refers back takes its context from the previous one
     total: bool = False  # a total: never read from a “其中…” clause
+    # the verb decides what is counted: the first word found in the clause before the number picks the metric
+    # (“新收” → apply.new, “受理” → apply.received, whose readings the format declares)
+    metric_words: tuple[tuple[str, str], ...] = ()
+
+    def metric_for(self, before: str) -> str:
+        for word, metric in self.metric_words:
+            if word in before:
+                return metric
+        return self.metric
 
 
 def _rule(metric: str, before: str | None = None, after: str | None = None, **kw) -> Rule:
@@ -53,6 +62,45 @@ def _outcome(metric: str, words: str) -> list[Rule]:
         _rule(metric, rf"(?:{words}){OUTCOME_TAIL}", keys=keys, deny=APPLY_DENY),
         _rule(metric, r"(?:申请)?$", rf"^(?:申请)?(?:{words})", keys=keys, deny=APPLY_DENY),
     ]
+
+
+_OUTCOME_WORDS = (
+    ("apply.disclosed", r"(?:(?<!不)予以公开|同意公开|全部公开|(?<![不予分])公开)"),
+    ("apply.partial", r"(?:予以)?部分公开"),
+    ("apply.withheld", r"不予(?:以)?公开"),
+    ("apply.unavailable", r"无法提供"),
+    ("apply.not_processed", r"不予处理"),
+    ("apply.other", r"其他处理"),
+)
+_AND_WORDS = r"(?:及|和|与|、|以及|或)"
+
+
+def _combined_outcomes() -> list[Rule]:
+    """Two results stated as one number (“予以公开及部分公开42件”, “公开（含部分公开）9件”): their sum."""
+    rules = []
+    for a, words_a in _OUTCOME_WORDS:
+        for b, words_b in _OUTCOME_WORDS:
+            if a == b:
+                continue
+            keys = tuple(w for w in re.findall(r"[\u4e00-\u9fff]+", words_b) if len(w) > 1)
+            rules.append(_rule(f"{a}+{b}", rf"(?:{words_a})(?:{_AND_WORDS}|[（(](?:含|包括))(?:{words_b})[）)]?{OUTCOME_TAIL}",
+                               keys=keys, deny=APPLY_DENY))
+    return rules
+
+
+_DECISION_WORDS = (("license.decisions", "行政许可"), ("penalty.decisions", "行政处罚"),
+                   ("coercion.decisions", "行政强制(?:措施)?"))
+
+
+def _combined_decisions() -> list[Rule]:
+    """“行政处罚和行政强制决定644条”: the decisions of two kinds together."""
+    rules = []
+    for a, words_a in _DECISION_WORDS:
+        for b, words_b in _DECISION_WORDS:
+            if a != b:
+                rules.append(_rule(f"{a}+{b}", rf"{words_a}(?:处理)?(?:决定)?(?:{_AND_WORDS}){words_b}(?:处理决定|决定书?)?{TAIL}$",
+                                   keys=(words_b[:4],), deny=("公示率", "事项", "案件")))
+    return rules
 
 
 def _documents(kind: str, noun: str, key: str) -> list[Rule]:
@@ -77,15 +125,27 @@ def _decisions(metric: str, noun: str, key: str) -> Rule:
 
 
 def _appeal(metric: str, noun: str, deny: tuple[str, ...]) -> list[Rule]:
-    """行政复议 / 行政诉讼 counts about disclosure (not an agency's own appeal work)."""
-    common = dict(keys=(noun,), deny=deny, context=DISCLOSURE_WORDS, context_sections=("四",), wide=True,
-                  total=True)
+    """行政复议 / 行政诉讼 counts about disclosure (not an agency's own appeal work).
+
+    Table 四 counts every case of the year, carried-over and pending ones included, so newly
+    arisen cases (“新发生行政复议1件”) are at most its 总计 (the ``.new`` metric)."""
+    new = metric.replace(".total", ".new")
+    common = dict(keys=(noun,), deny=(*deny, "被告", "复议机关"), context=DISCLOSURE_WORDS, context_sections=("四",),
+                  wide=True, total=True, metric_words=(("新", new), ("发生", new), ("引发", new), ("引起", new)))
     return [
         _rule(metric, rf"{noun}(?:案件|申请)?{TAIL}$", **common),
         _rule(metric, r"(?:有|发生|收到|共|共有|涉及|产生|提起|被提起|引起|引发|办理)?$",
               rf"^[^\d，。；、]{{0,20}}?{noun}(?:案件|申请)?(?!机关|法)", **common),
     ]
 
+
+# 新收 is this year's new applications; 收到/受理/接收 may include last year's carried-over ones
+_RECEIVED = (("新收", "apply.new"), ("新增", "apply.new"), ("收", "apply.received"), ("受理", "apply.received"),
+             ("接", "apply.received"))
+# 办理/处理 may include what is carried forward; 办结/答复 may include or leave out last year's carried-over cases
+_HANDLED = (("办理完毕", "apply.answered"), ("办理完成", "apply.answered"), ("处理完毕", "apply.answered"),
+            ("办结", "apply.answered"), ("答复", "apply.answered"), ("办理", "apply.processed"),
+            ("处理", "apply.processed"))
 
 RULES: tuple[Rule, ...] = (
     # 上年结转 / 结转下年度 first: their clauses also say 申请 and 办理.
@@ -98,6 +158,7 @@ RULES: tuple[Rule, ...] = (
     _rule("apply.forward", rf"尚未办结(?:的)?(?:申请)?{TAIL}$", keys=("尚未办结",), deny=APPLY_DENY),
     _rule("apply.forward", None, r"^(?:申请)?(?:需|将|已)?(?:结转|转)(?:至|到|入)?下一?(?:个)?年度?",
           keys=("转",), deny=APPLY_DENY),
+    *_combined_outcomes(),
     *_outcome("apply.disclosed", r"(?<!不)(?:予以公开|同意公开|全部公开)"),
     _rule("apply.disclosed", rf"依法?申请公开(?:政府)?信息{TAIL}$", keys=("申请公开",),
           deny=("收到", "受理", "接收", "接到", "新收", "办理", "办结", "答复", *APPLY_DENY)),
@@ -108,18 +169,19 @@ RULES: tuple[Rule, ...] = (
     *_outcome("apply.other", r"其他处理"),
     _rule("apply.new", rf"(?:新收|收到|受理|接收|接到|收悉)(?:了)?{FILL}(?:申请|依申请(?:信息)?公开(?:事项)?){TAIL}$",
           keys=("收", "受理", "接到"), deny=("结转", "办结", "答复", "予以", "不予", "部分公开", "无法提供",
-                                             "其他处理", "办理", *APPLY_DENY), total=True),
+                                             "其他处理", "办理", *APPLY_DENY), total=True, metric_words=_RECEIVED),
     _rule("apply.new", rf"(?:新收|收到|受理|接收|接到)(?:了)?(?:各类)?{TAIL}$",
-          rf"^(?:各类)?{APPLICATION}(?!人)", keys=("收", "受理", "接到"), deny=APPLY_DENY, total=True),
+          rf"^(?:各类)?{APPLICATION}(?!人)", keys=("收", "受理", "接到"), deny=APPLY_DENY, total=True,
+          metric_words=_RECEIVED),
     _rule("apply.handled", rf"(?:(?<!不予)(?<!其他)处理(?:完毕|完成)?|办结|办理(?:完毕|完成)?|答复)(?:了)?{FILL}"
                            rf"(?:申请|依申请公开(?:事项)?){TAIL}$",
           keys=("处理", "办结", "办理", "答复"),
           deny=("结转", "转下", "予以", "不予", "部分", "无法", "其他处理", "同意", "收到", "受理", "新收",
-                "接收", *APPLY_DENY), total=True),
-    _rule("apply.handled", rf"办结(?:了)?{TAIL}$",
+                "接收", *APPLY_DENY), total=True, metric_words=_HANDLED),
+    _rule("apply.answered", rf"办结(?:了)?{TAIL}$",
           keys=("办结",), context=("申请",), deny=APPLY_DENY, total=True),
     _rule("apply.handled", rf"(?:办结|办理|答复)(?:了)?{TAIL}$", rf"^{APPLICATION}(?!人)",
-          keys=("办结", "办理", "答复"), deny=APPLY_DENY, total=True),
+          keys=("办结", "办理", "答复"), deny=APPLY_DENY, total=True, metric_words=_HANDLED),
     _rule("proactive.total", rf"主动公开(?!目录|指南|基本目录|事项)[^\d]{{0,12}}?信息{TAIL}$", keys=("主动公开",),
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"主动(?:在|通过|于)[^\d]{{0,12}}?公开[^\d]{{0,8}}?信息{TAIL}$", keys=("主动",),
@@ -137,6 +199,7 @@ RULES: tuple[Rule, ...] = (
     _rule("interpretation.total", r"对$", r"^[^\d，。；]{0,40}?进行(?:了)?(?:政策)?解读(?!率)", keys=("解读",)),
     *_documents("normative", r"(?:行政)?规范性文件", "规范性文件"),
     *_documents("rules", r"(?<!内部)(?<!管理)(?:政府|部门)?规章", "规章"),
+    *_combined_decisions(),
     _decisions("license.decisions", "行政许可", "行政许可"),
     _decisions("penalty.decisions", "行政处罚", "行政处罚"),
     _decisions("coercion.decisions", "行政强制(?:措施)?", "行政强制"),

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 from reviewer.document import Document
 from reviewer.extract.facts import Claim, PartsGroup, SectionInfo
 from reviewer.extract.numerals import fold, parse_number
-from reviewer.extract.claim_rules import _KEY_INDEX, RULES, ZERO_RULES, Rule, ZeroRule
+from reviewer.extract.claim_rules import _KEY_INDEX, APPLY_DENY, RULES, ZERO_RULES, Rule, ZeroRule
 from reviewer.findings import Location
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
@@ -57,7 +57,9 @@ _VETO_CUMULATIVE = re.compile(r"截至|截止|到年底|至年底|年底|至今|
 _VETO_AFTER = re.compile(r"[较比](?:上|去)年|同比|环比|(?:上|去)年同期")
 _VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
-_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)结转")
+# “3022条（门户网站2251条、微信公众号771条）”: a breakdown in parentheses, without 其中 (not “（含…）”)
+_PAREN_PARTS_RE = re.compile(r"[（(](?!含|包括|包含|其中包括|约|同比|较|比|占)")
+_INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)(?:结转|转结)")
 _THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
 _BACK_REFERENCE = ("涉及", "该", "上述", "其中", "此类", "相关", "以上")
@@ -228,11 +230,11 @@ def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence
     claims, taken = _zero_claims(scan)
     quantities = [q for q in _quantities(scan) if not _Taken.covers(taken, q.start)]
     for q in quantities:
-        rule = _classify(scan, q)
+        rule, metric = _classify(scan, q)
         if rule is not None:
             if rule.after is not None:  # the measure follows the number: quote through it
                 q.clause = (q.clause[0], max(q.clause[1], q.after_end))
-            q.metric = rule.metric
+            q.metric = metric
             q.claim = _claim(scan, q, q.metric, q.value, q.unit)
     _drop_repeated_measures(scan, quantities)
     groups = _groups(scan, quantities)
@@ -318,13 +320,15 @@ def _quantity_at(s: str, p: int, unit: str) -> _Quantity | None:
                      clause=(start, unit_end + clause_cut), after_end=unit_end + after_cut)
 
 
-def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
+def _classify(scan: _Scan, q: _Quantity) -> tuple[Rule | None, str | None]:
+    """The rule that reads this number and the metric it states (the rule's verb may pick it)."""
     clause = q.before + q.after
     candidates = sorted({i for key, rules in _KEY_INDEX if key in clause for i in rules})
     if not candidates:
-        return None
+        return None, None
     in_part = _in_part(scan, q)
     near = q.before + q.near
+    appeal = None  # whether the sentence so far is about 复议/诉讼 (computed once, when needed)
     for rule in (RULES[i] for i in candidates):
         if q.unit not in rule.units:
             continue
@@ -339,12 +343,21 @@ def _classify(scan: _Scan, q: _Quantity) -> Rule | None:
         if not _context_ok(scan, rule.context, rule.context_sections, rule.context_deny, rule.wide, q.start,
                            q.clause[1]):
             continue
-        if rule.metric == "apply.new" and _INCLUDES_CARRIED.match(_compact(scan.text.s[q.after_end:q.after_end + 16])):
-            return None  # “收到申请36件（含上年结转2件）”: the 36 is not this year's new
+        if rule.metric.startswith("apply."):
+            if appeal is None:
+                appeal = any(w in _compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) for w in APPLY_DENY)
+            if appeal:
+                return None, None  # “被申请行政复议2件（含上年结转1件）”: never an application count
+        # a wide rule (复议/诉讼) takes its verb from the whole sentence so far: “发生复议2起，诉讼1起”
+        metric = rule.metric_for(_compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) if rule.wide
+                                 else q.before)
+        if metric in ("apply.new", "apply.received") and _INCLUDES_CARRIED.match(
+                _compact(scan.text.s[q.after_end:q.after_end + 16])):
+            metric = "apply.new+apply.carried"  # “收到申请36件（含上年结转2件）”: both together
         if not rule.metric.endswith(".in_force") and _VETO_CUMULATIVE.search(q.before):
-            return None
-        return None if _vetoed(scan, q.before, q.after, q.start) else rule
-    return None
+            return None, None
+        return (None, None) if _vetoed(scan, q.before, q.after, q.start) else (rule, metric)
+    return None, None
 
 
 def _in_part(scan: _Scan, q: _Quantity) -> bool:
@@ -476,6 +489,12 @@ def _block(scan: _Scan, offset: int) -> str | None:
 
 
 # ---------------------------------------------------------------- “其中” groups --
+# where an item is published: the same item goes out on several of them
+CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
+                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
+                 "档案馆", "图书馆")
+
+
 @dataclass(frozen=True)
 class Family:
     """Which parts a whole of this metric can be split into after “其中”."""
@@ -485,6 +504,7 @@ class Family:
     parts: tuple[tuple[str, tuple[str, ...]], ...]  # (metric, words naming it); first hit wins
     default: str | None = None  # metric of a part that names none of them (None: the group is void)
     allowed: tuple[str, ...] = ()  # metrics a part may already have been read as
+    overlap: bool = False  # parts may overlap (one item published on several channels)
 
 
 _APPLICANTS = (
@@ -505,11 +525,15 @@ FAMILIES: dict[str, Family] = {
         stop=("申请", "解读", "回应", "复议", "诉讼", "收费", "处理费", "答复", "办结", "受理", "留言", "访问",
               "浏览", "点击", "粉丝", "关注"),
         parts=(("normative.issued", ("规范性文件",)), ("rules.issued", ("规章",))),
-        default="proactive.part", allowed=("normative.issued", "rules.issued", "proactive.total")),
+        default="proactive.part", allowed=("normative.issued", "rules.issued", "proactive.total"), overlap=True),
     "apply.new": Family("apply.new", stop=("结转", "办结", "答复", "公开", "处理", "提供", "办理"),
                         parts=_APPLICANTS),
-    "apply.handled": Family("apply.handled", stop=("结转", "转下", "尚未"), parts=_OUTCOMES,
-                            allowed=tuple(m for m, _ in _OUTCOMES)),
+    # “共收到12件，其中新收10件、上年结转2件”, or split by applicant like apply.new
+    "apply.received": Family("apply.received", stop=("办结", "答复", "公开", "处理", "提供", "办理", "转下", "下一年", "下年"),
+                             parts=(("apply.new", ("新收", "新增", "本年")), ("apply.carried", ("结转",)), *_APPLICANTS),
+                             allowed=("apply.carried", "apply.new", "apply.received")),
+    **{metric: Family(metric, stop=("结转", "转下", "尚未"), parts=_OUTCOMES, allowed=tuple(m for m, _ in _OUTCOMES))
+       for metric in ("apply.handled", "apply.answered", "apply.processed")},
 }
 
 
@@ -522,7 +546,9 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         if family is None or whole.claim is None:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
-        if not _PART_OF_RE.match(_compact(s[whole.after_end:whole.after_end + 16])):
+        head = _compact(s[whole.after_end:whole.after_end + 16])
+        parenthesised = not _PART_OF_RE.match(head)
+        if parenthesised and not _PAREN_PARTS_RE.match(head):
             continue
         m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
         end = m.start() if m else len(s)
@@ -540,7 +566,11 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             q.metric = metric
             q.claim = _claim(scan, q, metric, q.value, q.unit)
             q.claim.part_of = gid
-        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts]))
+        # “其中门户网站100条、微信公众号80条”: one item on several channels, expected to sum above the whole;
+        # a breakdown in parentheses presents itself as the whole's composition, so an excess is a likely slip
+        channels = family.overlap and all(any(w in q.before for w in CHANNEL_WORDS) for q, _ in parts)
+        overlap = "channels" if channels and not parenthesised else "possible" if family.overlap else "none"
+        groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts], overlap=overlap))
     return groups
 
 
@@ -558,6 +588,8 @@ def _parts(s: str, family: Family, whole: _Quantity,
             break
         if q.metric and q.metric not in family.allowed:
             break
+        if _VETO_BEFORE.search(q.before) or _VETO_AFTER.search(q.after):
+            break  # “，新收申请较上年增加23件”: a change, not a part
         parts.append((q, _part_metric(family, q)))
     return parts
 
@@ -574,5 +606,7 @@ def _part_metric(family: Family, q: _Quantity) -> str | None:
     """The part's metric; "void" for a part outside the vocabulary, None when nothing names it."""
     for metric, words in family.parts:
         if (words and any(w in q.before for w in words)) or (not words and q.metric == metric):
+            if family.whole == "apply.received" and metric.startswith("apply.new."):
+                return metric.replace("apply.new.", "apply.received.")  # as ambiguous as the whole
             return metric
     return family.default

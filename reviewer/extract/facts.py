@@ -84,6 +84,18 @@ class PartsGroup(BaseModel):
     id: str
     whole: Claim
     parts: list[Claim]
+    # may the parts sum above the whole? "channels": they name publishing channels (one item on several, the
+    # usual case); "possible": they may overlap (content of proactive disclosure); "none": disjoint (applicants)
+    overlap: Literal["none", "possible", "channels"] = "none"
+
+
+class Statement(BaseModel):
+    """A statement of the prose that is not a count: all done, a share, a rate (see extract/statements.py)."""
+
+    kind: Literal["all_done", "all_closed_appeals", "percent", "rate"]
+    value: float | None = None  # the percentage as printed
+    sentence: str
+    location: Location
 
 
 class SectionInfo(BaseModel):
@@ -103,7 +115,9 @@ class YearMention(BaseModel):
     span: tuple[int, int]
     block_id: str | None
     section: str | None
-    kind: Literal["done", "plan", "other"]
+    # done: work stated as done; narration: the year opens a sentence narrating the body's work
+    # (“2023年，本局认真贯彻落实…”) without saying it is done; plan; other (dates, comparisons, periods)
+    kind: Literal["done", "narration", "plan", "other"]
 
 
 class ReportFacts(BaseModel):
@@ -120,9 +134,12 @@ class ReportFacts(BaseModel):
     period_unreadable: bool = False  # a period is stated but its dates could not be read
     sections: list[SectionInfo] = Field(default_factory=list)  # one per section found, in order
     headings: list[SectionInfo] = Field(default_factory=list)  # every section heading seen
+    # numbered headings that name no one section (“五、工作展望”): key "", number as written
+    unrecognised_headings: list[SectionInfo] = Field(default_factory=list)
     tables: dict[str, LogicalTable] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
     parts_groups: list[PartsGroup] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
     years: list[YearMention] = Field(default_factory=list)
     artefacts: list[Location] = Field(default_factory=list)
     template: str | None = None  # detected layout: gov-disclosure-2021 | gov-disclosure-2019

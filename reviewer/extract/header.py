@@ -14,7 +14,7 @@ _TITLE = re.compile(_YEAR + r"年(?:度)?(.{0,30}?)(?:政府信息公开|政务�
 _AGENCY_SUFFIX = re.compile(
     r"(委员会|管理委员会|管委会|人民政府|办公室|办公厅|局|厅|委|办|署|院|所|中心|部|会|处|站|队|馆|镇|乡|街道|办事处|区|县|市|州|盟|旗|政府)$")
 _JUNK_PREFIX = re.compile(r"^(正文|标题|题目|当前位置|首页|来源|发布机构|单位|关于)+")
-_SPLIT = re.compile(r"[：:。，,；;！!？?\]〕>|/\-_]")
+_SPLIT = re.compile(r"[：:。，,；;！!？?\]〕>|/\-_#*]")  # “# 标题”: a Markdown heading mark is not part of the name
 # “统计期限…”, also “本报告所列数据时间范围为…”: the words that introduce the period
 _LEAD = r"(?:统计|所列数据(?:的)?(?:时间|期限|期间|范围|区间)|数据(?:的)?(?:时间范围|期限|期间|时段))"
 _PERIOD = re.compile(

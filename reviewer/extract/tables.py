@@ -32,6 +32,7 @@ _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d
 _TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
 _VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
+_NEXT_WORDS_NUMBER = re.compile(r"\s(\d{1,4})\.?$")
 
 
 @dataclass
@@ -119,9 +120,32 @@ def _cells_after_label(stream: Stream, start: int, end: int) -> list[Raw] | None
         return cells
     # flowing text: the values run until text resumes
     prefix = _VALUE_PREFIX.match(region).group()
-    if not re.search(r"\d", prefix):
+    prefix = _without_next_words_number(prefix, region[len(prefix):len(prefix) + 1])
+    if not re.search(r"\d", prefix) and not _dash_row(prefix):
         return None
     return _text_tokens(prefix, start)
+
+
+_FIRST_VALUE = re.compile(r"\d|(?m:^[ \t]*[-—－][ \t]*$)")
+
+
+def _dash_row(values: str) -> bool:
+    """A row of “-” for zero, one per line (“规章\n-\n-\n-”): values, though no digit (the row's width
+    decides whether they are its cells). On lines of their own only: a dash in prose is punctuation."""
+    lines = values.strip().split("\n")
+    return "\n" in values and all(line.strip() in ("-", "—", "－") for line in lines)
+
+
+def _without_next_words_number(values: str, follows: str) -> str:
+    """A run of values in flowing text, less a last number that belongs to the text after it: the next
+    heading's numeral (“… 0 3、收到和处理…”, a crawled page with “1、” headings) or a year or month
+    that opens the next sentence (“… 0 0 2021年，街道…”). Only a number set apart by a space: a run
+    glued to a label (“…70四、结转”) is all values."""
+    if follows in ("、", "年", "月") or (values.endswith(".") and "\u4e00" <= follows <= "\u9fff"):
+        m = _NEXT_WORDS_NUMBER.search(values)
+        if m and (follows != "年" or len(m.group(1)) == 4):
+            return values[:m.start() + 1]
+    return values
 
 
 def _text_tokens(region: str, base: int) -> list[Raw]:
@@ -145,6 +169,7 @@ class TableReader:
         self.rows = spec.data_rows()
         self.patterns = {r.key: row_pattern(r) for r in spec.rows}
         self.stop = _stop_pattern(fmt, spec)
+        self.decimals = any(c.decimals for c in spec.columns)
 
     # -- locating rows -------------------------------------------------
     def read(self, start: int, limit: int) -> LogicalTable:
@@ -171,7 +196,7 @@ class TableReader:
                 if len(cells) == self.ncols:
                     return RowRead(row.key, m.start(), cells=cells)
                 # too few digits to fill the row: stray text (a page number), not this row's values
-                if all(_is_run(c.text) for c in cells) and len(cells) < self.ncols \
+                if all(_is_run(c.text, self.decimals) for c in cells) and len(cells) < self.ncols \
                         and sum(len(c.text) for c in cells) >= self.ncols:
                     return RowRead(row.key, m.start(), runs=cells)
             pos = m.end()
@@ -246,7 +271,7 @@ class TableReader:
             if cands is None:  # too many digits to try every cutting: unreadable, not guessed
                 overlong.append(key)
                 cands = []
-            choices[key] = [[_sub_raw(rr.runs[ri], off, v) for v, ri, off in cand] for cand in cands]
+            choices[key] = [[_sub_raw(rr.runs[ri], off, n) for _v, ri, off, n in cand] for cand in cands]
         chosen = self._combine(choices, col_keys)
         if chosen is None:
             table.readable = False
@@ -318,13 +343,13 @@ class TableReader:
         return CellValue(table=self.spec.id, row=row, column=col, raw=original, inferred=raw.inferred,
                          section=self.spec.section, block_id=stream.block_id(raw.start), span=span,
                          label=f"{self.spec.row(row).full_label} / {self.spec.column(col).label}",
-                         **parse_cell(raw.text, self.spec.column(col).decimals))
+                         **parse_cell(raw.text, self.spec.column(col).decimals, self.spec.column(col).signed))
 
 
 _UNIT_SUFFIX = re.compile(r"(?<=\d)\s*(?:万元|元|件|条|个|项|次|篇)$")
 
 
-def parse_cell(text: str, decimals: bool) -> dict:
+def parse_cell(text: str, decimals: bool, signed: bool = False) -> dict:
     t = _UNIT_SUFFIX.sub("", text.strip().replace("，", ","))  # “12.5万元” in a 万元 column is 12.5
     if not t:
         return {"value": None, "status": "blank"}
@@ -334,7 +359,7 @@ def parse_cell(text: str, decimals: bool) -> dict:
         if len(t.split(".")[0].lstrip("+-").replace(",", "")) > MAX_NUMBER_DIGITS:
             return {"value": None, "status": "non_numeric"}  # not a count; float() would give inf
         v = float(t.replace(",", ""))
-        if v < 0:
+        if v < 0 and not signed:
             return {"value": v, "status": "negative"}
         if v != int(v) and not decimals:
             return {"value": None, "status": "non_numeric"}
@@ -342,14 +367,18 @@ def parse_cell(text: str, decimals: bool) -> dict:
     return {"value": None, "status": "non_numeric"}
 
 
-def _is_run(text: str) -> bool:
-    return text.isdigit()
+_DECIMAL_RUN = re.compile(r"\d+\.\d+")
 
 
-def _sub_raw(run: Raw, offset: int, value: int) -> Raw:
+def _is_run(text: str, decimals: bool = False) -> bool:
+    """Digits whose cell boundaries may be lost; with a money column, one amount may be among them."""
+    return text.isdigit() or (decimals and bool(_DECIMAL_RUN.fullmatch(text)))
+
+
+def _sub_raw(run: Raw, offset: int, length: int) -> Raw:
     s = run.start + offset
-    digits = str(value)
-    return Raw(digits, s, s + len(digits), inferred=len(run.text) != len(digits))
+    digits = run.text[offset:offset + length]
+    return Raw(digits, s, s + length, inferred=len(run.text) != length)
 
 
 def _row_ok(values: list[int], rels: list[RelationInstance], col_keys: list[str], row: str) -> bool:
@@ -377,6 +406,25 @@ def _holds(inst: RelationInstance, rows: dict[str, list[Raw]], col_keys: list[st
     return abs(sum(vals_l) - sum(vals_r)) < 1e-9
 
 
+def present_unreadable(spec: TableSpec, stream: Stream, start: int, limit: int,
+                       markers: tuple[str, ...]) -> LogicalTable | None:
+    """A table whose title or headers are there but none of whose rows could be read (values
+    missing, worded, or lost in conversion): present, so a readability problem — never “missing”.
+    ``markers``: texts that must all occur within the table's first few hundred characters."""
+    window = stream.text[start:min(limit, start + 400)]
+    found = [re.search(loose_pattern(m), window) for m in markers]
+    if not markers or not all(found):
+        return None
+    end = start + max(m.end() for m in found)
+    span = stream.span(start, end)
+    table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title, readable=False,
+                         problem="表头或行标签存在，但未能读出其中的数字")
+    if span:
+        table.problem_location = Location(section=spec.section, block_id=stream.block_id(start), span=span,
+                                          text=stream.doc.text[span[0]:span[1]], table=spec.id)
+    return table
+
+
 def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
     """Section 四's table has no row label: its 15 values follow the third “总计” header.
 
@@ -399,6 +447,11 @@ def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: i
                 cells, runs = found
                 read = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
                 return reader._resolve({"counts": read})
+    first = re.compile(loose_pattern("行政复议")).search(text, start, limit)
+    if first:
+        present = present_unreadable(spec, stream, first.start(), limit, ("行政复议", "结果维持", "尚未审结"))
+        if present is not None:
+            return present
     table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)
     table.found = table.readable = False
     return table
@@ -407,7 +460,7 @@ def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: i
 def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     """The first run of values after the header: blank rows skipped, until text resumes."""
     text = stream.text
-    digit = re.compile(r"\d").search(text, pos, min(limit, pos + 800))
+    digit = _FIRST_VALUE.search(text, pos, min(limit, pos + 800))  # a digit, or a “-” on a line of its own
     if not digit:
         return None
     start = digit.start()
@@ -416,6 +469,8 @@ def _litigation_cells(stream: Stream, pos: int, limit: int, ncols: int):
     m = re.compile(r"[^\s\d" + MARKERS + r".\-—/|]").search(text, digit.start(), limit)
     end = m.start() if m else limit
     region = text[start:end]
+    if CELL not in region:
+        region = _without_next_words_number(region, text[end:end + 1])
     if CELL in region:
         rows = []
         i = start

@@ -25,6 +25,13 @@ _PLAN = re.compile(
 _DONE = re.compile(r"了|已|取得|完成|实现|收到|办结|办理了|累计|共计|共发布|共公开|印发|制定|开展了|"
                    r"\d+(?:件|条|个|篇|项|次|期|场)")
 _OTHER = re.compile(r"较|比|同比|相比|上年|去年|以来|以前|之前|截至|截止|预算|决算|《|〔|统计|年度报告|报告")
+# the year dates something other than this sentence's work: the start of a period that runs on
+# (“2023年以来/起/开始”), last year's carried-over cases (“2023年结转的2件申请已于2024年1月办结”)
+_AFTER_YEAR = re.compile(r"(?:以来|起|开始|至今|以前|之前|底|末|结转|转结|遗留)")
+# a plan of an earlier report, said to be carried out (“2023年计划开展的培训已于2024年完成”): a review
+_PLAN_DONE = re.compile(r"已(?:经|于[^，。；]{0,12}?)?(?:全部|基本|如期|按期|逐项)?(?:完成|落实|实现|整改|办结|兑现)")
+# how a year's work is narrated (“2023年，本局认真贯彻落实…，围绕…，不断加大…”): the body's own work
+_NARRATION = re.compile(r"认真贯彻|贯彻落实|坚持|深入推进|持续|不断|扎实|全面|积极|紧扣|聚焦|围绕|按照|严格落实|着力|大力")
 _ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I)
 _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
 
@@ -54,7 +61,13 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                 clause_head = re.split(r"[，,：:]", clean[max(0, head_from):ym.start()])[-1].strip()
                 opening = bool(_OPENING.match(clause_head))
                 section = _section_of(sections, start)
-                kind = _kind(clean.strip(), opening, bool(ym.group(2)), section == "五" and _in_plan(plan_heads, start))
+                if _AFTER_YEAR.match(clean, ym.end()):
+                    kind = "other"
+                else:
+                    # the sentence starts after a heading run into it (“…下一步工作打算2020年，…”
+                    # must not read as a plan because of the heading's words)
+                    kind = _kind(clean[max(0, head_from):].strip(), opening, bool(ym.group(2)),
+                                 section == "五" and _in_plan(plan_heads, start))
                 s_start, s_end = comp.span(sm.start() + max(0, head_from), sm.end())
                 out.append(YearMention(year=int(ym.group(1)), text=doc.text[s_start:s_end].strip(),
                                        span=(start, end), block_id=block.id, section=section, kind=kind))
@@ -72,12 +85,14 @@ def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> 
     if not opening:
         return "other"
     if _PLAN.search(sentence):
-        return "plan"
+        return "other" if _PLAN_DONE.search(sentence) else "plan"
     if _OTHER.search(sentence.split("，")[0]) or (is_niandu and _OTHER.search(sentence)):
         return "other"
     if plan_context and not _DONE.search(sentence):
         return "plan"
-    return "done" if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence) else "other"
+    if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence):
+        return "done"
+    return "narration" if _NARRATION.search(sentence) else "other"
 
 
 def _section_of(sections: list[SectionInfo], offset: int) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reviewer.formats.common import SECTIONS, LITIGATION_TABLE, applications_table
 from reviewer.formats.model import ColumnSpec, ReportFormat, RowSpec, TableSpec
 
-_ITEMS = (ColumnSpec("last_year", "上一年项目数量"), ColumnSpec("change", "本年增/减", ("本年增减",)),
+_ITEMS = (ColumnSpec("last_year", "上一年项目数量"), ColumnSpec("change", "本年增/减", ("本年增减",), signed=True),
           ColumnSpec("decisions", "处理决定数量"))
 
 ACTIVE_TABLES_2019 = (
@@ -28,7 +28,7 @@ ACTIVE_TABLES_2019 = (
               columns=_ITEMS, anchor=("第二十条第（六）项",)),
     TableSpec(id="table2_8", section="二", title="第二十条第（八）项",
               rows=(RowSpec("fees", "行政事业性收费"),),
-              columns=(ColumnSpec("last_year", "上一年项目数量"), ColumnSpec("change", "本年增/减", ("本年增减",))),
+              columns=(ColumnSpec("last_year", "上一年项目数量"), ColumnSpec("change", "本年增/减", ("本年增减",), signed=True)),
               anchor=("第二十条第（八）项",)),
     TableSpec(id="table2_9", section="二", title="第二十条第（九）项",
               rows=(RowSpec("procurement", "政府集中采购"),),

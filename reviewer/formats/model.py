@@ -16,6 +16,10 @@ class SectionSpec:
     title: str  # the standard heading, word for word
     aliases: tuple[str, ...] = ()  # other wordings real reports use (without the numeral)
     required: bool = True
+    # Meaning of a numbered heading: every group must have one of its words in the heading,
+    # and none of ``excludes`` may occur (the words that belong to another section).
+    keywords: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class ColumnSpec:
     label: str
     aliases: tuple[str, ...] = ()
     decimals: bool = False  # money columns may hold decimals
+    signed: bool = False  # a change (2019 trial format's 本年增/减) may be negative
 
 
 @dataclass(frozen=True)
@@ -137,13 +142,33 @@ def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One table quantity a wording can mean: the ``plus`` metrics' cells summed, less the ``minus`` ones.
+
+    “共受理12件” may be 新收 alone or 新收＋上年结转: each is a reading, and the prose contradicts
+    the table only when every reading fails.
+    """
+
+    label: str  # Chinese, names the quantity in a finding: “本年新收与上年结转之和”
+    plus: tuple[str, ...]  # metric ids whose cells are added
+    minus: tuple[str, ...] = ()
+    at_most: bool = False  # the prose may count fewer (新发生的复议 ≤ 表中总计, which includes carried cases)
+
+
+@dataclass(frozen=True)
 class Metric:
-    """Something prose can state a number for, and the cells that hold it (summed)."""
+    """Something prose can state a number for, and the cells that hold it (summed).
+
+    A metric of a wording (“受理”) declares ``readings`` instead of cells: the table
+    quantities that wording can mean.
+    """
 
     id: str
     description: str
     cells: tuple[str, ...] = ()  # “table/row/column” refs; empty: no table holds it
     unit: str = "件"
+    readings: tuple[Reading, ...] = ()
+    llm: bool = True  # offered to the LLM (a per-applicant split of an ambiguous verb is not: tokens for nothing)
 
 
 @dataclass(frozen=True)
@@ -175,3 +200,20 @@ class ReportFormat:
             if m.id == metric_id:
                 return m
         return None
+
+    def readings(self, metric_id: str) -> tuple[Reading, ...]:
+        """What a claim of this metric can mean in the tables; () when no table holds it.
+
+        ``a+b`` (“予以公开及部分公开9件”) is a sum of two metrics: every combination of their readings.
+        """
+        combined: list[Reading] = [Reading("", ())]
+        for part in metric_id.split("+"):
+            metric = self.metric(part)
+            if metric is None:
+                return ()
+            own = metric.readings or ((Reading(metric.description, (metric.id,)),) if metric.cells else ())
+            if not own:
+                return ()
+            combined = [Reading(f"{a.label}与{b.label}之和" if a.label else b.label, a.plus + b.plus, a.minus + b.minus,
+                                a.at_most or b.at_most) for a in combined for b in own]
+        return tuple(combined)

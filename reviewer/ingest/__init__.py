@@ -61,7 +61,7 @@ def _parse(kind: str, data: bytes, filename: str) -> Document:
 def read_path(path: str | Path) -> Document:
     p = Path(path)
     if p.is_dir():
-        raise InputError(errors.NOT_FOUND, f"{p} 是文件夹；审核整个文件夹请用 reviewer batch {p}",
+        raise InputError(errors.IS_DIRECTORY, f"{p} 是文件夹；审核整个文件夹请用 reviewer batch {p}",
                          f"{p} is a directory; use `reviewer batch` for folders")
     if not p.is_file():
         raise InputError(errors.NOT_FOUND, f"找不到文件：{p}", f"no such file: {p}")

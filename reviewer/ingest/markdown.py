@@ -14,7 +14,7 @@ import re
 from reviewer import errors
 from reviewer.document import Block, Cell, Document, Table
 from reviewer.errors import InputError
-from reviewer.ingest.text import decode, is_section_heading, normalise_newlines
+from reviewer.ingest.text import decode, is_page_number, is_section_heading, normalise_newlines
 
 _HEADING_RE = re.compile(r"^(\s{0,3})(#{1,6})\s+(.*?)\s*#*\s*$")
 _DELIM_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -64,7 +64,7 @@ def split_markdown(text: str) -> list[Block]:
             s = start + m.start(3)
             blocks.append(Block(id=f"b{len(blocks)}", kind="heading", text=m.group(3),
                                 span=(s, s + len(m.group(3))), level=len(m.group(2))))
-        elif line.strip():
+        elif line.strip() and not is_page_number(line):
             lead = len(line) - len(line.lstrip())
             content = line.strip()
             kind = "heading" if is_section_heading(content) else "paragraph"

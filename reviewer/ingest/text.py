@@ -178,6 +178,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A page number an export left in the text (“— 3 —”, “- 12 -”, “第 3 页 共 8 页”): page furniture, not
+# content; inside a table it would read as a cell. Dashes on both sides: a bare “3” is a cell.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]{1,2}\s*\d{1,3}\s*[—–\-－]{1,2}|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$")
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(line))
+
+
 def split_blocks(text: str, base: int = 0) -> list[Block]:
     from reviewer.ingest.limits import check_counts
 
@@ -193,7 +202,7 @@ def split_blocks(text: str, base: int = 0) -> list[Block]:
             blocks.append(_flattened_table(text, lines[i:j], len(blocks), base))
             i = j
             continue
-        if line.strip():
+        if line.strip() and not is_page_number(line):
             kind = "heading" if is_section_heading(line) else "paragraph"
             lead = len(line) - len(line.lstrip())
             trail = len(line.rstrip())
@@ -206,9 +215,13 @@ def split_blocks(text: str, base: int = 0) -> list[Block]:
 def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
     blank_run = 0
     j = i
+    tabbed_row = False  # the previous line is a tab-separated row (pasted from a spreadsheet), not one cell
     while j < len(lines):
         s, e = lines[j]
         line = text[s:e]
+        if is_page_number(line):  # a page break inside the table: neither a row nor its end
+            j += 1
+            continue
         if not line.strip() and not line.startswith("\t"):
             blank_run += 1
             if blank_run >= 2:
@@ -217,6 +230,9 @@ def _table_end(text: str, lines: list[tuple[int, int]], i: int) -> int:
             blank_run = 0
         elif blank_run:  # a plain line after a blank line: the table is over
             break
+        elif tabbed_row and "\t" not in line:
+            break  # a line without a tab after tab-separated rows is the text after the table, not a cell's tail
+        tabbed_row = line.count("\t") >= 2 or ("\t" in line and not line.startswith("\t"))
         j += 1
     while j > i and not text[lines[j - 1][0]:lines[j - 1][1]].strip() and not text[lines[j - 1][0]:lines[j - 1][1]].startswith("\t"):
         j -= 1
@@ -238,6 +254,8 @@ def _flattened_table(text: str, lines: list[tuple[int, int]], index: int, base: 
 
     for s, e in lines:
         line = text[s:e]
+        if is_page_number(line):
+            continue
         if line.startswith("\t"):
             row.append([s + 1, e])
         elif not line.strip():

@@ -1,4 +1,4 @@
-"""LLM review of the narrative: grounded, provider-agnostic, fail-safe (DESIGN.md §5).
+"""LLM review of the narrative: grounded, provider-agnostic, fail-safe (docs/architecture.md §5).
 
 ``review_narrative`` is called by the pipeline after the deterministic checks.
 It adds findings (``origin="llm"``) and fills ``review.llm``; it never raises and

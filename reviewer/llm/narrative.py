@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
-from reviewer.formats.gov2021 import METRICS
+from reviewer.formats.gov2021 import LLM_METRICS as METRICS
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _SALIENT = re.compile(r"[0-9０-９〇零两]|无|未|没有|不存在|费|其中")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewer.formats.gov2021 import METRICS
+from reviewer.formats.gov2021 import LLM_METRICS as METRICS
 
 METRIC_IDS: tuple[str, ...] = tuple(m.id for m in METRICS)
 MetricId = Literal[METRIC_IDS]  # type: ignore[valid-type]
@@ -82,5 +82,12 @@ SCHEMA_DESCRIPTION = "年度报告叙述部分的数字陈述与问题"
 
 def metric_catalogue() -> str:
     """“id 含义” per metric for the (static, provider-cacheable) system prompt."""
-    return "\n".join(f"{m.id} {m.description}{'' if m.cells else '（表格中没有，仅见于叙述）'}"
-                     for m in METRICS)
+    return "\n".join(f"{m.id} {m.description}{_where(m)}" for m in METRICS)
+
+
+def _where(metric) -> str:
+    if metric.cells:
+        return ""
+    if metric.readings:  # a verb's metric: the rules try each reading
+        return "（可指：" + "；或".join(r.label for r in metric.readings) + "）"
+    return "（表格中没有，仅见于叙述）"

@@ -146,6 +146,39 @@ def anchors(doc: Document, review: Review) -> list[Anchor]:
     return out
 
 
+def place_name(loc: Location, width: int = 24) -> str:
+    """A location as a reader names it: 表格“row / column”, or the quoted words; '' when it has neither."""
+    if loc.table and loc.label:
+        return f"表格“{loc.label}”"
+    if loc.text:
+        flat = " ".join(loc.text.split())  # a title or quote may span lines
+        return f"“{flat if len(flat) <= width else flat[:width] + '…'}”"
+    return ""
+
+
+def other_places(f: Finding, principal: int) -> list[str]:
+    """Names of the finding's locations other than ``principal``, each once, in order."""
+    names = [place_name(loc) for i, loc in enumerate(f.locations) if i != principal]
+    skip = place_name(f.locations[principal]) if f.locations else ""
+    return [n for n in dict.fromkeys(names) if n and n != skip]
+
+
+def finding_comment_text(f: Finding, principal: int = 0) -> str:
+    """One comment for the whole finding, on its principal location; the text names the others."""
+    parts = [f"【{SEVERITY_ZH.get(f.severity, f.severity)}】" + f.message]
+    if f.expected is not None and f.actual is not None:
+        parts.append(f"应为：{f.expected}；实为：{f.actual}")
+    others = other_places(f, principal)
+    if others:
+        shown = others[:8]
+        more = f"等{len(others)}处" if len(others) > len(shown) else ""
+        parts.append("其他位置：" + "；".join(shown) + more)
+    if f.suggestion:
+        parts.append(f"建议：{f.suggestion}")
+    parts.append(f"规则：{f.rule_id}")
+    return "\n".join(parts)
+
+
 def comment_text(f: Finding, location_index: int = 0, n_locations: int = 1) -> str:
     """The comment a reviewer writes: what is wrong, then what to do (“建议：”)."""
     head = f"【{SEVERITY_ZH.get(f.severity, f.severity)}】"

@@ -16,8 +16,8 @@ from docx.text.run import Run
 
 from reviewer.document import Document
 from reviewer.findings import Review
-from reviewer.render.anchors import (AUTHOR, INITIALS, Anchor, Segment, anchors, comment_text, unit_text,
-                                     units_of)
+from reviewer.render.anchors import (AUTHOR, INITIALS, Anchor, Segment, anchors, finding_comment_text,
+                                     unit_text, units_of)
 from reviewer.render.docx_map import DocxTable, TextUnit, map_blocks
 
 _R, _RPR, _T, _P, _PPR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:p"), qn("w:pPr")
@@ -35,28 +35,30 @@ def annotate_docx(original: bytes, doc: Document, review: Review) -> bytes:
 
 
 def add_comments(wd, doc: Document, review: Review) -> int:
-    """Adds one comment per finding location; returns how many could not be placed exactly."""
+    """Adds one comment per finding, on its principal location (the first that can be placed
+    exactly; the comment names the others); returns how many findings could not be placed."""
     body = wd.element.body
-    counts: dict[int, int] = {}
-    all_anchors = anchors(doc, review)
-    for a in all_anchors:
-        counts[a.finding_index] = counts.get(a.finding_index, 0) + 1
+    by_finding: dict[int, list[Anchor]] = {}
+    for a in anchors(doc, review):
+        by_finding.setdefault(a.finding_index, []).append(a)
     unplaced: list[Anchor] = []
-    for a in all_anchors:
-        # re-map after every comment: splitting runs replaces the nodes earlier maps point at
-        mapping = map_blocks(doc, body)
-        runs = _runs_for(doc, mapping, a.segments)
-        if runs is None:
-            unplaced.append(a)
-            continue
-        text = comment_text(a.finding, a.location_index, counts[a.finding_index])
-        wd.add_comment([Run(runs[0], None), Run(runs[1], None)], text=text, author=AUTHOR, initials=INITIALS)
+    for group in by_finding.values():
+        for a in group:
+            # re-map before every comment: splitting runs replaces the nodes earlier maps point at
+            runs = _runs_for(doc, map_blocks(doc, body), a.segments)
+            if runs is not None:
+                wd.add_comment([Run(runs[0], None), Run(runs[1], None)],
+                               text=finding_comment_text(a.finding, a.location_index), author=AUTHOR,
+                               initials=INITIALS)
+                break
+        else:
+            unplaced.append(group[0])
     if unplaced:
-        _comment_unplaced(wd, doc, unplaced, counts)
+        _comment_unplaced(wd, doc, unplaced)
     return len(unplaced)
 
 
-def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor], counts: dict[int, int]) -> None:
+def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor]) -> None:
     """Findings whose place is not in the .docx still must reach the author: on the first line."""
     mapping = map_blocks(doc, wd.element.body)
     first = next((b for b in doc.blocks if b.id in mapping and isinstance(mapping[b.id], TextUnit)), None)
@@ -67,7 +69,7 @@ def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor], counts: dict[in
                          [Segment(_first_unit(doc, first.id), 0, len(first.text), whole=True)])
         if runs is None:
             return
-        text = "（未能在原文中精确定位）" + comment_text(a.finding, a.location_index, counts[a.finding_index])
+        text = "（未能在原文中精确定位）" + finding_comment_text(a.finding, a.location_index)
         wd.add_comment([Run(runs[0], None), Run(runs[1], None)], text=text, author=AUTHOR, initials=INITIALS)
 
 

@@ -65,9 +65,10 @@ def report_rows(reviews: list[Review]) -> list[list]:
 
 
 def _where(f: Finding) -> tuple[str, str]:
-    labels = [loc.label or (f"{loc.section}部分" if loc.section else "") for loc in f.locations]
+    """(位置, 原文): each place named once — a table cell by its label, other text by its section."""
+    labels = [loc.label or (f"第{loc.section}部分" if loc.section else "") for loc in f.locations]
     texts = [loc.text or "" for loc in f.locations]
-    return "；".join(x for x in labels if x), "；".join(x for x in texts if x)
+    return "；".join(x for x in dict.fromkeys(labels) if x), "；".join(x for x in dict.fromkeys(texts) if x)
 
 
 def finding_rows(reviews: list[Review]) -> list[list]:

@@ -54,17 +54,14 @@ def render_text(review: Review, colour: bool = False) -> str:
 
 
 def _where(f: Finding) -> str:
-    parts = []
-    for loc in f.locations[:4]:
-        if loc.table and loc.label:
-            parts.append(f"表格“{loc.label}”")
-        elif loc.text:
-            flat = " ".join(loc.text.split())  # a title or quote may span lines
-            text = flat if len(flat) <= 24 else flat[:24] + "…"
-            parts.append(f"“{text}”" + (f"（{loc.block_id}）" if loc.block_id else ""))
-    if len(f.locations) > 4:
-        parts.append(f"等{len(f.locations)}处")
-    return "；".join(parts)
+    """Places as a reader names them, each once; internal block ids stay in the JSON."""
+    from reviewer.render.anchors import place_name
+
+    names = [n for n in dict.fromkeys(place_name(loc) for loc in f.locations) if n]
+    shown = names[:4]
+    if len(names) > len(shown):
+        shown.append(f"等{len(names)}处")
+    return "；".join(shown)
 
 
 def _llm_line(review: Review) -> str:

@@ -113,3 +113,27 @@ def test_bad_batch_input_exit_2(tmp_path, target, needle):
 def test_empty_folder_exit_2(tmp_path):
     proc = run("batch", tmp_path, "--no-llm")
     assert proc.returncode == 2 and "没有可审核的报告" in proc.stderr
+
+
+def test_non_report_files_are_skipped_with_the_reason(batch, tmp_path):
+    """A README.md, notes and an .xlsx attachment in the folder: listed as skipped, no 无法审核 rows,
+    no annotated copies."""
+    folder = tmp_path / "各部门报告"
+    folder.mkdir()
+    names = sorted(batch.files)[:4]
+    for name in names:
+        (folder / name).write_bytes(batch.files[name])
+    (folder / "README.md").write_text("# 说明\n\n本文件夹收集各部门2023年度报告。\n", encoding="utf-8")
+    (folder / "附件-统计表.xlsx").write_bytes(b"PK\x03\x04not really a workbook")
+    out, annotated = tmp_path / "汇总.xlsx", tmp_path / "批注稿"
+    proc = run("batch", folder, "-o", out, "--annotated", annotated, "--no-llm", "--jobs", "1")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "已跳过 2 个非报告文件" in proc.stdout
+    assert "README.md：不是政府信息公开工作年度报告" in proc.stdout
+    assert "附件-统计表.xlsx：不是可审核的报告文件类型" in proc.stdout
+    reports = _rows(openpyxl.load_workbook(out), "报告汇总")
+    assert [r["文件"] for r in reports] == names and all(r["状态"] == "已审核" for r in reports)
+    assert sorted(p.name for p in annotated.iterdir()) == sorted(Path(n).stem + ".审核.docx" for n in names)
+    js = json.loads(run("batch", folder, "--json", "--no-llm", "--jobs", "1").stdout)
+    assert {s["file"] for s in js["skipped"]} == {"README.md", "附件-统计表.xlsx"}
+    assert [r["source"] for r in js["reviews"]] == names

@@ -48,15 +48,33 @@ def test_carry_over_break_is_an_error_on_the_cell():
     r_prev, r_this = report(prev), report(this, "docx")
     found = added([r_prev, r_this], "continuity.carry_over")
     assert {f.locations[0].label.split(" / ")[-1] if "/" in (f.locations[0].label or "") else "" for _, f in found}
-    assert all(r is r_this and f.severity == "error" for r, f in found)
+    assert all(r is r_this for r, f in found)
     by_col = {f.message.split("列")[0]: f for _, f in found}
     assert set(by_col) == {"商业企业", "总计"}
+    # the total differs: certain; the column alone could be a reassignment
+    assert by_col["总计"].severity == "error" and by_col["商业企业"].severity == "warning"
     f = by_col["商业企业"]
     assert f.expected == str(prev.table3["forward"]["commercial"])
     assert f.actual == str(this.table3["carried"]["commercial"])
     loc = f.locations[0]
     assert r_this.doc.text[loc.span[0]:loc.span[1]] == f.actual and loc.section == "三"
     assert f in r_this.review.findings and not [x for x in r_prev.review.findings if x.category == "continuity"]
+
+
+def test_carry_over_in_one_column_with_the_total_intact_is_a_warning():
+    """After 机构改革 or a reassigned applicant category a column differs while the total holds."""
+    prev, this = year_pair("乌海市民政局", seed=2)
+    donor, receiver = "natural", "commercial"
+    for row in ("new", "forward"):  # last year forwarded one more natural-person case (still balanced)
+        prev.table3[row][donor] += 1
+        prev.table3[row]["total"] += 1
+    for row in ("carried", "forward"):  # this year counts it under 商业企业 (still balanced)
+        this.table3[row][receiver] += 1
+        this.table3[row]["total"] += 1
+    found = added([report(prev), report(this)], "continuity.carry_over")
+    assert {f.message.split("列")[0] for _, f in found} == {"自然人", "商业企业"}
+    assert all(f.severity == "warning" for _, f in found)
+    assert all("机构改革" in f.message and "类别" in f.message for _, f in found)
 
 
 def test_in_force_is_a_warning():

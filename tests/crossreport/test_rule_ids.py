@@ -32,5 +32,8 @@ def test_emitted_cross_report_findings_match_the_registry():
     reports = [_report(prev, "p.txt"), _report(this, "t.txt"), _report(other, "o.txt"), _report(twice, "t2.txt")]
     found = check_reports(reports)
     assert {"continuity.carry_over", "duplicate.narrative", "duplicate.submission"} <= {f.rule_id for _, f in found}
+    rank = {"info": 0, "warning": 1, "error": 2}
     for _, f in found:
-        assert (f.category, f.severity) == (RULES[f.rule_id].category, RULES[f.rule_id].severity), f.rule_id
+        # the registry lists a rule's highest severity; continuity.carry_over is a warning for one column
+        assert f.category == RULES[f.rule_id].category, f.rule_id
+        assert rank[f.severity] <= rank[RULES[f.rule_id].severity], f.rule_id

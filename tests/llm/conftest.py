@@ -13,7 +13,7 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 
 from reviewer.settings import get_settings  # noqa: E402
 
-SAMPLE = Path("/work/shared/samples/wuhai-gxj-2023.txt")
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "wuhai-gxj-2023.txt"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from reviewer.extract.facts import ReportFacts
 from reviewer.findings import Finding, Location, Review
 from reviewer.ingest import read_path
 
-SAMPLE = Path("/work/shared/samples/wuhai-gxj-2023.txt")
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "wuhai-gxj-2023.txt"
 
 # quotes that are in the sample draft
 Q_APPLY = "接收政府信息公开申请1条"

@@ -37,7 +37,7 @@ def test_correct_answer_adds_grounded_findings(llm_env):
 
     assert review.llm.status == "ok", review.llm.error
     assert review.llm.calls == 1 and not review.llm.cached
-    assert review.llm.prompt_version == "narrative/v1" and review.llm.model == "test-model"
+    assert review.llm.prompt_version == "narrative/v2" and review.llm.model == "test-model"
     assert review.llm.tokens["prompt"] > 0 and review.llm.tokens["completion"] > 0
     assert review.llm.tokens["total"] == review.llm.tokens["prompt"] + review.llm.tokens["completion"]
     assert review.llm.latency_ms > 0 and review.llm.discarded == 0

@@ -35,4 +35,4 @@ def test_review_format_docx_and_html(tmp_path):
                           capture_output=True, text=True, timeout=120)
     findings = json.loads(proc.stdout)["reviews"][0]["findings"]
     assert html.read_text("utf-8").count('class="finding ') == len(findings)
-    assert len(comments) == sum(len(f["locations"]) or 1 for f in findings)
+    assert len(comments) == len(findings)  # one comment per finding, not one per location

@@ -23,14 +23,11 @@ def draft():
 
 
 def _expected_anchors(review) -> list[str]:
-    out = []
-    for f in review.findings:
-        for loc in f.locations or [None]:
-            out.append(loc.text if loc is not None else TITLE)  # no location: on the first line
-    return out
+    """One comment per finding, on its principal (first) location; none: on the first line."""
+    return [f.locations[0].text if f.locations else TITLE for f in review.findings]
 
 
-def test_every_location_is_a_comment_on_its_exact_text(draft):
+def test_every_finding_is_one_comment_on_its_exact_text(draft):
     data, doc, review = draft
     wd = docx.Document(io.BytesIO(annotate_docx(data, doc, review)))
     comments = list(wd.comments)
@@ -43,7 +40,11 @@ def test_every_location_is_a_comment_on_its_exact_text(draft):
     # the comment text is the message plus the suggestion
     first = comments[0].text
     assert "统计期限年度与标题年度不符" in first and "建议：统计期限应为2023年1月1日至2023年12月31日" in first
-    assert "第2处，共2处" in comments[3].text
+    # a finding with several places: one comment, on the first, naming the others
+    for f, comment in zip(review.findings, comments):
+        for other in f.locations[1:]:
+            assert "其他位置：" in comment.text and " ".join(other.text.split())[:24] in comment.text
+    assert any(len(f.locations) > 1 for f in review.findings)
 
 
 def test_formatting_and_text_unchanged(draft):

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = Path("/work/shared/samples/wuhai-gxj-2023.txt")
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "wuhai-gxj-2023.txt"
 # The webhook receiver listens on another loopback address, so the services under test
 # allow exactly that one and still refuse 127.0.0.1, ::1 and "localhost".
 RECEIVER_HOST = "127.0.0.2"

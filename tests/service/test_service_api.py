@@ -236,6 +236,12 @@ def test_submit_command_waits_for_the_review(svc, tmp_path):
     out = subprocess.run([sys.executable, "-c", _RUN_CMD, "submit", str(SAMPLE), "--wait", "--no-llm"],
                          env=env, capture_output=True, text=True, timeout=90)
     assert out.returncode == 1, out.stderr  # like `reviewer review`: 1 = error-level findings
+    # the same Chinese summary as `reviewer review`, without internal block ids
+    assert "错误 11 · 警告 0 · 提示 1" in out.stdout and "【三、收到和处理政府信息公开申请情况】" in out.stdout
+    assert "（b" not in out.stdout
+    out = subprocess.run([sys.executable, "-c", _RUN_CMD, "submit", str(SAMPLE), "--wait", "--no-llm",
+                          "--format", "json"], env=env, capture_output=True, text=True, timeout=90)
+    assert out.returncode == 1, out.stderr
     body = json.loads(out.stdout)
     assert body["status"] == "done" and body["counts"]["error"] >= 1
     bad = subprocess.run([sys.executable, "-c", _RUN_CMD, "submit", str(tmp_path / "missing.txt")],

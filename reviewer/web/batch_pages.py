@@ -1,0 +1,112 @@
+"""Batches: the upload form (a zip or many files), live progress, the reports table, summaries."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from reviewer.api.errors import ApiError
+from reviewer.store.db import session_scope
+from reviewer.web import views
+from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
+from reviewer.web.forms import form_text, read_body
+from reviewer.web.responses import attachment, page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/web/batches/new")
+def new_batch(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    return page(request, "new_batch.html", {"error": None, "values": {}}, user=user)
+
+
+@router.post("/web/batches")
+async def create_batch_page(request: Request, user: WebUser = Depends(current_user)) -> Response:
+    from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, parse_deadline
+    from reviewer.api.uploads import _flag
+
+    settings = request.app.state.settings
+    values: dict = {}
+    try:
+        await read_body(request, MAX_BATCH_BYTES)
+        form = await request.form(max_files=MAX_FILES, max_fields=20)
+        require_csrf(form, user)
+        values = {k: form_text(form, k) for k in ("deadline", "callback_url")}
+        uploads = [(p.filename, await p.read()) for p in form.getlist("files")
+                   if isinstance(p, UploadFile) and p.filename]
+        if not uploads:
+            raise ApiError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
+                           "choose a zip or several drafts")
+        deadline = parse_deadline(values["deadline"] or None)
+        callback = values["callback_url"] or None
+        if callback:
+            from reviewer.api.reviews import _check_callback
+
+            await run_in_threadpool(_check_callback, callback, settings.webhook_allowlist)
+        drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
+        if not drafts:
+            raise ApiError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts")
+    except ApiError as exc:
+        return page(request, "new_batch.html", {"error": exc.message_zh, "values": values},
+                    status=exc.status, user=user)
+    options = {"use_llm": _flag(form.get("use_llm")) if form.get("use_llm") else None}
+
+    def store():
+        from reviewer.store.batches import create_batch
+
+        with session_scope(request.app.state.engine) as s:
+            batch, queued = create_batch(s, user.tenant_id, drafts, callback, deadline, options)
+            return batch.id, queued, batch.priority
+
+    batch_id, queued, priority = await run_in_threadpool(store)
+    from workers.batch_jobs import enqueue_items, maybe_complete
+
+    await run_in_threadpool(enqueue_items, queued, priority)
+    if not queued:
+        await run_in_threadpool(maybe_complete, batch_id)
+    return RedirectResponse(f"/web/batches/{batch_id}", status_code=303)
+
+
+def _batch(s, user: WebUser, batch_id: str):
+    from reviewer.store.batches import get_batch
+
+    batch = get_batch(s, user.tenant_id, batch_id)
+    if batch is None:
+        raise WebNotFound()
+    return batch
+
+
+@router.get("/web/batches/{batch_id}")
+def batch_page(batch_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    with session_scope(request.app.state.engine) as s:
+        batch = _batch(s, user, batch_id)
+        ctx = {"batch": views.batch_progress(s, batch), "rows": views.batch_table(s, batch),
+               "created": views.beijing(batch.created_at), "deadline": views.beijing_deadline(batch.deadline),
+               "crosscheck": views.crosscheck_lines(batch.crosscheck)}
+    return page(request, "batch.html", ctx, user=user)
+
+
+@router.get("/web/batches/{batch_id}/progress.json")
+def batch_progress(batch_id: str, request: Request, user: WebUser = Depends(current_user)) -> JSONResponse:
+    with session_scope(request.app.state.engine) as s:
+        return JSONResponse(views.batch_progress(s, _batch(s, user, batch_id)), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/web/batches/{batch_id}/summary.{fmt}")
+def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+    from reviewer.api.batches import _reviews
+    from reviewer.render.summary import csv_text, xlsx_bytes
+
+    if fmt not in ("xlsx", "csv"):
+        raise WebNotFound()
+    with session_scope(request.app.state.engine) as s:
+        batch = _batch(s, user, batch_id)
+        if batch.status != "done":
+            return page(request, "error.html", {"title": "批次尚未完成", "message":
+                        "全部报告审核完成后才能下载汇总，请稍候。"}, status=409, user=user)
+        reviews = _reviews(s, batch)
+    content = xlsx_bytes(reviews) if fmt == "xlsx" else csv_text(reviews)
+    return attachment(content, fmt, f"批次汇总-{batch_id[:8]}.{fmt}")
+

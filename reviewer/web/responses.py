@@ -1,0 +1,44 @@
+"""How the web pages answer: templates with the security headers, and file downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from reviewer.web.auth import WebUser
+
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+# Pages load only what this service serves; the annotated draft (inline CSS/JS of its own) is framed same-origin.
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; "
+            "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
+FRAMED_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+_SECURITY = {"Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "SAMEORIGIN",
+             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
+_MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "pdf": "application/pdf", "html": "text/html; charset=utf-8", "json": "application/json",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          "csv": "text/csv; charset=utf-8"}
+
+
+def page(request: Request, name: str, context: dict, status: int = 200, user: WebUser | None = None) -> HTMLResponse:
+    ctx = {"user": user, "csrf": user.csrf if user else None, **context}
+    return templates.TemplateResponse(request, name, ctx, status_code=status, headers=_SECURITY)
+
+
+def attachment(content: bytes | str, fmt: str, name: str) -> Response:
+    return Response(content, media_type=_MEDIA[fmt], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}", "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+
+def csrf_refused(request: Request) -> HTMLResponse:
+    return page(request, "error.html", {"title": "请求被拒绝", "message":
+                "表单已过期或来源不明（缺少有效的 CSRF 令牌），请返回页面刷新后重新提交。"
+                "（Form expired or missing its CSRF token: reload the page and submit again.）"}, status=403)

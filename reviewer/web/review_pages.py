@@ -1,0 +1,163 @@
+"""One draft: the form (file, drag-and-drop or pasted text), the wait, the review page, downloads."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from reviewer.api.errors import ApiError
+from reviewer.store.db import session_scope
+from reviewer.web import views
+from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
+from reviewer.web.forms import form_text, read_body
+from reviewer.web.responses import FRAMED_CSP, attachment, page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/web/")
+def new_review(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    return page(request, "new_review.html", {"error": None, "values": {}}, user=user)
+
+
+
+@router.post("/web/reviews")
+async def create_review(request: Request, user: WebUser = Depends(current_user)) -> Response:
+    from reviewer.api.batches import parse_deadline
+    from reviewer.api.uploads import _flag, check_draft
+
+    settings = request.app.state.settings
+    limit = settings.max_upload_bytes
+    values: dict = {}
+    try:
+        await read_body(request, limit + 64 * 1024)
+        form = await request.form(max_files=1, max_fields=20)
+        require_csrf(form, user)
+        values = {k: form_text(form, k) for k in ("text", "deadline", "callback_url")}
+        part = form.get("file")
+        if isinstance(part, UploadFile) and part.filename:
+            data, filename = await part.read(), part.filename
+        elif values["text"]:
+            data, filename = values["text"].encode("utf-8"), "粘贴的正文.txt"
+        else:
+            raise ApiError(422, "request.missing_file", "请选择或拖入报告文件，或粘贴报告正文",
+                           "choose a file or paste the text")
+        check_draft(data, filename, limit)
+        deadline = parse_deadline(values["deadline"] or None)
+        callback = values["callback_url"] or None
+        if callback:
+            from reviewer.api.reviews import _check_callback
+
+            await run_in_threadpool(_check_callback, callback, settings.webhook_allowlist)
+    except ApiError as exc:
+        return page(request, "new_review.html", {"error": exc.message_zh, "values": values},
+                    status=exc.status, user=user)
+    options = {"use_llm": _flag(form.get("use_llm")) if form.get("use_llm") else None}
+    if deadline:  # recorded and shown; a single draft is already first in the queue
+        options["deadline"] = deadline.isoformat() + "Z"
+
+    def store() -> str:
+        from reviewer.store.submissions import create_submission
+
+        with session_scope(request.app.state.engine) as s:
+            sub, _ = create_submission(s, user.tenant_id, data, filename[:500], options, callback, None)
+            return sub.id
+
+    review_id = await run_in_threadpool(store)
+    from workers.celery_app import enqueue_review
+
+    await run_in_threadpool(enqueue_review, review_id)  # stored first: never lost if the broker is down
+    return RedirectResponse(f"/web/reviews/{review_id}", status_code=303)
+
+
+def _submission(s, user: WebUser, review_id: str):
+    from reviewer.store.submissions import get_for_tenant
+
+    sub = get_for_tenant(s, user.tenant_id, review_id)
+    if sub is None:
+        raise WebNotFound()
+    return sub
+
+
+@router.get("/web/reviews/{review_id}")
+def review_page(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    from reviewer.store.models import Blob, ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        row = s.get(ReviewRow, sub.id)
+        ctx = {"sub": {"id": sub.id, "filename": sub.filename, "status": sub.status,
+                       "status_zh": views.STATUS_ZH.get(sub.status, sub.status),
+                       "created": views.beijing(sub.created_at), "finished": views.beijing(sub.finished_at),
+                       "deadline": views.deadline_of(sub.options), "callback_url": sub.callback_url,
+                       "error": sub.error}}
+        if row is None:
+            return page(request, "review_wait.html", ctx, user=user)
+        review = row.review
+        data = s.get(Blob, sub.blob_sha256).data
+        ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
+                   readable=row.status == "ok",
+                   pdf=views.input_was_pdf(sub.filename, data) and views.pdf_renderer_available())
+    return page(request, "review.html", ctx, user=user)
+
+
+@router.get("/web/reviews/{review_id}/status.json")
+def review_status(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> JSONResponse:
+    with session_scope(request.app.state.engine) as s:
+        return JSONResponse(views.review_status(s, _submission(s, user, review_id)),
+                            headers={"Cache-Control": "no-store"})
+
+
+def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
+    from reviewer.errors import InputError
+    from reviewer.findings import Review
+    from reviewer.ingest import read_bytes
+    from reviewer.render import annotated_bytes
+    from reviewer.store.models import Blob, ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        row = s.get(ReviewRow, sub.id)
+        if row is None:
+            raise WebNotFound()
+        data, filename, review = s.get(Blob, sub.blob_sha256).data, sub.filename, row.review
+    try:
+        doc = read_bytes(data, filename)
+    except InputError as exc:
+        raise WebNotFound() from exc
+    return annotated_bytes(fmt, data, doc, Review.model_validate(review)), filename
+
+
+@router.get("/web/reviews/{review_id}/annotated.html")
+def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    """The annotated draft for the review page's frame: its own header and panel hidden (the page has them)."""
+    content, _ = _annotated(request, user, review_id, "html")
+    embed = "<style>body>header,#panel{display:none}#draft{max-width:none;margin:8px}</style></head>"
+    html = content.decode("utf-8").replace("</head>", embed, 1)
+    return HTMLResponse(html, headers={"Content-Security-Policy": FRAMED_CSP, "X-Frame-Options": "SAMEORIGIN",
+                                       "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/web/reviews/{review_id}/download/{fmt}")
+def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+    if fmt == "json":
+        from reviewer.store.models import ReviewRow
+
+        with session_scope(request.app.state.engine) as s:
+            sub = _submission(s, user, review_id)
+            row = s.get(ReviewRow, sub.id)
+            if row is None:
+                raise WebNotFound()
+            import json
+
+            body = json.dumps(row.review, ensure_ascii=False, indent=2)
+            return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
+    if fmt not in ("docx", "html", "pdf") or (fmt == "pdf" and not views.pdf_renderer_available()):
+        raise WebNotFound()
+    content, filename = _annotated(request, user, review_id, fmt)
+    return attachment(content, fmt, f"{PurePath(filename).stem}.审核.{fmt}")
+

@@ -1,0 +1,157 @@
+/* 审核助手 web pages. Plain JavaScript, served by the service itself (no CDN). */
+(function () {
+  "use strict";
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function getJSON(url) {
+    return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (r) {
+      if (r.status === 401) { location.href = "/web/signin?next=" + encodeURIComponent(location.pathname); }
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+  function seconds(s) {
+    if (s === null || s === undefined) { return "计算中"; }
+    s = Math.round(s);
+    if (s < 60) { return s + " 秒"; }
+    var m = Math.floor(s / 60);
+    return m < 60 ? m + " 分 " + (s % 60) + " 秒" : Math.floor(m / 60) + " 小时 " + (m % 60) + " 分";
+  }
+
+  // Drag-and-drop onto a drop zone fills its file input.
+  $all(".dropzone").forEach(function (zone) {
+    var input = document.getElementById(zone.getAttribute("data-input"));
+    var chosen = $(".chosen", zone);
+    function show() {
+      var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      chosen.textContent = names.length ? "已选择：" + names.join("、") : "";
+    }
+    ["dragenter", "dragover"].forEach(function (t) {
+      zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      zone.addEventListener(t, function () { zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(); }
+    });
+    input.addEventListener("change", show);
+  });
+
+  // Waiting for one review: poll until it is finished, then show it.
+  var wait = $("#review-wait");
+  if (wait) {
+    var started = Date.now();
+    var tick = function () {
+      $("#elapsed").textContent = Math.round((Date.now() - started) / 1000);
+      getJSON(wait.getAttribute("data-status-url")).then(function (st) {
+        $("#review-status").textContent = st.status_zh;
+        if (st.finished) { location.reload(); } else { setTimeout(tick, 1000); }
+      }).catch(function () { setTimeout(tick, 3000); });
+    };
+    setTimeout(tick, 500);
+  }
+
+  // The review page: a finding click scrolls the framed draft to its marks and flashes them.
+  var frame = $("#draft-frame");
+  if (frame) {
+    var marksOf = function (doc, i) {
+      return $all('[data-anchors^="a' + i + '-"],[data-anchors*=" a' + i + '-"]', doc);
+    };
+    var select = function (item) {
+      $all(".finding.current").forEach(function (e) { e.classList.remove("current"); });
+      item.classList.add("current");
+      var doc = frame.contentDocument;
+      if (!doc) { return; }
+      $all(".active", doc).forEach(function (e) { e.classList.remove("active"); });
+      var marks = marksOf(doc, item.getAttribute("data-index"));
+      marks.forEach(function (e) { e.classList.add("active"); });
+      if (marks.length) { marks[0].scrollIntoView({block: "center"}); }
+      document.body.setAttribute("data-jumped", item.getAttribute("data-index"));
+    };
+    $all(".finding").forEach(function (item) {
+      item.addEventListener("click", function (e) { if (!e.target.closest("a")) { select(item); } });
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter") { select(item); } });
+    });
+    // A click on a mark in the draft shows its finding in the panel.
+    frame.addEventListener("load", function () {
+      frame.contentDocument.addEventListener("click", function (e) {
+        var el = e.target.closest("[data-anchors]");
+        if (!el) { return; }
+        var i = el.getAttribute("data-anchors").split(" ")[0].split("-")[0].slice(1);
+        var item = document.getElementById("finding-" + i);
+        if (item) { item.scrollIntoView({block: "nearest"}); select(item); }
+      }, true);
+      document.body.setAttribute("data-frame-ready", "1");
+    });
+    var sev = $("#severity-filter");
+    if (sev) {
+      sev.addEventListener("change", function () {
+        $all(".finding").forEach(function (f) {
+          f.classList.toggle("hidden", !!sev.value && f.getAttribute("data-severity") !== sev.value);
+        });
+      });
+    }
+  }
+
+  // Batch page: live counts, bar and ETA; reload when the batch is done (table gets agencies, downloads).
+  var batch = $("#batch");
+  if (batch) {
+    var bar = $("#batch-bar");
+    var paint = function (p) {
+      ["queued", "running", "done", "failed"].forEach(function (k) { $("#count-" + k).textContent = p.counts[k]; });
+      var total = Math.max(1, p.total);
+      $(".done", bar).style.width = (100 * p.counts.done / total) + "%";
+      $(".failed", bar).style.width = (100 * p.counts.failed / total) + "%";
+      $("#eta").textContent = p.status === "done" ? "0 秒" : seconds(p.eta_seconds);
+      $("#batch-status").textContent = p.status_zh;
+      p.items.forEach(function (it) {
+        var row = it.review_id && $('tr[data-review="' + it.review_id + '"]');
+        if (row) { $(".state", row).textContent = it.status_zh; }
+      });
+    };
+    var poll = function () {
+      getJSON(batch.getAttribute("data-progress-url")).then(function (p) {
+        paint(p);
+        if (p.status === "done") {
+          if (batch.getAttribute("data-status") !== "done") { location.reload(); }
+        } else { setTimeout(poll, 1500); }
+      }).catch(function () { setTimeout(poll, 3000); });
+    };
+    poll();
+  }
+
+  // Sortable tables (click a header) and the filters above the reports table.
+  $all("table.sortable").forEach(function (table) {
+    $all("th[data-sort]", table).forEach(function (th, col) {
+      th.addEventListener("click", function () {
+        var desc = !th.classList.contains("desc");
+        $all("th", table).forEach(function (h) { h.classList.remove("asc", "desc"); });
+        th.classList.add(desc ? "desc" : "asc");
+        var num = th.getAttribute("data-sort") === "num";
+        var idx = Array.prototype.indexOf.call(th.parentNode.children, th);
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[idx].textContent.trim(), y = b.cells[idx].textContent.trim();
+          var c = num ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh-CN");
+          return desc ? -c : c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+  var filter = $("#table-filter"), statusFilter = $("#status-filter");
+  var applyFilter = function () {
+    var q = filter.value.trim().toLowerCase(), st = statusFilter.value;
+    $all("#reports tbody tr").forEach(function (r) {
+      var okText = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
+      var okStatus = !st || (st === "with-errors" ? parseInt(r.getAttribute("data-errors"), 10) > 0
+                                                  : r.getAttribute("data-status") === st);
+      r.classList.toggle("hidden", !(okText && okStatus));
+    });
+  };
+  if (filter) { filter.addEventListener("input", applyFilter); statusFilter.addEventListener("change", applyFilter); }
+})();
