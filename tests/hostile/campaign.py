@@ -236,6 +236,8 @@ def run(seed: int) -> dict:
                 continue
             took = time.perf_counter() - t
             times.append((round(took, 2), f"{family}/{name}"))
+            if took > 5:  # progress for whoever watches a slow run
+                print(f"slow: {took:.1f} s {family}/{name}", file=stderr, flush=True)
             code = review.error.code if review.error else "ok"
             codes[code] = codes.get(code, 0) + 1
             if code.startswith(("review.internal", "internal")):
