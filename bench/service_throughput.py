@@ -138,7 +138,8 @@ def main() -> int:
     rport, aport = _port(), _port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWER_")}
     env.update(REVIEWER_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.sqlite3",
-               REVIEWER_REDIS_URL=f"redis://127.0.0.1:{rport}/0")
+               REVIEWER_REDIS_URL=f"redis://127.0.0.1:{rport}/0",
+               REVIEWER_SUBMIT_RATE_PER_MINUTE="0")  # one tenant sends everything: no per-tenant rate limit
     os.environ.update(env)
     procs = [_spawn(["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                      "--dir", str(tmp)], env, tmp / "redis.log")]

@@ -121,6 +121,7 @@ class DocumentBuilder:
         """``grid[r][c] = (text, merged_from)``; merged copies are not re-rendered."""
         self._sep()
         start = self._pos
+        first_part = len(self._parts)  # the table's text is joined from here: not the whole text per table
         rows: list[list[Cell]] = []
         for r, row in enumerate(grid):
             if r:
@@ -141,7 +142,7 @@ class DocumentBuilder:
                 if cell.merged_from is not None:
                     r0, c0 = cell.merged_from
                     cell.span = rows[r0][c0].span
-        text = "".join(self._parts)[start:]
+        text = "".join(self._parts[first_part:])
         block = Block(id=f"b{len(self.blocks)}", kind="table", text=text,
                       span=(start, self._pos), table=Table(rows=rows))
         self.blocks.append(block)

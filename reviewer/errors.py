@@ -36,3 +36,9 @@ IS_DIRECTORY = "input.is_directory"  # a folder given where one draft is expecte
 SCANNED_PDF = "input.scanned_pdf"  # a PDF without a text layer
 CONVERTER_MISSING = "input.converter_missing"  # .doc/.wps/.rtf/.odt need LibreOffice
 CONVERSION_FAILED = "input.conversion_failed"  # LibreOffice could not convert (or timed out)
+
+
+# Exceptions a host raises into a running review to stop it (Celery's soft time limit): the
+# catch-alls of ingest and the pipeline let them through, so the host reports them with its own
+# code (review.timeout) instead of input.corrupt or an internal error. Hosts append theirs.
+INTERRUPTS: list[type[BaseException]] = []

@@ -20,6 +20,17 @@ from reviewer.findings import LLMInfo, Review, ReviewError
 
 log = logging.getLogger(__name__)
 
+INTERRUPTS = errors.INTERRUPTS  # what a host raises to stop a review passes through (see reviewer.errors)
+
+MEMORY_LIMIT = "review.memory_limit"
+
+
+def _memory_failure(review_id: str, source: str) -> Review:
+    log.warning("review of %s hit the memory limit", source)
+    return Review(review_id=review_id, source=source, status="failed",
+                  error=ReviewError(code=MEMORY_LIMIT,
+                                    message="审核所需内存超过上限，草稿过大或结构异常（review exceeded its memory limit）"))
+
 
 class ReviewOptions(BaseModel):
     use_llm: bool | None = None  # None: on exactly when an LLM is configured
@@ -40,7 +51,11 @@ def review_with_facts(doc: Document, options: ReviewOptions | None = None):
     options = options or ReviewOptions()
     try:
         return _review_document(doc, options)
-    except Exception:  # noqa: BLE001 - the caller (CLI, worker, API) must always get a Review
+    except MemoryError:
+        return _memory_failure(new_review_id(options), doc.source), None
+    except Exception as exc:  # noqa: BLE001 - the caller (CLI, worker, API) must always get a Review
+        if isinstance(exc, tuple(INTERRUPTS)):
+            raise
         log.exception("review of %s failed", doc.source)
         return Review(review_id=new_review_id(options), source=doc.source, status="failed",
                       error=ReviewError(code="review.internal_error",
@@ -120,6 +135,8 @@ def review_bytes(data: bytes, filename: str, options: ReviewOptions | None = Non
     except InputError as exc:
         return Review(review_id=new_review_id(options), source=filename, status="failed",
                       error=ReviewError(code=exc.code, message=exc.message))
+    except MemoryError:
+        return _memory_failure(new_review_id(options), filename)
     return review_document(doc, options)
 
 
@@ -132,4 +149,6 @@ def review_path(path: str | Path, options: ReviewOptions | None = None) -> Revie
     except InputError as exc:
         return Review(review_id=new_review_id(options), source=str(path), status="failed",
                       error=ReviewError(code=exc.code, message=exc.message))
+    except MemoryError:
+        return _memory_failure(new_review_id(options), str(path))
     return review_document(doc, options)

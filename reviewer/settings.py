@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     stream_key: str = "reviewer:results"  # Redis Stream of finished reviews
     stream_maxlen: int = 100_000  # approximate cap on stream length
     review_time_limit: int = 900  # seconds; a review task is killed after this
+    review_soft_time_limit: int | None = None  # seconds; default 30 s before the hard limit; 0 = none
     visibility_timeout: int = 3600  # seconds; must exceed review_time_limit
     stuck_after_seconds: float = 300.0  # queued longer than this is re-queued by the sweep (running: time limit + 60 s)
     sweep_interval_seconds: float = 30.0  # how often beat runs the sweep
@@ -53,6 +54,18 @@ class Settings(BaseSettings):
 
     # --- input limits (ingest) ---
     max_input_bytes: int = 20 * 1024 * 1024
+    # what one parsed draft may hold (issue 11; docs/hardening.md): beyond, input.too_large
+    max_paragraphs: int = 20_000  # non-table blocks (lines of a .txt)
+    max_table_cells: int = 50_000
+    max_numbers: int = 100_000  # digit runs anywhere in the text
+    # --- hardening (issue 11) ---
+    review_memory_limit_mb: int = 4096  # address space (not resident memory) of a worker pool process, RLIMIT_AS; 0 = none
+    db_pool_size: int = 10  # API connections to PostgreSQL kept open
+    db_max_overflow: int = 10  # extra connections under bursts
+    db_pool_timeout: float = 5.0  # seconds to wait for a connection before answering 503
+    submit_rate_per_minute: int = 600  # submissions per tenant per minute (Redis-shared); 0 = no limit
+    submit_burst: int = 100  # submissions a tenant may send at once above the steady rate
+    admin_api_key: str | None = None  # bearer key of the admin API (/v1/admin); unset = admin API off
 
     @property
     def llm_enabled(self) -> bool:

@@ -23,6 +23,13 @@ REVIEW_QUEUE = "reviews"
 WEBHOOK_QUEUE = "webhooks"
 
 
+def _soft_limit(s) -> int | None:
+    """The soft time limit: 30 s before the hard one by default; 0 turns it off."""
+    if s.review_soft_time_limit is not None:
+        return s.review_soft_time_limit or None
+    return max(1, s.review_time_limit - 30)
+
+
 def _make_app() -> Celery:
     s = get_settings()
     # The broker re-delivers unacked messages after this; it must outlast any task.
@@ -40,7 +47,7 @@ def _make_app() -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # keep reconnecting through a Redis restart
         task_time_limit=s.review_time_limit,
-        task_soft_time_limit=max(1, s.review_time_limit - 30),
+        task_soft_time_limit=_soft_limit(s),
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],

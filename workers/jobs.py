@@ -88,9 +88,38 @@ def _review(job):
         return review_bytes(job.data, job.filename, options), "done", None
     except SoftTimeLimitExceeded:
         return _failed(job, "review.timeout", "审核超过时间上限（review exceeded its time limit）")
-    except Exception as exc:  # a bug in the core must not lose the submission: it ends as "error"
+    except Exception:  # a bug in the core must not lose the submission: it ends as "error"
         log.exception("review %s crashed", job.submission_id)
-        return _failed(job, "internal.error", f"审核过程内部出错（internal error: {type(exc).__name__}）")
+        return _failed(job, "internal.error", "审核过程内部出错，请将草稿反馈给维护人员（internal error）")
+
+
+def fail_abandoned(submission_id: str, code: str, message: str) -> bool:
+    """Finish a submission whose running process was killed (hard time limit) as failed."""
+    from reviewer.findings import Review, ReviewError
+    from reviewer.store.submissions import finish_abandoned
+
+    with session_scope() as s:
+        sub = s.get(Submission, submission_id)
+        if sub is None:
+            return False
+        err = {"code": code, "message": message}
+        review = Review(review_id=submission_id, source=sub.filename, status="failed", error=ReviewError(**err))
+        done = finish_abandoned(s, submission_id, review.model_dump(mode="json"), review.counts(), "error", err)
+        if done is None:
+            return False
+        tenant = s.get(Tenant, done.tenant_id)
+        finished = done.finished_at.isoformat() + "Z"
+        payload = json.dumps({"type": "review.completed", "timestamp": finished,
+                              "data": {"review_id": done.id, "tenant": tenant.name, "status": "error",
+                                       "counts": review.counts(), "review": review.model_dump(mode="json")}},
+                             ensure_ascii=False, separators=(",", ":"))
+        delivery = create_delivery(s, done, payload)
+        delivery_id = delivery.id if delivery else None
+    if delivery_id is not None:
+        from workers.celery_app import enqueue_delivery
+
+        enqueue_delivery(delivery_id)
+    return True
 
 
 def _failed(job, code: str, message: str):

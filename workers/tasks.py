@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers import jobs
+from workers import jobs, limits  # noqa: F401 - limits: per-review time and memory limits (signal handlers)
 from workers.celery_app import app, enqueue_delivery
 
 # Retries sooner than this ride on a countdown; later ones wait in the store for the sweep,

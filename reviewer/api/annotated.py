@@ -23,7 +23,9 @@ _MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingm
 
 
 @router.get("/{review_id}/annotated",
-            summary="下载带批注的报告（docx：Word 批注；html：可离线浏览的批注网页；pdf：PDF 原稿加高亮批注）")
+            summary="下载带批注的报告（docx：Word 批注；html：可离线浏览的批注网页；pdf：PDF 原稿加高亮批注）",
+            response_class=Response, responses={200: {"description": "带批注的报告", "content": {
+                m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()}}})
 def annotated(review_id: str, format: str = Query("docx", pattern="^(docx|html|pdf)$"),
               tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> Response:
     from pathlib import PurePath

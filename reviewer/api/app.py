@@ -14,6 +14,7 @@ ROUTERS = [
     "reviewer.api.reviews",
     "reviewer.api.annotated",  # issue 5
     "reviewer.api.batches",  # issue 5
+    "reviewer.api.admin",  # issue 11: API keys over HTTP
 ]
 
 

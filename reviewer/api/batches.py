@@ -44,10 +44,14 @@ def parse_deadline(text: str | None) -> datetime | None:
             d = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
             if d.tzinfo is None:
                 d = d.replace(tzinfo=CHINA)
-    except ValueError as exc:
+        utc = d.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:  # OverflowError: 9999-12-31 + 1 day, 0001-01-01T00:00+14:00
         raise ApiError(422, "request.invalid_deadline", "deadline 须为 ISO 8601 日期或时间，如 2025-01-31",
                        "deadline must be an ISO 8601 date or datetime") from exc
-    return d.astimezone(timezone.utc).replace(tzinfo=None)
+    if not 1970 <= utc.year <= 9000:
+        raise ApiError(422, "request.invalid_deadline", "deadline 超出合理范围（1970–9000 年）",
+                       "deadline out of range (years 1970-9000)")
+    return utc
 
 
 def _is_batch_zip(name: str, data: bytes) -> bool:
@@ -67,7 +71,7 @@ def _is_batch_zip(name: str, data: bytes) -> bool:
 
 def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, bytes | None, dict | None]]:
     """Zips are opened safely (in memory, path/size checks); every draft gets the submit checks."""
-    from reviewer.api.uploads import check_draft
+    from reviewer.api.uploads import check_draft, clean_name
     from reviewer.batch.sources import read_zip
     from reviewer.errors import InputError
 
@@ -78,8 +82,8 @@ def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, byt
                 sources = read_zip(data)
             except InputError as exc:
                 raise ApiError(422, exc.code, exc.message_zh, exc.message_en) from exc
-            out.extend((s.name, s.data, {"code": s.error.code, "message": s.error.message} if s.error else None)
-                       for s in sources)
+            out.extend((clean_name(s.name), s.data,
+                        {"code": s.error.code, "message": s.error.message} if s.error else None) for s in sources)
         else:
             out.append((name, data, None))
     checked = []
@@ -107,19 +111,22 @@ async def _read_form(request: Request):
 @router.post("", status_code=202, summary="批量提交报告（zip 或多个文件）", openapi_extra=_SUBMIT_BODY)
 async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) -> JSONResponse:
     from reviewer.api.reviews import _check_callback
-    from reviewer.api.uploads import _flag
+    from reviewer.api.uploads import _flag, callback_text, clean_name
 
     settings = request.app.state.settings
+    from reviewer.api.ratelimit import check_submission_rate
+
+    await run_in_threadpool(check_submission_rate, settings, tenant.id)
     form = await _read_form(request)
     uploads = []
     for key in ("file", "files"):
         for part in form.getlist(key):
             if not isinstance(part, str):
-                uploads.append((part.filename or "draft", await part.read()))
+                uploads.append((clean_name(part.filename or "draft"), await part.read()))
     if not uploads:
         raise ApiError(422, "request.missing_file", "请上传 zip 压缩包（file 字段）或多个报告文件（files 字段）",
                        "send a zip in field 'file' or drafts in field 'files'")
-    callback = form.get("callback_url") or None
+    callback = callback_text(form.get("callback_url") or None)
     if callback:
         await run_in_threadpool(_check_callback, str(callback), settings.webhook_allowlist)
     deadline = parse_deadline(form.get("deadline") if isinstance(form.get("deadline"), str) else None)
@@ -218,7 +225,9 @@ _MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.s
           "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
-@router.get("/{batch_id}/summary", summary="批次汇总（xlsx：报告/意见/规则三表；csv；html 概览）")
+@router.get("/{batch_id}/summary", summary="批次汇总（xlsx：报告/意见/规则三表；csv；html 概览）",
+            response_class=Response, responses={200: {"description": "批次汇总文件", "content": {
+                m.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for m in _MEDIA.values()}}})
 def summary(batch_id: str, format: str = Query("xlsx", pattern="^(xlsx|csv|html)$"),
             tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> Response:
     from reviewer.render.summary import csv_text, overview_html, xlsx_bytes

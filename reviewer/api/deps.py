@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from reviewer.api.errors import ApiError
@@ -24,16 +24,25 @@ class TenantRef:
     webhook_secret: str
 
 
-def current_tenant(request: Request, session: Session = Depends(db_session)) -> TenantRef:
+def current_tenant(request: Request) -> TenantRef:
+    """The tenant behind the bearer key, looked up in a session of its own that is closed before the
+    route runs: a request never holds two pooled connections (the key check and the route's work).
+    Revocation is therefore seen by the very next request."""
     from reviewer.store.tenants import tenant_for_key
 
     auth = request.headers.get("authorization", "")
     scheme, _, key = auth.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
         raise ApiError(401, "auth.missing", "缺少 API 密钥：请使用 Authorization: Bearer <key>",
                        "missing bearer API key", headers={"WWW-Authenticate": "Bearer"})
-    tenant = tenant_for_key(session, key.strip())
+    if not key.isascii() or not key.isprintable() or len(key) > 200:  # never a key we issued
+        tenant = None
+    else:
+        with session_scope(request.app.state.engine) as session:
+            tenant = tenant_for_key(session, key)
+            ref = TenantRef(tenant.id, tenant.name, tenant.webhook_secret) if tenant is not None else None
     if tenant is None:
         raise ApiError(401, "auth.invalid", "API 密钥无效或已吊销", "invalid or revoked API key",
                        headers={"WWW-Authenticate": "Bearer"})
-    return TenantRef(tenant.id, tenant.name, tenant.webhook_secret)
+    return ref

@@ -21,6 +21,10 @@ def error_body(code: str, message_zh: str, message_en: str) -> dict:
 
 
 def install(app: FastAPI) -> None:
+    from reviewer.api import openapi_errors, overload
+
+    overload.install(app)  # 503 on overload, JSON 500s, control characters in URLs (issue 11)
+    openapi_errors.install(app)  # the error responses in the OpenAPI document
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message_zh, exc.message_en), status_code=exc.status,
@@ -29,7 +33,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "未找到", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
-        return JSONResponse(error_body(f"http.{exc.status_code}", zh, str(exc.detail)), status_code=exc.status_code)
+        return JSONResponse(error_body(f"http.{exc.status_code}", zh, str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))  # 405 keeps its Allow header
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

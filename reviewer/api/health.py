@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 
 
@@ -21,8 +24,9 @@ def _check_store(engine) -> str:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return "ok"
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
+    except Exception as exc:  # the class name is for the log, not the answer
+        log.warning("readiness check failed: %s: %s", type(exc).__name__, exc)
+        return "unavailable"
 
 
 def _check_broker(url: str) -> str:
@@ -35,8 +39,9 @@ def _check_broker(url: str) -> str:
         finally:
             client.close()
         return "ok"
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
+    except Exception as exc:  # the class name is for the log, not the answer
+        log.warning("readiness check failed: %s: %s", type(exc).__name__, exc)
+        return "unavailable"
 
 
 @router.get("/readyz", summary="就绪检查：存储与消息队列可用（readiness）")

@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reviewer.api.deps import TenantRef, current_tenant, db_session
 from reviewer.api.errors import ApiError
+from reviewer.api.ratelimit import check_submission_rate
 from reviewer.api.uploads import Upload, read_upload
 from reviewer.store.models import ReviewRow, Submission
 
@@ -72,6 +73,7 @@ def _check_callback(url: str, allowlist: str) -> None:
 async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
                  idempotency_key: str | None = Header(None, max_length=200)) -> JSONResponse:
     settings = request.app.state.settings
+    await run_in_threadpool(check_submission_rate, settings, tenant.id)  # 429 before reading the body
     up = await read_upload(request, settings.max_upload_bytes)
     if up.callback_url:
         await run_in_threadpool(_check_callback, up.callback_url, settings.webhook_allowlist)

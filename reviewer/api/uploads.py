@@ -79,7 +79,7 @@ async def read_upload(request: Request, limit: int) -> Upload:
             if not isinstance(text, str):
                 raise ApiError(422, "request.missing_file", "请以 file 字段上传报告文件，或以 text 字段提交正文",
                                "send the draft as multipart field 'file' (or 'text')")
-            data, filename = text.encode("utf-8"), str(form.get("filename") or "draft.txt")
+            data, filename = text_bytes(text), str(form.get("filename") or "draft.txt")
         else:
             declared = (part.content_type or "").split(";", 1)[0].strip().lower()
             if declared not in _ALLOWED_TYPES:
@@ -96,15 +96,45 @@ async def read_upload(request: Request, limit: int) -> Upload:
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise ApiError(422, "request.invalid_json", "JSON 请求须为对象，且包含字符串字段 text（报告正文）",
                            "JSON body must be an object with a string field 'text'")
-        data, filename = payload["text"].encode("utf-8"), str(payload.get("filename") or "draft.txt")
+        data, filename = text_bytes(payload["text"]), str(payload.get("filename") or "draft.txt")
         fields = {k: payload.get(k) for k in ("callback_url", "use_llm")}
     else:
         raise _refuse(errors.UNSUPPORTED, "请求类型须为 multipart/form-data（上传文件）或 application/json（正文）",
                       f"unsupported request content type {ctype or '(none)'}")
     check_draft(data, filename, limit)
     callback = fields.get("callback_url")
-    return Upload(data=data, filename=filename[:500], callback_url=str(callback) if callback else None,
+    return Upload(data=data, filename=clean_name(filename), callback_url=callback_text(callback),
                   use_llm=_flag(fields.get("use_llm")))
+
+
+def _bad_char(ch: str) -> bool:
+    return ch < " " or ch == "\x7f" or "\ud800" <= ch <= "\udfff"
+
+
+def clean_name(name: str) -> str:
+    """A file name as stored and shown: control characters and lone surrogates dropped (PostgreSQL
+    refuses NUL in text; a surrogate cannot be encoded), at most 500 characters."""
+    cleaned = "".join(ch for ch in str(name) if not _bad_char(ch)).strip()
+    return cleaned[:500] or "draft"
+
+
+def callback_text(value) -> str | None:
+    """The callback URL as given, refused when it holds characters no URL can hold."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or any(_bad_char(ch) for ch in value) or len(value) > 2000:
+        raise ApiError(422, "callback.invalid", "回调地址格式错误（含非法字符或过长）",
+                       "invalid callback URL (control characters or too long)")
+    return value
+
+
+def text_bytes(text: str) -> bytes:
+    """UTF-8 of submitted text; a lone surrogate (``"\\ud800"`` in JSON) is refused, not a crash."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _refuse(errors.ENCODING, "正文含有无法编码的字符（孤立的代理项）",
+                      "the text holds a character that cannot be encoded (lone surrogate)") from exc
 
 
 def check_draft(data: bytes, filename: str, limit: int) -> None:

@@ -83,7 +83,7 @@ def review_all(sources: list[Source], jobs: int | None = None, use_llm: bool | N
             try:
                 results[i] = fut.result()
             except Exception as exc:  # a worker process died (e.g. out of memory)
-                results[i] = _failed(tasks[i][0], "review.internal", f"审核进程异常退出（worker failed: {exc}）")
+                results[i] = _failed(tasks[i][0], "review.internal", "审核进程异常退出，可能是内存不足（the worker process ended abnormally）")
             if on_done:
                 on_done(results[i])
     return results  # type: ignore[return-value]

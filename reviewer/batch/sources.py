@@ -90,7 +90,7 @@ def read_zip(data: bytes) -> list[Source]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
-        raise InputError(errors.CORRUPT, "压缩包已损坏或不是 zip 文件", f"not a readable zip ({exc})") from exc
+        raise InputError(errors.CORRUPT, "压缩包已损坏或不是 zip 文件", "not a readable zip") from exc
     if len(infos) > MAX_FILES:
         raise InputError(errors.MALICIOUS, f"压缩包内文件过多（{len(infos)} 个）", f"too many zip entries ({len(infos)})")
     if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
@@ -118,7 +118,7 @@ def read_zip(data: bytes) -> list[Source]:
                 content = fh.read(limit + 1)  # never more than the cap, whatever the header says
         except Exception as exc:  # zlib errors, bad CRC, unsupported method
             out.append(Source(name, error=InputError(errors.CORRUPT, "压缩包内文件已损坏",
-                                                     f"cannot read {name!r} ({type(exc).__name__})")))
+                                                     f"cannot read {name!r}")))
             continue
         if len(content) > limit:
             out.append(Source(name, error=_too_large(len(content), limit)))

@@ -63,8 +63,9 @@ def cells(ctx: Context):
             yield finding(DASH.id, f"“{spec.title}”有{len(items)}个单元格用“{items[0][1].raw}”等符号代替数字",
                           [c.location for _, c in items], suggestion="标准格式要求填写数字，没有数据的填0")
         for _key, cell in by_status.get("non_numeric", []):
-            yield finding(NON_NUMERIC.id, f"“{cell.location.label}”应为数字，实为“{cell.raw}”", [cell.location],
-                          actual=cell.raw, suggestion="改为阿拉伯数字")
+            raw = cell.raw if len(cell.raw) <= 40 else f"{cell.raw[:20]}…（共{len(cell.raw)}个字符）"
+            yield finding(NON_NUMERIC.id, f"“{cell.location.label}”应为数字，实为“{raw}”", [cell.location],
+                          actual=raw, suggestion="改为阿拉伯数字")
         for _key, cell in by_status.get("negative", []):
             yield finding(NEGATIVE.id, f"“{cell.location.label}”为负数（{cell.raw}），数量不能为负", [cell.location],
                           actual=cell.raw, suggestion="核对该数字")

@@ -6,6 +6,12 @@ row's cell count (no number has a leading zero), keep those that satisfy the
 relations local to the row, and let the caller combine rows under the
 column relations. Nothing is guessed: the caller uses a split only when
 exactly one survives.
+
+Bounded by construction: the number of cuttings is counted first (dynamic
+programming over run positions, no cutting is built), and a row with more than
+``limit`` of them, or with a run longer than any real row, is refused before
+enumeration starts (``split_runs`` returns None: the table is unreadable).
+Cuttings are then generated lazily, one at a time.
 """
 
 from __future__ import annotations
@@ -18,27 +24,45 @@ Piece = tuple[int, int]  # (start, end) within a digit run
 # a number as a cell holds it: no leading zero; an amount may have decimals (“5394432.52”)
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
+MAX_RUN = 200  # characters in one row's glued runs; a real 7-cell row is at most a few dozen
+MAX_NUMBER_DIGITS = 15  # a count cell beyond this is not a count (and would lose float precision)
+
+
+def _first_lengths(run: str, k: int) -> Iterator[int]:
+    """Lengths the first of ``k`` numbers cut from ``run`` may have. A run may hold one decimal
+    amount glued to counts (“13575394432.52” = 1357 and 5394432.52): the point stays inside one number."""
+    if "." not in run:  # the common case, kept fast: “0” alone, or a run not starting with 0
+        yield from range(1, (1 if run[0] == "0" else len(run) - (k - 1)) + 1)
+        return
+    for n in range(1, len(run) - (k - 1) + 1):
+        if run[0] == "0" and n > 1 and run[1] != ".":
+            return
+        if _NUMBER.fullmatch(run[:n]):
+            yield n
+
 
 @lru_cache(maxsize=4096)
-def _cuts(run: str, k: int) -> tuple[tuple[str, ...], ...]:
-    """All ways to cut ``run`` into ``k`` numbers without leading zeros. A run may hold one
-    decimal amount glued to counts (“13575394432.52” = 1357 and 5394432.52): the point stays
-    inside one number."""
+def _count(run: str, k: int) -> int:
+    """How many ways ``run`` cuts into ``k`` numbers (no cutting built)."""
     if k == 1:
-        return ((run,),) if _NUMBER.fullmatch(run) else ()
+        return 1 if _NUMBER.fullmatch(run) else 0
     if len(run) < k:
-        return ()
-    if "." not in run:  # the common case, kept fast: “0” alone, or a run not starting with 0
-        max_len = 1 if run[0] == "0" else len(run) - (k - 1)
-        return tuple((run[:n], *rest) for n in range(1, max_len + 1) for rest in _cuts(run[n:], k - 1))
-    out = []
-    for n in range(1, len(run) - (k - 1) + 1):
-        head = run[:n]
-        if run[0] == "0" and n > 1 and run[1] != ".":
-            break
-        if _NUMBER.fullmatch(head):
-            out.extend((head, *rest) for rest in _cuts(run[n:], k - 1))
-    return tuple(out)
+        return 0
+    return sum(_count(run[n:], k - 1) for n in _first_lengths(run, k))
+
+
+def _cuts(run: str, k: int) -> Iterator[tuple[str, ...]]:
+    """All ways to cut ``run`` into ``k`` numbers without leading zeros, lazily."""
+    if k == 1:
+        if _NUMBER.fullmatch(run):
+            yield (run,)
+        return
+    if len(run) < k:
+        return
+    for n in _first_lengths(run, k):
+        if _count(run[n:], k - 1):
+            for rest in _cuts(run[n:], k - 1):
+                yield (run[:n], *rest)
 
 
 def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
@@ -56,21 +80,41 @@ def _distributions(lengths: list[int], total: int) -> Iterator[list[int]]:
                 yield [k, *tail]
 
 
-def split_runs(runs: list[str], ncells: int, accept: Callable[[list[int]], bool],
-               limit: int = 20000) -> list[list[tuple[float, int, int, int]]]:
+def count_splits(runs: list[str], ncells: int) -> int:
+    """The number of candidate rows ``split_runs`` would try."""
+    total = 0
+    for dist in _distributions([len(r) for r in runs], ncells):
+        ways = 1
+        for run, k in zip(runs, dist):
+            ways *= _count(run, k)
+            if not ways:
+                break
+        total += ways
+    return total
+
+
+def _too_long(num: str) -> bool:
+    return len(num.split(".", 1)[0]) > MAX_NUMBER_DIGITS
+
+
+def split_runs(runs: list[str], ncells: int, accept: Callable[[list[float]], bool],
+               limit: int = 20000) -> list[list[tuple[float, int, int, int]]] | None:
     """Candidate rows: each a list of (value, run index, offset in run, length) per cell.
 
-    ``accept`` gets the integer values and says whether the row's own relations hold.
-    Stops after ``limit`` raw candidates (the caller then treats the row as unreadable).
+    ``accept`` gets the values and says whether the row's own relations hold.
+    None when the row is beyond reading: runs over ``MAX_RUN`` characters, more numbers
+    than digits allow, or more than ``limit`` cuttings to try (counted before any is built).
     """
+    if ncells > 64 or sum(len(r) for r in runs) > MAX_RUN:
+        return None
+    if count_splits(runs, ncells) > limit:
+        return None
     out: list[list[tuple[float, int, int, int]]] = []
-    seen = 0
     for dist in _distributions([len(r) for r in runs], ncells):
-        per_run = [_cuts(run, k) for run, k in zip(runs, dist)]
+        per_run = [list(_cuts(run, k)) for run, k in zip(runs, dist)]  # each ≤ limit (counted above)
         for combo in _product(per_run):
-            seen += 1
-            if seen > limit:
-                return out
+            if any(_too_long(num) for numbers in combo for num in numbers):
+                continue  # not a count: such a cutting is never the row's reading
             cells: list[tuple[float, int, int, int]] = []
             for ri, numbers in enumerate(combo):
                 off = 0

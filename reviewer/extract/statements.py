@@ -25,7 +25,7 @@ _SUBSET = ("结转", "上年", "去年", "上一年", "逾期", "此前", "之�
 # “all done” about something other than disclosure applications: 建议提案, 信访, 热线 …
 _OTHER_WORK = ("建议", "提案", "信访", "热线", "留言", "诉求", "来信", "咨询", "投诉", "12345", "督办", "批示")
 _APPEAL_WORDS = ("复议", "诉讼")
-_PERCENT = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*[%％]")
+_PERCENT = re.compile(r"(?<!\d)(?P<value>\d+(?:\.\d+)?)\s*[%％]")  # (?<!\d): no retry inside a digit run (quadratic)
 # a share of a count just stated: “予以公开8件，占80%”, “占比40%”, “占全部申请的40%”
 _SHARE = re.compile(r"[，,、（(]?\s*(?:占|约占)(?:比|比例为|比为)?(?:[^，。；%％\d]{0,12}?的?)?(?:比例)?(?:为|达)?\s*$")
 # “办结率100%”: closed against received (timeliness, satisfaction … rates cannot be computed)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reviewer.extract.facts import CellValue, LogicalTable
-from reviewer.extract.splitting import split_runs
+from reviewer.extract.splitting import MAX_NUMBER_DIGITS, split_runs
 from reviewer.extract.stream import CELL, MARKERS, ROW, Stream
 from reviewer.extract.textnorm import loose_pattern
 from reviewer.findings import Location
@@ -260,6 +260,7 @@ class TableReader:
         col_keys = [c.key for c in self.spec.columns]
         row_rel = self._row_relations()
         choices: dict[str, list[list[Raw]]] = {}
+        overlong: list[str] = []
         for key, rr in reads.items():
             if rr.cells is not None:
                 choices[key] = [rr.cells]
@@ -267,11 +268,14 @@ class TableReader:
             rels = row_rel.get(key, [])
             cands = split_runs([r.text for r in rr.runs], self.ncols,
                                lambda vals, rels=rels, key=key: _row_ok(vals, rels, col_keys, key))
+            if cands is None:  # too many digits to try every cutting: unreadable, not guessed
+                overlong.append(key)
+                cands = []
             choices[key] = [[_sub_raw(rr.runs[ri], off, n) for _v, ri, off, n in cand] for cand in cands]
         chosen = self._combine(choices, col_keys)
         if chosen is None:
             table.readable = False
-            table.problem = self._ambiguity(choices)
+            table.problem = self._ambiguity(choices, overlong)
             table.problem_location = self._problem_location(choices, reads)
             chosen = {k: v[0] for k, v in choices.items() if len(v) == 1}
         for key, cells in chosen.items():
@@ -319,8 +323,11 @@ class TableReader:
         return Location(section=self.spec.section, block_id=self.stream.block_id(runs[0].start), span=span,
                         text=text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
 
-    def _ambiguity(self, choices: dict[str, list[list[Raw]]]) -> str:
+    def _ambiguity(self, choices: dict[str, list[list[Raw]]], overlong: list[str] = ()) -> str:
         names = {r.key: r.full_label for r in self.rows}
+        if overlong:
+            return (f"“{'、'.join(names[k] for k in overlong[:3])}”等行的数字连成过长的一串，拆分方式过多，"
+                    "无法可靠读取")
         none = [names[k] for k, v in choices.items() if not v]
         many = [names[k] for k, v in choices.items() if len(v) > 1]
         if none:
@@ -349,6 +356,8 @@ def parse_cell(text: str, decimals: bool, signed: bool = False) -> dict:
     if t in _DASHES:
         return {"value": None, "status": "dash"}
     if _NUMBER.match(t):
+        if len(t.split(".")[0].lstrip("+-").replace(",", "")) > MAX_NUMBER_DIGITS:
+            return {"value": None, "status": "non_numeric"}  # not a count; float() would give inf
         v = float(t.replace(",", ""))
         if v < 0 and not signed:
             return {"value": v, "status": "negative"}

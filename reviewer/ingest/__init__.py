@@ -21,9 +21,19 @@ def read_bytes(data: bytes, filename: str = "draft") -> Document:
     if len(data) > limit:
         raise InputError(errors.TOO_LARGE, f"文件过大（{len(data) // 1024 // 1024} MB），上限为 {limit // 1024 // 1024} MB",
                          f"file too large ({len(data)} bytes; limit {limit})")
-    if not data or not data.strip():
+    from reviewer.ingest.text import bom_only
+
+    if not data or not data.strip() or bom_only(data):  # a BOM alone is empty, whatever the extension
         raise InputError(errors.EMPTY, "文件为空", "the file is empty")
     kind = sniff_kind(data, filename)
+    doc = _parse(kind, data, filename)
+    from reviewer.ingest.limits import check_document
+
+    check_document(doc)  # before extraction, the work that grows with the draft
+    return doc
+
+
+def _parse(kind: str, data: bytes, filename: str) -> Document:
     try:
         if kind == "docx":
             from reviewer.ingest.docx import read_docx
@@ -42,13 +52,16 @@ def read_bytes(data: bytes, filename: str = "draft") -> Document:
             return read_markdown(data, filename)
         from reviewer.ingest.text import read_text
         return read_text(data, filename)
-    except InputError:
-        raise
+    except (InputError, MemoryError):
+        raise  # MemoryError: the review's memory limit, reported by the pipeline
     except RecursionError as exc:  # pathological nesting
         raise InputError(errors.MALICIOUS, "文件结构嵌套过深，疑似恶意构造", "document nesting too deep") from exc
     except Exception as exc:  # any parser failure is an input problem, never a traceback
-        log.warning("unexpected %s while reading %s", type(exc).__name__, filename, exc_info=True)
-        raise InputError(errors.CORRUPT, "文件已损坏或格式无法识别", f"could not parse the file ({type(exc).__name__})") from exc
+        if isinstance(exc, tuple(errors.INTERRUPTS)):
+            raise
+        log.info("could not parse %s: %s: %s", filename, type(exc).__name__, exc)
+        log.debug("parser failure", exc_info=True)
+        raise InputError(errors.CORRUPT, "文件已损坏或格式无法识别", "could not parse the file") from exc
 
 
 def read_path(path: str | Path) -> Document:

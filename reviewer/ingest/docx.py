@@ -10,6 +10,7 @@ boxes. Merged table cells are expanded into every grid position they cover.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from docx.oxml.ns import nsmap, qn
@@ -20,6 +21,8 @@ from reviewer.document import Document, DocumentBuilder
 from reviewer.errors import InputError
 from reviewer.ingest.safety import open_docx_zip
 from reviewer.ingest.text import is_section_heading
+
+log = logging.getLogger(__name__)
 
 MAX_SPAN = 64  # gridSpan beyond any real table: treat as corrupt data, cap it
 _NS = {"w": nsmap["w"], "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
@@ -38,15 +41,33 @@ _BR_TYPE = qn("w:type")
 _GRID_SPAN, _GRID_BEFORE = qn("w:gridSpan"), qn("w:gridBefore")
 
 
+_PARAGRAPH_TAG = re.compile(r"<(?:\w+:)?p[\s>/]")
+_CELL_TAG = re.compile(r"<(?:\w+:)?tc[\s>/]")
+
+
+def _precount(zf) -> None:
+    """Paragraphs and cells of the main part counted in its text before python-docx builds a tree."""
+    from reviewer.ingest.limits import check_counts
+    from reviewer.ingest.safety import part_encoding
+
+    raw = zf.read("word/document.xml")  # size vetted by open_docx_zip
+    body = raw.decode(part_encoding(raw[:512]), errors="replace")
+    check_counts(paragraphs=len(_PARAGRAPH_TAG.findall(body)), cells=len(_CELL_TAG.findall(body)))
+
+
 def read_docx(data: bytes, filename: str) -> Document:
-    open_docx_zip(data).close()
+    with open_docx_zip(data) as zf:
+        _precount(zf)
     import docx
 
     try:
         wd = docx.Document(io.BytesIO(data))
     except Exception as exc:  # PackageNotFoundError, KeyError, XMLSyntaxError …
+        if isinstance(exc, tuple(errors.INTERRUPTS)):
+            raise
+        log.debug("python-docx cannot open %s", filename, exc_info=True)  # details for maintainers only
         raise InputError(errors.CORRUPT, "Word 文件已损坏，无法读取正文",
-                         f"python-docx cannot open the document ({type(exc).__name__})") from exc
+                         "the Word document is damaged and its text cannot be read") from exc
     levels = _heading_styles(wd)
     builder = DocumentBuilder()
     _walk(wd.element.body, builder, levels)

@@ -67,7 +67,7 @@ def read_html(data: bytes, filename: str) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(errors.CORRUPT, "网页无法解析", f"cannot parse the HTML ({exc})") from exc
+        raise InputError(errors.CORRUPT, "网页无法解析", "cannot parse the HTML") from exc
     _check_depth(root)
     title = _title(root)
     etree.strip_elements(root, etree.Comment, *_CHROME, with_tail=False)

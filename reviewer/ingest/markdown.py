@@ -38,6 +38,11 @@ def _is_delim(line: str) -> bool:
 
 
 def split_markdown(text: str) -> list[Block]:
+    from reviewer.ingest.limits import check_counts
+
+    lines_count = text.count("\n")
+    # a row of n cells has n + 1 pipes: over-counts cells, never under-counts them by much
+    check_counts(paragraphs=lines_count, cells=max(0, text.count("|") - 2 * (lines_count + 1)))
     blocks: list[Block] = []
     lines, pos = [], 0
     for line in text.split("\n"):

@@ -22,24 +22,40 @@ def is_section_heading(line: str) -> bool:
     return bool(_HEADING_RE.match(line))
 
 
+# Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+         (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"), (b"\xff\xfe", "utf-16-le", "utf-16"),
+         (b"\xfe\xff", "utf-16-be", "utf-16"))
+
+
+def bom_only(data: bytes) -> bool:
+    """The file is a byte-order mark and at most whitespace: empty, whatever its name."""
+    for bom, enc, _label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return not data[len(bom):].decode(enc).replace("\ufeff", "").strip()
+            except UnicodeDecodeError:
+                return False
+    return False
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 (with or without BOM), UTF-16 with BOM, GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16"), "utf-16"
+    """Return (text, encoding): UTF-8/16/32 with a BOM, UTF-16/32 without one, UTF-8, GB18030, Big5."""
+    for bom, enc, label in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], enc), label
     if b"\x00" in data[:8192]:
-        raise InputError(errors.BINARY, "文件不是文本（含二进制数据）", "the file is binary, not text")
+        found = _unicode_without_bom(data)
+        if found is None:
+            raise InputError(errors.BINARY, "文件不是文本（含二进制数据）", "the file is binary, not text")
+        return found
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _looks_like_text(text):
-        return text, "gb18030"
+    legacy = _chinese_legacy(data)
+    if legacy is not None:
+        return legacy
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -47,6 +63,79 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode(best.encoding, errors="replace"), best.encoding
     raise InputError(errors.ENCODING, "无法识别文件编码，请以 UTF-8 或 GB18030 保存",
                      "unknown text encoding; save as UTF-8 or GB18030")
+
+
+def _unicode_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 or UTF-16 without a BOM: where the zero bytes of ASCII characters (digits, line
+    breaks) fall says which; the text must then read as text."""
+    head = data[:8192]
+    for enc, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % unit:
+            continue
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text) and _plain_share(text[:20000]) > 0.95 and _zeros_fit(head, enc):
+            return text, enc
+    return None
+
+
+def _zeros_fit(head: bytes, enc: str) -> bool:
+    """UTF-16-LE text has the zero bytes of its ASCII at odd offsets, BE at even ones (UTF-32: 2–3 of 4)."""
+    zeros = [i for i, b in enumerate(head) if b == 0]
+    if enc.startswith("utf-32"):
+        return len(zeros) * 2 >= len(head)  # every character has at least one zero byte
+    odd = sum(i % 2 for i in zeros)  # a CJK character may have a zero byte too (一 is U+4E00): a clear majority
+    return (odd if enc.endswith("le") else len(zeros) - odd) >= 0.9 * len(zeros)
+
+
+def _plain_share(text: str) -> float:
+    """Share of characters a Chinese report is written in (CJK, CJK punctuation, ASCII, full-width)."""
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or "\u3000" <= ch <= "\u303f"
+               or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·《》")
+    return good / len(text)
+
+
+def _chinese_legacy(data: bytes) -> tuple[str, str] | None:
+    """GB18030 or Big5 (cp950). GB18030 decodes almost any bytes, so when both decode the
+    one whose characters are the frequent ones of its own standard wins."""
+    found = []
+    for enc in ("gb18030", "cp950"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            found.append((enc, text))
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0][1], found[0][0]
+    (_, gb), (_, b5) = found
+    return (b5, "big5") if _frequent_share(b5, "cp950") > _frequent_share(gb, "gb2312") else (gb, "gb18030")
+
+
+# Lead bytes of punctuation and of the frequent characters: GB2312 level 1 (B0–D7), Big5 常用字 (A4–C6).
+_FREQUENT_LEAD = {"gb2312": (range(0xA1, 0xA4), range(0xB0, 0xD8)), "cp950": (range(0xA1, 0xA4), range(0xA4, 0xC7))}
+
+
+def _frequent_share(text: str, enc: str) -> float:
+    wide = [ch for ch in text[:20000] if ord(ch) > 0x7F]
+    if not wide:
+        return 0.0
+    leads = _FREQUENT_LEAD[enc]
+    hits = 0
+    for ch in wide:
+        try:
+            b = ch.encode(enc)
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2 and any(b[0] in r for r in leads):
+            hits += 1
+    return hits / len(wide)
 
 
 def _strict(data: bytes, enc: str) -> str:
@@ -71,10 +160,10 @@ def normalise_newlines(text: str) -> str:
 def read_text(data: bytes, filename: str) -> Document:
     text, encoding = decode(data)
     text = normalise_newlines(text)
-    if not _looks_like_text(text):
-        raise InputError(errors.BINARY, "文件不是文本（含大量控制字符）", "the file is not text")
     if not text.strip():
         raise InputError(errors.EMPTY, "文件为空", "the file is empty")
+    if not _looks_like_text(text):
+        raise InputError(errors.BINARY, "文件不是文本（含大量控制字符）", "the file is not text")
     doc = Document(source=filename, media_type="txt", text=text, encoding=encoding)
     doc.blocks = split_blocks(text)
     return doc
@@ -106,6 +195,9 @@ def page_number_lines(text: str) -> frozenset[int]:
 
 
 def split_blocks(text: str, base: int = 0) -> list[Block]:
+    from reviewer.ingest.limits import check_counts
+
+    check_counts(paragraphs=text.count("\n"))  # before a block is built
     blocks: list[Block] = []
     lines = _lines(text)
     pages = page_number_lines(text)

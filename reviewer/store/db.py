@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_ID = 0x7265766965  # advisory lock so concurrent starters migrate one at a time
@@ -51,7 +52,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    from reviewer.settings import get_settings
+
+    s = get_settings()  # a request that waits pool_timeout for a connection is answered 503 by the API
+    return create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                         pool_timeout=s.db_pool_timeout)
 
 
 @lru_cache(maxsize=8)
@@ -120,5 +125,13 @@ def migrate(engine: Engine | None = None) -> None:
     from alembic import command
 
     engine = engine or get_engine()
-    with _migration_lock(engine), engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+    # The lock and the upgrade take two connections at once: on PostgreSQL they come from an unpooled
+    # engine of their own, so a small API pool (REVIEWER_DB_POOL_SIZE=1) cannot deadlock the start.
+    own = engine.dialect.name == "postgresql"
+    mig = create_engine(engine.url, poolclass=NullPool) if own else engine
+    try:
+        with _migration_lock(mig), mig.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+    finally:
+        if own:
+            mig.dispose()

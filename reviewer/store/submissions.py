@@ -168,6 +168,17 @@ def finish(session: Session, submission_id: str, token: str, review: dict, count
     return session.get(Submission, submission_id)
 
 
+def finish_abandoned(session: Session, submission_id: str, review: dict, counts: dict, status: str,
+                     error: dict | None) -> Submission | None:
+    """Store a failure for a running submission whose process the host has stopped (Celery killed it
+    past its hard time limit); None when it is not running. Should the process still finish, its own
+    ``finish`` finds the claim taken and its result is dropped."""
+    sub = session.get(Submission, submission_id)
+    if sub is None or sub.status != "running":
+        return None
+    return finish(session, submission_id, sub.claim, review, counts, status, error)
+
+
 def stuck_ids(session: Session, queued_after: float, lease_seconds: float, limit: int = 500) -> list[str]:
     """Queued longer than ``queued_after`` (message lost?) or running past the lease (task dead)."""
     now = utcnow()

@@ -43,3 +43,36 @@ def tenant_for_key(session: Session, api_key: str) -> Tenant | None:
         .where(ApiKey.key_hash == hash_key(api_key), ApiKey.revoked_at.is_(None))
     ).scalar_one_or_none()
     return row
+
+
+def list_api_keys(session: Session, tenant_name: str | None = None) -> list[dict]:
+    """Every key (never the key itself: its id, prefix, tenant, created and revoked times)."""
+    stmt = select(ApiKey, Tenant).join(Tenant, ApiKey.tenant_id == Tenant.id).order_by(ApiKey.id)
+    if tenant_name:
+        stmt = stmt.where(Tenant.name == tenant_name)
+    return [key_info(k, t) for k, t in session.execute(stmt).all()]
+
+
+def key_info(key: ApiKey, tenant: Tenant) -> dict:
+    return {"id": key.id, "tenant": tenant.name, "prefix": key.prefix,
+            "created_at": key.created_at.isoformat() + "Z",
+            "revoked_at": key.revoked_at.isoformat() + "Z" if key.revoked_at else None}
+
+
+def find_api_key(session: Session, ref: str) -> ApiKey | None:
+    """A key by its id (digits), its listed prefix (rvk_…), or the full key."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return session.get(ApiKey, int(ref))
+    if ref.startswith(KEY_PREFIX) and len(ref) > 16:
+        return session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(ref)))
+    matches = session.scalars(select(ApiKey).where(ApiKey.prefix == ref)).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def revoke_api_key(session: Session, key: ApiKey) -> dict:
+    """Revoke now (idempotent: a revoked key keeps its first revocation time)."""
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key_info(key, session.get(Tenant, key.tenant_id))

@@ -25,22 +25,24 @@ def new_batch(request: Request, user: WebUser = Depends(current_user)) -> HTMLRe
 @router.post("/web/batches")
 async def create_batch_page(request: Request, user: WebUser = Depends(current_user)) -> Response:
     from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, parse_deadline
-    from reviewer.api.uploads import _flag
+    from reviewer.api.ratelimit import check_submission_rate
+    from reviewer.api.uploads import _flag, callback_text, clean_name
 
     settings = request.app.state.settings
     values: dict = {}
     try:
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id)  # issue 11: per tenant
         await read_body(request, MAX_BATCH_BYTES)
         form = await request.form(max_files=MAX_FILES, max_fields=20)
         require_csrf(form, user)
         values = {k: form_text(form, k) for k in ("deadline", "callback_url")}
-        uploads = [(p.filename, await p.read()) for p in form.getlist("files")
+        uploads = [(clean_name(p.filename), await p.read()) for p in form.getlist("files")
                    if isinstance(p, UploadFile) and p.filename]
         if not uploads:
             raise ApiError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
                            "choose a zip or several drafts")
         deadline = parse_deadline(values["deadline"] or None)
-        callback = values["callback_url"] or None
+        callback = callback_text(values["callback_url"] or None)
         if callback:
             from reviewer.api.reviews import _check_callback
 

@@ -28,27 +28,29 @@ def new_review(request: Request, user: WebUser = Depends(current_user)) -> HTMLR
 @router.post("/web/reviews")
 async def create_review(request: Request, user: WebUser = Depends(current_user)) -> Response:
     from reviewer.api.batches import parse_deadline
-    from reviewer.api.uploads import _flag, check_draft
+    from reviewer.api.ratelimit import check_submission_rate
+    from reviewer.api.uploads import _flag, callback_text, check_draft, clean_name, text_bytes
 
     settings = request.app.state.settings
     limit = settings.max_upload_bytes
     values: dict = {}
     try:
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id)  # issue 11: per tenant
         await read_body(request, limit + 64 * 1024)
         form = await request.form(max_files=1, max_fields=20)
         require_csrf(form, user)
         values = {k: form_text(form, k) for k in ("text", "deadline", "callback_url")}
         part = form.get("file")
         if isinstance(part, UploadFile) and part.filename:
-            data, filename = await part.read(), part.filename
+            data, filename = await part.read(), clean_name(part.filename)
         elif values["text"]:
-            data, filename = values["text"].encode("utf-8"), "粘贴的正文.txt"
+            data, filename = text_bytes(values["text"]), "粘贴的正文.txt"
         else:
             raise ApiError(422, "request.missing_file", "请选择或拖入报告文件，或粘贴报告正文",
                            "choose a file or paste the text")
         check_draft(data, filename, limit)
         deadline = parse_deadline(values["deadline"] or None)
-        callback = values["callback_url"] or None
+        callback = callback_text(values["callback_url"] or None)
         if callback:
             from reviewer.api.reviews import _check_callback
 

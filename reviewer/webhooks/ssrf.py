@@ -59,9 +59,35 @@ class Allowlist:
         return any(ip in net for net in self.networks if net.version == ip.version)
 
 
+# IPv6 prefixes whose low 32 bits are an IPv4 address that the traffic reaches (RFC 6052, 8215, 6145).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_V4_COMPATIBLE = ipaddress.ip_network("::/96")  # ::a.b.c.d (deprecated, still routed by some stacks)
+_V4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT ::ffff:0:a.b.c.d
+
+
+def embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, compatible, 6to4, Teredo, NAT64)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    out: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        out.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        out.append(ip.sixtofour)
+    if ip.teredo is not None:
+        out.extend(ip.teredo)  # (server, client)
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in net for net in _NAT64) or ip in _V4_TRANSLATED or (ip in _V4_COMPATIBLE and int(ip) > 1):
+        out.append(low)
+    return out
+
+
 def is_forbidden(ip: IPAddress) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Non-public, or an IPv6 form that embeds a non-public IPv4 (judged by the embedded address)."""
+    return _forbidden_itself(ip) or any(_forbidden_itself(v4) for v4 in embedded_ipv4(ip))
+
+
+def _forbidden_itself(ip: IPAddress) -> bool:
     return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_unspecified
             or ip.is_reserved or ip in _METADATA or (ip.version == 4 and ip in _CGNAT)
             or not ip.is_global)
@@ -72,7 +98,7 @@ def _split(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeURL("callback.invalid", "回调地址格式错误", f"invalid callback URL ({exc})") from exc
+        raise UnsafeURL("callback.invalid", "回调地址格式错误", "invalid callback URL") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeURL("callback.invalid", "回调地址须为 http 或 https 网址", "callback URL must be http(s)://host/…")
     if parts.username or parts.password:

@@ -31,7 +31,8 @@ def stack(tmp_path):
     migrate(engine)
     svc = None
     try:
-        svc = Service(service_env(db_url, redis_server.url), tmp_path)
+        # the long draft below (60,000 lines) is over the default paragraph limit
+        svc = Service(service_env(db_url, redis_server.url, REVIEWER_MAX_PARAGRAPHS="200000"), tmp_path)
         svc.engine, svc.redis_server = engine, redis_server
         svc.tenant = make_tenant(engine, "丙单位")
         yield svc
