@@ -27,7 +27,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
         readings = fmt.readings(claim.metric)
         if not readings or id(claim) in split_ok:
             continue
-        evaluated = [_evaluate(fmt, facts, r) for r in readings]
+        evaluated = [evaluate_reading(fmt, facts, r) for r in readings]
         if any(e is None for e in evaluated):
             continue
         if any(_holds(claim.value, r, total) for r, (total, _) in zip(readings, evaluated)):
@@ -48,7 +48,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
     return out
 
 
-def _evaluate(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:
+def evaluate_reading(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:
     """The reading's value in the tables and the cells it adds (subtracted ones included); None if unreadable."""
     total, cells = 0.0, []
     for sign, metric_ids in ((1, reading.plus), (-1, reading.minus)):

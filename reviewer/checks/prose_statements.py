@@ -6,7 +6,7 @@ total a share is of), so a failure is a warning: likely wrong, not certain.
 
 from __future__ import annotations
 
-from reviewer.checks.crossref import _evaluate
+from reviewer.checks.crossref import evaluate_reading
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 from reviewer.extract.facts import Claim, ReportFacts
 from reviewer.formats import FORMATS
@@ -141,7 +141,7 @@ def _table_value(fmt, facts: ReportFacts, metric_id: str) -> float | None:
     readings = fmt.readings(metric_id)
     if len(readings) != 1:
         return None
-    got = _evaluate(fmt, facts, readings[0])
+    got = evaluate_reading(fmt, facts, readings[0])
     return got[0] if got else None
 
 
