@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from reviewer.document import Document
-from reviewer.extract.facts import Claim, PartsGroup, SectionInfo
+from reviewer.extract.facts import Claim, PartsGroup, SectionInfo, section_at
 from reviewer.extract.numerals import fold, parse_number
 from reviewer.extract.claim_rules import _KEY_INDEX, APPLY_DENY, RULES, ZERO_RULES, Rule, ZeroRule
 from reviewer.findings import Location
@@ -396,7 +396,7 @@ def _context_ok(scan: _Scan, context: tuple[str, ...], sections: tuple[str, ...]
         return False
     if not context:
         return True
-    if sections and _section(scan, scan.text.orig(pos)) in sections:
+    if sections and section_at(scan.sections, scan.text.orig(pos)) in sections:
         return True
     if wide and _compact(s[start:start + 8]).startswith(_BACK_REFERENCE):
         start = scan.text.sentence_start(max(start - 1, 0))
@@ -469,18 +469,10 @@ def _claim(scan: _Scan, q: _Quantity, metric: str, value: float, unit: str | Non
     a, b = scan.text.span(q.start, q.end)
     qa, qb = scan.text.span(*q.clause)
     # model_construct: every field is built here with its declared type, so validation would only cost time
-    location = Location.model_construct(section=_section(scan, a), block_id=_block(scan, a), span=(a, b),
+    location = Location.model_construct(section=section_at(scan.sections, a), block_id=_block(scan, a), span=(a, b),
                                         text=scan.doc.text[a:b])
     return Claim.model_construct(metric=metric, value=float(value), unit=unit, quote=scan.doc.text[qa:qb],
                                  location=location)
-
-
-def _section(scan: _Scan, offset: int) -> str | None:
-    found = None
-    for s in scan.sections:
-        if s.start <= offset < s.end:
-            found = s.key
-    return found
 
 
 def _block(scan: _Scan, offset: int) -> str | None:

@@ -145,8 +145,13 @@ class ReportFacts(BaseModel):
     template: str | None = None  # detected layout: gov-disclosure-2021 | gov-disclosure-2019
 
     def section_at(self, offset: int) -> str | None:
-        found = None
-        for s in self.sections:
-            if s.start <= offset < s.end:
-                found = s.key
-        return found
+        return section_at(self.sections, offset)
+
+
+def section_at(sections, offset: int) -> str | None:
+    """Key of the section holding ``offset`` (the last one that does: sections are in document order)."""
+    found = None
+    for s in sections:
+        if s.start <= offset < s.end:
+            found = s.key
+    return found

@@ -11,7 +11,7 @@ import re
 from typing import Iterable, Sequence
 
 from reviewer.document import Document
-from reviewer.extract.facts import SectionInfo, Statement
+from reviewer.extract.facts import SectionInfo, Statement, section_at
 from reviewer.extract.numerals import fold
 from reviewer.findings import Location
 
@@ -37,7 +37,7 @@ def extract_statements(doc: Document, sections: Sequence[SectionInfo],
                        exclude: Sequence[tuple[int, int]] = ()) -> list[Statement]:
     out: list[Statement] = []
     for block, start, sentence in _sentences(doc, exclude):
-        section = _section(sections, start)
+        section = section_at(sections, start)
         for m in _ALL_DONE.finditer(sentence):
             clause = _clause_before(sentence, m.start())
             if any(w in clause for w in _SUBSET) or any(w in clause for w in _OTHER_WORK):
@@ -83,11 +83,3 @@ def _statement(doc: Document, block_id: str, start: int, sentence: str, span: tu
     location = Location(section=section, block_id=block_id, span=(a, b), text=doc.text[a:b])
     return Statement(kind=kind, value=value, sentence=doc.text[start:start + len(sentence)].strip(),
                      location=location)
-
-
-def _section(sections: Sequence[SectionInfo], offset: int) -> str | None:
-    found = None
-    for s in sections:
-        if s.start <= offset < s.end:
-            found = s.key
-    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from reviewer.document import Document
-from reviewer.extract.facts import SectionInfo, YearMention
+from reviewer.extract.facts import SectionInfo, YearMention, section_at
 from reviewer.extract.textnorm import Compact, compact
 
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
@@ -63,7 +63,7 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                                  if comp.span(sm.start(), sm.start() + 1)[0] < b <= start), default=0)
                 clause_head = re.split(r"[，,：:]", clean[max(0, head_from):ym.start()])[-1].strip()
                 opening = bool(_OPENING.match(clause_head))
-                section = _section_of(sections, start)
+                section = section_at(sections, start)
                 if _AFTER_YEAR.match(clean, ym.end()):
                     kind = "other"
                 else:
@@ -96,14 +96,6 @@ def _kind(sentence: str, opening: bool, is_niandu: bool, plan_context: bool) -> 
     if _DONE.search(sentence) or re.search(r"通过.{0,30}(方式|措施|途径)", sentence):
         return "done"
     return "narration" if _NARRATION.search(sentence) else "other"
-
-
-def _section_of(sections: list[SectionInfo], offset: int) -> str | None:
-    found = None
-    for s in sections:
-        if s.start <= offset < s.end:
-            found = s.key
-    return found
 
 
 def _plan_subheadings(whole: Compact, sections: list[SectionInfo]) -> list[tuple[int, bool]]:
