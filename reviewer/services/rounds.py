@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reviewer.fingerprint import ensure_fingerprints
+from reviewer.fingerprint import compare, ensure_fingerprints
 from reviewer.services.errors import ServiceError
 from reviewer.store.db import utcnow
 from reviewer.store.models import Decision, Report, ReviewRow, Submission
@@ -143,18 +143,10 @@ def delta(session: Session, sub: Submission, review: dict, decided: dict[str, De
     if sub.report_id is None:
         return None
     decided = decisions_of(session, sub.report_id) if decided is None else decided
-    current = _fingerprints(review)
     prev_row = session.get(ReviewRow, sub.previous_id) if sub.previous_id else None
-    before = set(_fingerprints(prev_row.review if prev_row else None))
-    now = set(current)
-    dismissed = [fp for fp in current if fp in decided and decided[fp].decision == "dismissed"]
-    out = {"previous_review_id": sub.previous_id,
-           "fixed": sorted(before - now),
-           "new": [fp for fp in current if fp not in before and fp not in dismissed],
-           "open": [fp for fp in current if fp in before and fp not in dismissed],
-           "dismissed": dismissed}
-    out["counts"] = {k: len(out[k]) for k in ("fixed", "new", "open", "dismissed")}
-    return out
+    dismissed = {fp for fp, d in decided.items() if d.decision == "dismissed"}
+    return {"previous_review_id": sub.previous_id,
+            **compare(_fingerprints(prev_row.review if prev_row else None), _fingerprints(review), dismissed)}
 
 
 def open_counts(review: dict, decided: dict[str, Decision]) -> dict[str, int]:
