@@ -53,7 +53,7 @@ def _find_or_create(session: Session, tenant_id: int, key: str, agency: str | No
 
 
 def _auto_key(session: Session, tenant_id: int, agency_key: str, year: int) -> str:
-    base = f"{year}-{agency_key}"[:190]
+    base = "".join(ch for ch in f"{year}-{agency_key}" if ch not in "/\\?#%")[:190]
     key, n = base, 1
     while session.scalar(select(Report.id).where(Report.tenant_id == tenant_id, Report.report_key == key)):
         n += 1
