@@ -187,8 +187,9 @@ def test_reviewer_submit_exits_by_open_errors(svc, tmp_path):
         r = httpx.post(f"{svc.url}/v1/reviews/{body['id']}/decisions", headers=_auth(svc.b),
                        json={"fingerprint": f["fingerprint"], "decision": "dismissed", "reason": REASON})
         assert r.status_code == 200, r.text
-    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=90)
+    again = subprocess.run([*cmd, "--previous", body["id"]], env=env, capture_output=True, text=True, timeout=90)
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr
     second = json.loads(again.stdout)
     assert second["version"] == body["version"] + 1 and second["counts"]["error"] == 2
+    assert second["previous_review_id"] == body["id"] and second["report_key"] == body["report_key"]
     assert second["open_counts"]["error"] == 0 and second["delta"]["counts"]["dismissed"] == 2
