@@ -136,7 +136,7 @@ def _finding_view(i: int, f: dict) -> dict:
 
 
 def batch_progress(s: Session, batch: Batch) -> dict:
-    from reviewer.api.batches import eta_seconds
+    from reviewer.services.batches import eta_seconds
     from reviewer.store.batches import finished_times, item_rows, status_counts
 
     counts = status_counts(s, batch.id)
