@@ -7,8 +7,6 @@ approving), the same as ``GET /v1/board``, and exports it. Screenshots: test-art
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,9 +14,8 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
+from conftest import reviewer_cli
 from reportgen import consistent_spec, to_docx
-from service_procs import RedisServer, Service, service_env
-from service_support import pg_database
 from test_web_browser import _downloaded, _same_origin, _wait, browser  # noqa: F401 (fixture)
 
 YEAR = 2026
@@ -31,33 +28,8 @@ UNITS_CSV = ("name,aliases,kind,parent,deadline\n"
 ADMIN_PASSWORD = "Admin-pass-2026"
 
 
-@pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory):
-    from reviewer.store.db import make_engine, migrate
-
-    tmp = tmp_path_factory.mktemp("oversight")
-    redis = RedisServer(tmp)
-    with pg_database() as db_url:
-        engine = make_engine(db_url)
-        migrate(engine)
-        env = service_env(db_url, redis.url, REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
-                          REVIEWER_WEB_SESSION_SECRET="oversight-test-secret-" + "y" * 32)
-        try:
-            svc = Service(env, tmp, concurrency=2)
-        except BaseException:
-            redis.stop()
-            raise
-        try:
-            yield svc, env, engine
-        finally:
-            svc.stop()
-            redis.stop()
-            engine.dispose()
-
-
-def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewer", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+def _cli(env: dict, *args: str):
+    return reviewer_cli(env, *args)
 
 
 def _shot(d, artifacts: Path, name: str) -> None:
@@ -106,13 +78,13 @@ def _no_technical_bits(d) -> None:
     assert "接口" not in d.find_element(By.CSS_SELECTOR, "header.top").text
 
 
-def test_oversight_in_a_real_browser(pg_stack, browser, artifacts, tmp_path):  # noqa: F811
+def test_oversight_in_a_real_browser(pg_web_stack, browser, artifacts, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
 
     from reviewer.store.db import session_scope
     from reviewer.store.models import WebSessionRow
 
-    svc, env, engine = pg_stack
+    svc, env, engine = pg_web_stack
     d = browser
 
     # --- first start: the CLI creates the admin and says how to sign in ----------------------------------
