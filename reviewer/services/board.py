@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ SORTS = ("name", "status", "days", "errors")
 
 
 def beijing_today() -> date:
-    return (datetime.utcnow() + timedelta(hours=8)).date()
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 def reporting_year(today: date | None = None) -> int:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import openpyxl
-import pytest
 from sqlalchemy import update
 
 from conftest import reviewer_cli
