@@ -26,7 +26,8 @@ class UnitBody(BaseModel):
     aliases: list[str] = Field(default_factory=list, max_length=20, description="草稿中可能出现的其他名称")
     kind: str = Field("部门", description="政府 / 部门 / 乡镇街道 / 其他")
     parent: str | None = Field(None, max_length=200, description="上级单位名称（须已存在或在同一请求中）")
-    deadline: date | None = Field(None, description="报送截止日期（适用于截止日期前一年的年度报告；不给则为次年 1 月 31 日）")
+    deadline: date | None = Field(None, description="报送截止日期（不给则为次年 1 月 31 日）")
+    year: int | None = Field(None, ge=2000, le=2100, description="截止日期适用的报告年度（默认：截止日期的前一年）")
 
 
 _UPLOAD = {"requestBody": {"required": True, "content": {
@@ -70,10 +71,10 @@ def list_units(year: int | None = Query(None, ge=2000, le=2100, description="报
 async def import_units(request: Request, tenant: TenantRef = Depends(office_tenant)) -> dict:
     from pydantic import TypeAdapter, ValidationError
 
-    from reviewer.api.uploads import _read_capped
+    from reviewer.api.uploads import read_capped
     from reviewer.services import units
 
-    body = await _read_capped(request, MAX_TABLE_BYTES + 64 * 1024, MAX_TABLE_BYTES)
+    body = await read_capped(request, MAX_TABLE_BYTES + 64 * 1024, MAX_TABLE_BYTES)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if ctype == "application/json":
