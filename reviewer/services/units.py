@@ -273,6 +273,12 @@ def assign(s: Session, tenant_id: int, submission_id: str, unit_id: int) -> bool
     return True
 
 
+def report_visible(s: Session, report_id: str, unit_id: int) -> bool:
+    """A unit sees a report (review rounds) when drafts of it are the unit's and none is another unit's."""
+    units = set(s.scalars(select(Submission.unit_id).where(Submission.report_id == report_id)))
+    return unit_id in units and not (units - {unit_id, None})
+
+
 def unassigned(s: Session, tenant_id: int, limit: int = 200) -> list[dict]:
     """Finished reviews attached to no unit, with the agency name read, for a person to assign."""
     from reviewer.store.models import ReviewRow
