@@ -16,6 +16,7 @@ ROUTERS = [
     "reviewer.api.batches",  # issue 5
     "reviewer.api.admin",  # issue 11: API keys over HTTP
     "reviewer.api.reports",  # issue 15: report versions, status, rule stats
+    "reviewer.api.units",  # issue 16: units and the roster board
 ]
 
 

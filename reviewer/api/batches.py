@@ -48,6 +48,9 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     from reviewer.services.submissions import check_callback
 
     settings = request.app.state.settings
+    from reviewer.api.deps import tenant_wide
+
+    tenant_wide(tenant)  # a unit's key submits its own report, not batches
     await run_in_threadpool(check_submission_rate, settings, tenant.id)
     form = await _read_form(request)
     uploads = []
@@ -84,7 +87,7 @@ def _summary(batch) -> dict:
 def _load(session: Session, tenant: TenantRef, batch_id: str):
     from reviewer.store.batches import get_batch
 
-    batch = get_batch(session, tenant.id, batch_id)
+    batch = get_batch(session, tenant.id, batch_id) if tenant.unit_id is None else None  # batches: the office's
     if batch is None:
         raise ApiError(404, "batch.not_found", "未找到该批次", "batch not found")
     return batch

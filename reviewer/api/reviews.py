@@ -71,7 +71,7 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
     done = await run_in_threadpool(submit_draft, request.app.state.engine, tenant.id, up.data, up.filename,
                                    {"use_llm": up.use_llm}, up.callback_url, idempotency_key,
                                    report_key=up.report_key, previous_review_id=up.previous_review_id,
-                                   submitted_by=f"API（{tenant.name}）")
+                                   submitted_by=f"API（{tenant.name}）", unit_id=tenant.unit_id)
     body = _summary(done.submission)
     return JSONResponse(body, status_code=202 if done.created else 200,
                         headers={"Location": body["links"]["self"]})
@@ -80,7 +80,7 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
 def _load(session: Session, tenant: TenantRef, review_id: str) -> Submission:
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(session, tenant.id, review_id)
+    sub = get_for_tenant(session, tenant.id, review_id, tenant.unit_id)
     if sub is None:  # another tenant's id looks exactly like a missing one
         raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
     return sub
@@ -135,10 +135,14 @@ class DecisionIn(BaseModel):
              responses={200: {"description": "记录的处理意见；以后各版本中同一 fingerprint 的意见沿用它"}})
 def decide(review_id: str, body: DecisionIn, tenant: TenantRef = Depends(current_tenant),
            session: Session = Depends(db_session)) -> dict:
+    from reviewer.services.accounts import audit
     from reviewer.services.rounds import decide as record
 
-    out = record(session, tenant.id, review_id, body.fingerprint, body.decision, body.reason,
-                 body.by or f"API（{tenant.name}）")
+    _load(session, tenant, review_id)  # a unit's key decides on its unit's reviews only
+    by = body.by or f"API（{tenant.name}）"
+    out = record(session, tenant.id, review_id, body.fingerprint, body.decision, body.reason, by)
+    audit(session, tenant.id, by, "decision", review_id, detail={"fingerprint": body.fingerprint,
+                                                                  "decision": body.decision})
     session.commit()
     return out
 

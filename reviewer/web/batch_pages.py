@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from reviewer.services.errors import ServiceError
 from reviewer.store.db import session_scope
 from reviewer.web import views
-from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
+from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf, staff_user
 from reviewer.web.forms import form_text, read_body
 from reviewer.web.responses import attachment, page
 
@@ -18,12 +18,12 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/web/batches/new")
-def new_batch(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+def new_batch(request: Request, user: WebUser = Depends(staff_user)) -> HTMLResponse:
     return page(request, "new_batch.html", {"error": None, "values": {}}, user=user)
 
 
 @router.post("/web/batches")
-async def create_batch_page(request: Request, user: WebUser = Depends(current_user)) -> Response:
+async def create_batch_page(request: Request, user: WebUser = Depends(staff_user)) -> Response:
     from reviewer.api.ratelimit import check_submission_rate
     from reviewer.api.uploads import callback_text, check_draft, clean_name, flag_value
     from reviewer.services import batches as batch_flow
@@ -44,7 +44,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
             raise ServiceError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
                            "choose a zip or several drafts")
         deadline = batch_flow.parse_deadline(values["deadline"] or None)
-        callback = callback_text(values["callback_url"] or None)
+        callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
             await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
         drafts = await run_in_threadpool(batch_flow.drafts, uploads, settings.max_upload_bytes, check_draft,
@@ -61,7 +61,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
 def _batch(s, user: WebUser, batch_id: str):
     from reviewer.store.batches import get_batch
 
-    batch = get_batch(s, user.tenant_id, batch_id)
+    batch = get_batch(s, user.tenant_id, batch_id) if user.sees_all_units else None  # batches: the office's
     if batch is None:
         raise WebNotFound()
     return batch

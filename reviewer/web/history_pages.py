@@ -19,8 +19,8 @@ def history(request: Request, user: WebUser = Depends(current_user)) -> HTMLResp
 
     q = (request.query_params.get("q") or "").strip()[:200]
     with session_scope(request.app.state.engine) as s:
-        ctx = views.history(s, user.tenant_id)
-        ctx["reports"] = list_reports(s, user.tenant_id, q)  # issue 15: reports and their rounds
+        ctx = views.history(s, user.tenant_id, user.unit_id)
+        ctx["reports"] = list_reports(s, user.tenant_id, q, unit_id=user.unit_id)  # issue 15: reports and their rounds
     for r in ctx["reports"]:
         r["updated"] = views.beijing_iso(r["updated_at"])
     ctx["q"] = q

@@ -15,7 +15,7 @@ from reviewer.services import rounds
 from reviewer.services.errors import ServiceError
 from reviewer.store.db import session_scope
 from reviewer.web import views
-from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
+from reviewer.web.auth import WebNotFound, WebUser, admin_user, current_user, require_csrf, staff_user
 from reviewer.web.forms import form_text, read_body
 from reviewer.web.responses import page
 
@@ -45,8 +45,15 @@ async def decide(review_id: str, request: Request, user: WebUser = Depends(curre
 
     def record():
         with session_scope(request.app.state.engine) as s:
-            return rounds.decide(s, user.tenant_id, review_id, form_text(form, "fingerprint"),
-                                 None if decision == "undo" else decision, form_text(form, "reason"), views.who(user))
+            from reviewer.services.accounts import audit
+
+            out = rounds.decide(s, user.tenant_id, review_id, form_text(form, "fingerprint"),
+                                None if decision == "undo" else decision, form_text(form, "reason"), views.who(user),
+                                unit_id=user.unit_id)
+            audit(s, user.tenant_id, user.name, "decision", review_id,
+                  request.client.host if request.client else None,
+                  {"fingerprint": form_text(form, "fingerprint"), "decision": decision})
+            return out
     try:
         await run_in_threadpool(record)
     except ServiceError as exc:
@@ -60,7 +67,7 @@ async def decide(review_id: str, request: Request, user: WebUser = Depends(curre
 def report_page(report_key: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
     with session_scope(request.app.state.engine) as s:
         try:
-            report = rounds.report_json(s, rounds.get_report(s, user.tenant_id, report_key))
+            report = rounds.report_json(s, rounds.get_report(s, user.tenant_id, report_key, user.unit_id))
         except ServiceError as exc:
             raise WebNotFound() from exc
     for v in report["versions"]:
@@ -70,13 +77,17 @@ def report_page(report_key: str, request: Request, user: WebUser = Depends(curre
 
 
 @router.post("/web/reports/{report_key}/status")
-async def set_status(report_key: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+async def set_status(report_key: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
     form = await _form(request, user)
     back = f"/web/reports/{quote(report_key, safe='')}"
 
     def record():
         with session_scope(request.app.state.engine) as s:
+            from reviewer.services.accounts import audit
+
             rounds.set_status(s, user.tenant_id, report_key, form_text(form, "status"), views.who(user))
+            audit(s, user.tenant_id, user.name, "report.status", report_key,
+                  request.client.host if request.client else None, {"status": form_text(form, "status")})
     try:
         await run_in_threadpool(record)
     except ServiceError as exc:
@@ -85,7 +96,7 @@ async def set_status(report_key: str, request: Request, user: WebUser = Depends(
 
 
 @router.get("/web/stats/rules")
-def rule_stats(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+def rule_stats(request: Request, user: WebUser = Depends(admin_user)) -> HTMLResponse:
     """Rule health for the tenant's admin: how often each rule fired and was dismissed, with the reasons."""
     from reviewer.checks import RULES
 

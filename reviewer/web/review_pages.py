@@ -51,7 +51,7 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
                            "choose a file or paste the text")
         check_draft(data, filename, limit)
         deadline = parse_deadline(values["deadline"] or None)
-        callback = callback_text(values["callback_url"] or None)
+        callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
             await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
     except ServiceError as exc:
@@ -62,14 +62,15 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
         options["deadline"] = deadline.isoformat() + "Z"
 
     done = await run_in_threadpool(lambda: submit(request.app.state.engine, user.tenant_id, data, filename[:500],
-                                                  options, callback, submitted_by=views.who(user)))
+                                                  options, callback, submitted_by=views.who(user),
+                                                  unit_id=user.unit_id))
     return RedirectResponse(f"/web/reviews/{done.submission.id}", status_code=303)
 
 
 def _submission(s, user: WebUser, review_id: str):
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(s, user.tenant_id, review_id)
+    sub = get_for_tenant(s, user.tenant_id, review_id, user.unit_id)
     if sub is None:
         raise WebNotFound()
     return sub

@@ -62,9 +62,16 @@ def browser(tmp_path):
 
 
 def _wait(pred, timeout: float, what: str):
+    """Poll ``pred`` until it is truthy. While the page navigates (a form posted, a redirect), the
+    elements it looks at may be gone or stale: that is “not yet”, not a failure."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = pred()
+        try:
+            value = pred()
+        except (StaleElementReferenceException, NoSuchElementException, StopIteration):
+            value = None
         if value:
             return value
         time.sleep(0.25)
@@ -98,8 +105,9 @@ def test_review_and_batch_in_a_real_browser(web_stack, browser, artifacts, tmp_p
     d.get(svc.url + "/web/history")
     assert "/web/signin" in d.current_url
     _shot(d, artifacts, "1-signin")
+    d.find_element(By.CSS_SELECTOR, "details.keysignin summary").click()  # integrators sign in with a key
     d.find_element(By.ID, "api_key").send_keys(a["api_key"])
-    d.find_element(By.CSS_SELECTOR, "#signin-form button[type=submit]").click()
+    d.find_element(By.CSS_SELECTOR, "#key-signin-form button[type=submit]").click()
     _wait(lambda: d.current_url.endswith("/web/history"), 15, "back on the page asked for")
     assert "乌海市政务公开办" in d.find_element(By.CSS_SELECTOR, ".tenant").text
 

@@ -35,8 +35,9 @@ def _sign_in(d, svc, api_key: str) -> None:
     from selenium.webdriver.common.by import By
 
     d.get(svc.url + "/web/signin")
+    d.find_element(By.CSS_SELECTOR, "details.keysignin summary").click()  # integrators sign in with a key
     d.find_element(By.ID, "api_key").send_keys(api_key)
-    d.find_element(By.CSS_SELECTOR, "#signin-form button[type=submit]").click()
+    d.find_element(By.CSS_SELECTOR, "#key-signin-form button[type=submit]").click()
     _wait(lambda: "/web/signin" not in d.current_url, 15, "signed in")
 
 
