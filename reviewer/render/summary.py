@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
 from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH
+from reviewer.render.safe_text import safe_model, safe_text
 
 TOP_PROBLEMS = 3
 STATUS_ZH = {"ok": "已审核", "failed": "无法审核"}
@@ -25,7 +25,6 @@ FINDING_COLUMNS = ["序号", "文件", "机关", "年度", "严重程度", "类�
                    "建议", "来源"]
 RULE_COLUMNS = ["规则", "类别", "严重程度", "意见条数", "涉及报告数", "示例"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 @dataclass
@@ -99,7 +98,7 @@ def rule_counts(reviews: list[Review]) -> list[RuleCount]:
 
 def _safe(value):
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
+        value = safe_text(value)
         if value.startswith(_FORMULA_START):
             value = "'" + value  # shown as text, never evaluated
     return value
@@ -186,6 +185,7 @@ def _chart(counts: list[RuleCount], top: int = 10) -> str:
 
 
 def overview_html(reviews: list[Review], title: str = "政府信息公开工作年度报告审核汇总") -> str:
+    reviews = [safe_model(r) for r in reviews]
     counts = rule_counts(reviews)
     n_err = sum(1 for r in reviews if r.has_errors)
     n_failed = sum(1 for r in reviews if r.status == "failed")

@@ -1,0 +1,161 @@
+"""Issue 17, in-process: control characters in every writer (item 6), line endings and form
+feeds (item 10), and error codes/messages that match the file (item 11)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from hostile_drafts import SAMPLE, long_prose
+from reviewer.pipeline import ReviewOptions, review_bytes
+
+OPTS = ReviewOptions(use_llm=False)
+CONTROL = [chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))] + ["\ufffe", "\uffff"]
+
+
+def review(data: bytes | str, name: str = "draft.txt"):
+    return review_bytes(data.encode("utf-8") if isinstance(data, str) else data, name, OPTS)
+
+
+def rule_ids(r) -> set[str]:
+    return {f.rule_id for f in r.findings}
+
+
+def _with_controls(text: str) -> str:
+    """Every control character once: in the title line, a paragraph or a table cell (a few
+    stray characters in a long draft: the reader accepts it as text)."""
+    lines = long_prose(300).split("\n")
+    third = len(CONTROL) // 3
+    lines[0] = lines[0] + "".join(CONTROL[:third])
+    i = next(k for k, line in enumerate(lines) if "本年新收" in line)
+    lines[i] = lines[i] + "".join(CONTROL[third:2 * third])
+    j = next(k for k, line in enumerate(lines) if line.startswith("一、"))
+    lines[j + 1] = "".join(CONTROL[2 * third:]) + lines[j + 1]
+    return "\n".join(lines)
+
+
+# -- item 6: every writer accepts what the reader accepted ------------------------------------
+@pytest.mark.parametrize("name,wrap", [("draft.txt", lambda t: t),
+                                       ("draft.md", lambda t: t),
+                                       ("draft.html", lambda t: "<html><body>" + "".join(
+                                           f"<p>{line}</p>" for line in t.split("\n")) + "</body></html>")])
+def test_control_characters_reach_every_writer(name, wrap):
+    import docx
+    import openpyxl
+
+    from reviewer.ingest import read_bytes
+    from reviewer.render import annotated_bytes
+    from reviewer.render.summary import csv_text, overview_html, xlsx_bytes
+
+    data = wrap(_with_controls(SAMPLE)).encode("utf-8")
+    doc = read_bytes(data, name)
+    r = review(data, name)
+    assert r.status == "ok", r.error
+    out = annotated_bytes("docx", data, doc, r)
+    wd = docx.Document(io.BytesIO(out))  # a valid .docx Word can open
+    assert wd.paragraphs
+    assert b"w:comment" in zipfile.ZipFile(io.BytesIO(out)).read("word/comments.xml")
+    html = annotated_bytes("html", data, doc, r).decode("utf-8")
+    assert not any(ch in html for ch in CONTROL)
+    openpyxl.load_workbook(io.BytesIO(xlsx_bytes([r])))
+    for kind in ("reports", "findings"):
+        assert not any(ch in csv_text([r], kind) for ch in CONTROL)
+    assert not any(ch in overview_html([r]) for ch in CONTROL)
+
+
+def test_control_characters_in_findings_reach_the_xlsx_and_docx():
+    """A finding whose message quotes a control character (e.g. an LLM quote) is written too."""
+    import docx
+    import openpyxl
+
+    from reviewer.findings import Finding
+    from reviewer.ingest import read_bytes
+    from reviewer.render import annotated_bytes
+    from reviewer.render.summary import xlsx_bytes
+
+    data = SAMPLE.encode("utf-8")
+    doc = read_bytes(data, "draft.txt")
+    r = review(data)
+    junk = "".join(CONTROL)
+    f = r.findings[0]
+    r.findings.append(Finding(**{**f.model_dump(), "message": "引文" + junk, "suggestion": junk,
+                                 "evidence": [junk], "expected": junk}))
+    docx.Document(io.BytesIO(annotated_bytes("docx", data, doc, r)))
+    openpyxl.load_workbook(io.BytesIO(xlsx_bytes([r])))
+
+
+def test_cli_annotated_docx_of_a_draft_with_control_characters(tmp_path):
+    src = tmp_path / "控制字符.txt"
+    src.write_text(_with_controls(SAMPLE), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    p = subprocess.run([sys.executable, "-m", "reviewer", "review", str(src), "--no-llm", "--format", "docx",
+                        "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in p.stderr, p.stderr
+    assert p.returncode in (0, 1), p.stderr
+    assert zipfile.ZipFile(out).testzip() is None
+
+
+def test_pdf_writer_accepts_control_characters_in_comments():
+    """The annotated PDF: a finding text with control characters is written (PDF comments are text)."""
+    from pathlib import Path
+
+    from reviewer.findings import Finding
+    from reviewer.ingest import read_bytes
+    from reviewer.render import annotated_bytes
+
+    pdf = sorted((Path(__file__).resolve().parents[1] / "fixtures").rglob("*.pdf"))
+    if not pdf:
+        pytest.skip("no PDF fixture")
+    data = pdf[0].read_bytes()
+    doc = read_bytes(data, pdf[0].name)
+    r = review(data, pdf[0].name)
+    f = review(SAMPLE).findings[0]  # a finding without a place in this PDF: commented on page 1
+    r.findings.append(Finding(**{**f.model_dump(), "locations": [], "message": "引文" + "".join(CONTROL)}))
+    out = annotated_bytes("pdf", data, doc, r)
+    assert out.startswith(b"%PDF")
+
+
+# -- item 10: line endings and page breaks -----------------------------------------------------
+def _baseline():
+    return review(SAMPLE)
+
+
+@pytest.mark.parametrize("eol", ["\r\r\n", "\n\r", "\r\n", "\r"])
+def test_converted_line_endings_keep_every_table(eol):
+    base = _baseline()
+    r = review(SAMPLE.replace("\n", eol))
+    assert r.status == "ok", r.error
+    assert "format.table_unreadable" not in rule_ids(r)
+    assert r.report.cells == base.report.cells
+    assert sorted(rule_ids(r)) == sorted(rule_ids(base))
+
+
+@pytest.mark.parametrize("brk", ["\f", "\v", "\n\f", "\f\n"])
+def test_form_feed_and_vertical_tab_used_as_line_breaks(brk):
+    base = _baseline()
+    text = SAMPLE.replace("\n", brk) if brk in ("\f", "\v") else SAMPLE.replace("\n\n\n", "\n\n" + brk)
+    r = review(text)
+    assert r.status == "ok", r.error
+    assert r.report.cells == base.report.cells
+
+
+@pytest.mark.parametrize("brk", ["\f", "\v"])
+def test_form_feed_in_a_gb18030_draft(brk):
+    r = review(SAMPLE.replace("\n", brk).encode("gb18030"))
+    assert r.status == "ok", r.error
+    assert r.report.cells == _baseline().report.cells
+
+
+def test_markdown_line_endings():
+    md = ("# 某局2023年政府信息公开工作年度报告\n\n"
+          "| 项目 | 数 |\n|---|---|\n| a | 1 |\n")
+    from reviewer.ingest import read_bytes
+
+    plain = read_bytes(md.encode(), "a.md")
+    for eol in ("\r\r\n", "\n\r", "\f"):
+        doc = read_bytes(md.replace("\n", eol).encode(), "a.md")
+        assert [b.kind for b in doc.blocks] == [b.kind for b in plain.blocks]
