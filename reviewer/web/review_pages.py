@@ -102,7 +102,7 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         review = row.review
         data = s.get(Blob, sub.blob_sha256).data
         ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
-                   readable=row.status == "ok",
+                   readable=row.status == "ok", failure=views.failure_text(review),
                    pdf=views.input_was_pdf(sub.filename, data) and views.pdf_renderer_available())
     return page(request, "review.html", ctx, user=user)
 

@@ -159,3 +159,101 @@ def test_markdown_line_endings():
     for eol in ("\r\r\n", "\n\r", "\f"):
         doc = read_bytes(md.replace("\n", eol).encode(), "a.md")
         assert [b.kind for b in doc.blocks] == [b.kind for b in plain.blocks]
+
+
+# -- item 11: error codes and messages that match the file --------------------------------------
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(200) + b"\xff\xd9"
+
+
+def _xlsx() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["本年新收", 3])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+# (file name, bytes, words the one message for its kind must hold)
+WRONG_FILES = [
+    ("图.png", PNG, "PNG 图片"),
+    ("照片.jpg", JPEG, "JPEG 图片"),
+    ("改名的图片.docx", PNG, "PNG 图片"),
+    ("改名的图片.txt", PNG, "PNG 图片"),
+    ("数据.xlsx", _xlsx(), "Excel 工作簿（.xlsx）"),
+    ("数据改名.docx", _xlsx(), "Excel 工作簿（.xlsx）"),
+    ("演示.pptx", _zip({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p/>"}), "PowerPoint"),
+    ("多份报告.zip", _zip({"a.txt": SAMPLE.encode(), "b.txt": SAMPLE.encode()}), "zip 压缩包"),
+    ("压缩.gz", b"\x1f\x8b\x08\x00" + bytes(100), "gzip 压缩包"),
+]
+
+
+@pytest.mark.parametrize("name,data,words", WRONG_FILES, ids=[w[0] for w in WRONG_FILES])
+def test_a_wrong_file_gets_one_message_for_its_kind(name, data, words):
+    from reviewer.errors import InputError
+    from reviewer.ingest import read_bytes
+
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, name)
+    assert exc.value.code == "input.unsupported_type"
+    assert words in exc.value.message_zh and "不是报告文稿" in exc.value.message_zh
+    assert "请提交报告的" in exc.value.message_zh and ".docx" in exc.value.message_zh
+
+
+def _nested_tables_docx(depth: int) -> bytes:
+    import docx
+
+    wd = docx.Document()
+    wd.add_paragraph("某局2023年政府信息公开工作年度报告")
+    buf = io.BytesIO()
+    wd.save(buf)
+    parts = {i.filename: zipfile.ZipFile(io.BytesIO(buf.getvalue())).read(i) for i in
+             zipfile.ZipFile(io.BytesIO(buf.getvalue())).infolist()}
+    inner = "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>"
+    body = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = body.replace("<w:sectPr", inner + "<w:sectPr", 1).encode()
+    return _zip(parts)
+
+
+def test_tables_nested_100_deep_are_malicious():
+    from reviewer.errors import InputError
+    from reviewer.ingest import read_bytes
+
+    with pytest.raises(InputError) as exc:
+        read_bytes(_nested_tables_docx(100), "深.docx")
+    assert exc.value.code == "input.malicious"
+    assert "嵌套" in exc.value.message_zh
+
+
+def test_tables_nested_a_few_deep_are_read():
+    from reviewer.ingest import read_bytes
+
+    doc = read_bytes(_nested_tables_docx(3), "浅.docx")
+    assert any(b.kind == "table" for b in doc.blocks)
+
+
+def test_the_web_failure_text_is_chinese_only():
+    from reviewer.web.views import failure_text
+
+    notes = "会议纪要\n时间：2024年3月1日\n参会人员：张三、李四\n会议议定：下周提交材料。\n"
+    r = review(notes, "会议纪要.txt")
+    assert r.status == "failed" and r.error.code == "input.not_a_report"
+    text = failure_text(r.model_dump(mode="json"))
+    shown = text["title"] + text["detail"]
+    assert "年度报告" in shown and "input." not in shown
+    assert not any("a" <= ch.lower() <= "z" for ch in shown)
+    corrupt = failure_text({"error": {"code": "input.corrupt", "message": "文件已损坏（第 3 页）（could not parse the file）"}})
+    assert corrupt["detail"] == "文件已损坏（第 3 页）"
