@@ -257,3 +257,68 @@ def test_the_web_failure_text_is_chinese_only():
     assert not any("a" <= ch.lower() <= "z" for ch in shown)
     corrupt = failure_text({"error": {"code": "input.corrupt", "message": "文件已损坏（第 3 页）（could not parse the file）"}})
     assert corrupt["detail"] == "文件已损坏（第 3 页）"
+
+
+# -- item 7: PDF limits checked per page and inside a page --------------------------------------
+@pytest.fixture
+def limits(monkeypatch):
+    from reviewer.settings import get_settings
+
+    def apply(**values):
+        for k, v in values.items():
+            monkeypatch.setenv(f"REVIEWER_{k.upper()}", str(v))
+        get_settings.cache_clear()
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_a_300_page_pdf_over_the_cell_limit_is_refused_after_a_few_pages(limits, monkeypatch):
+    from pdfgen import grid_content, pdf_of
+    from reviewer.errors import InputError
+    from reviewer.ingest import pdf_layout, read_bytes
+
+    data = pdf_of(300, grid_content(20))  # 400 cells a page, 120,000 in all
+    limits(max_table_cells=1000)
+    seen = []
+    real = pdf_layout.read_page
+    monkeypatch.setattr(pdf_layout, "read_page", lambda *a, **k: seen.append(1) or real(*a, **k))
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "300页.pdf")
+    assert exc.value.code == "input.too_large" and "单元格" in exc.value.message_zh
+    assert len(seen) <= 3  # refused at the page that crossed the limit, not after all 300
+
+
+def test_one_page_of_too_much_text_is_refused_inside_the_page(monkeypatch):
+    from pdfgen import pdf_of, text_content
+    from reviewer.errors import InputError
+    from reviewer.ingest import pdf, pdf_layout, read_bytes
+
+    monkeypatch.setattr(pdf, "MAX_CHARS", 5000)
+    built = []
+
+    class Counted(pdf_layout.Char):
+        def __init__(self, *a, **k):
+            built.append(1)
+            super().__init__(*a, **k)
+
+    monkeypatch.setattr(pdf_layout, "Char", Counted)
+    with pytest.raises(InputError) as exc:
+        read_bytes(pdf_of(1, text_content(40_000)), "长页.pdf")
+    assert exc.value.code == "input.malicious"
+    assert len(built) < 10_000  # stopped inside the page, not after its 40,000 characters
+
+
+def test_a_page_of_a_huge_grid_is_refused_before_the_grid_is_built(limits, monkeypatch):
+    from pdfgen import grid_content, pdf_of
+    from reviewer.errors import InputError
+    from reviewer.ingest import pdf_layout, read_bytes
+
+    limits(max_table_cells=1000)
+    grids = []
+    real = pdf_layout._grid
+    monkeypatch.setattr(pdf_layout, "_grid", lambda *a, **k: grids.append(1) or real(*a, **k))
+    with pytest.raises(InputError) as exc:
+        read_bytes(pdf_of(1, grid_content(40, cell=12.0, top=820.0, x0=20.0)), "大表.pdf")  # 1,600 cells
+    assert exc.value.code == "input.too_large"
+    assert not grids
