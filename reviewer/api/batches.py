@@ -9,6 +9,7 @@ XLSX/CSV/HTML summaries.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import BinaryIO
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -54,29 +55,33 @@ def parse_deadline(text: str | None) -> datetime | None:
     return utc
 
 
-def _is_batch_zip(name: str, data: bytes) -> bool:
+def _is_batch_zip(name: str, data: BinaryIO) -> bool:
     """A zip of drafts, as opposed to one .docx (also a zip) sent under some other name."""
-    import io
     import zipfile
 
     if name.lower().endswith(".zip"):
         return True
-    if data[:2] != b"PK" or name.lower().endswith(".docx"):
+    data.seek(0)
+    if data.read(2) != b"PK" or name.lower().endswith(".docx"):
         return False
     try:
-        return "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        return "word/document.xml" not in zipfile.ZipFile(data).namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+    finally:
+        data.seek(0)
 
 
-def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, bytes | None, dict | None]]:
-    """Zips are opened safely (in memory, path/size checks); every draft gets the submit checks."""
+def _drafts(uploads: list[tuple[str, BinaryIO]], limit: int) -> list[tuple[str, bytes | None, dict | None]]:
+    """Zips are opened safely from the spooled upload (path/size checks; only the entries are read
+    into memory); every draft gets the submit checks."""
     from reviewer.api.uploads import check_draft, clean_name
     from reviewer.batch.sources import read_zip
     from reviewer.errors import InputError
 
     out: list[tuple[str, bytes | None, dict | None]] = []
     for name, data in uploads:
+        data.seek(0)
         if _is_batch_zip(name, data):
             try:
                 sources = read_zip(data)
@@ -85,7 +90,7 @@ def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, byt
             out.extend((clean_name(s.name), s.data,
                         {"code": s.error.code, "message": s.error.message} if s.error else None) for s in sources)
         else:
-            out.append((name, data, None))
+            out.append((name, data.read(limit + 1), None))  # over the limit: refused by check_draft
     checked = []
     for name, data, error in out:
         if error is None:
@@ -98,13 +103,13 @@ def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, byt
 
 
 async def _read_form(request: Request):
-    from reviewer.api.uploads import _read_capped
+    from reviewer.api.uploads import cap_body
 
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype != "multipart/form-data":
         raise ApiError(415, "input.unsupported_type", "请以 multipart/form-data 上传 zip 压缩包（file）或多个文件（files）",
                        "send multipart/form-data with a zip (file) or several files (files)")
-    await _read_capped(request, MAX_BATCH_BYTES, MAX_BATCH_BYTES)
+    cap_body(request, MAX_BATCH_BYTES, MAX_BATCH_BYTES)  # the parts spool to disk, not to memory
     return await request.form(max_files=MAX_FILES, max_fields=20)
 
 
@@ -122,7 +127,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     for key in ("file", "files"):
         for part in form.getlist(key):
             if not isinstance(part, str):
-                uploads.append((clean_name(part.filename or "draft"), await part.read()))
+                uploads.append((clean_name(part.filename or "draft"), part.file))  # spooled on disk
     if not uploads:
         raise ApiError(422, "request.missing_file", "请上传 zip 压缩包（file 字段）或多个报告文件（files 字段）",
                        "send a zip in field 'file' or drafts in field 'files'")

@@ -58,6 +58,26 @@ async def _read_capped(request: Request, cap: int, limit: int) -> bytes:
     return body
 
 
+def cap_body(request: Request, cap: int, limit: int) -> None:
+    """Refuse a body over ``cap`` bytes while it streams (413), without holding it in memory: the
+    multipart parser then spools each file part to a temporary file as it arrives."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise _too_large(limit)  # refused before reading the body
+    receive, seen = request._receive, 0
+
+    async def capped():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                raise _too_large(limit)
+        return message
+
+    request._receive = capped
+
+
 def _flag(value) -> bool | None:
     if value is None or value == "":
         return None
@@ -69,7 +89,7 @@ def _flag(value) -> bool | None:
 async def read_upload(request: Request, limit: int) -> Upload:
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "multipart/form-data":
-        await _read_capped(request, limit + _FORM_SLACK, limit)
+        cap_body(request, limit + _FORM_SLACK, limit)
         form = await request.form(max_files=1, max_fields=20)
         part = form.get("file")
         if part is None or isinstance(part, str):

@@ -1,0 +1,254 @@
+"""Issue 17 against the real service (uvicorn with its log at info, a Celery worker, a private Redis,
+PostgreSQL): wrong files named the same on API, web and `reviewer submit` (item 11), uploads refused
+or bounded before their cost (item 7), disconnects, slow clients and pipelining (item 9)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from html import escape
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hostile_drafts import SAMPLE
+from reviewer.store.db import make_engine, migrate
+from service_procs import ROOT, RedisServer, command, free_port, service_env, wait_until
+from service_support import make_tenant, pg_database
+from test_input_round2 import WRONG_FILES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from webclient import csrf_of, signed_in  # noqa: E402
+
+pytestmark = pytest.mark.timeout(300)
+LARGE = 200_000  # bytes from which an upload counts as large, in these tests
+
+
+class Api:
+    def __init__(self, env: dict, tmp: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = command("serve", "--port", str(self.port), "--log-level", "info", env=env, log=tmp / "api.log")
+        self.worker = command("worker", "--concurrency", "1", "--loglevel", "info", env=env, log=tmp / "worker.log")
+        wait_until(self._up, 40, what="API")
+        wait_until(lambda: "ready." in self.worker.text(), 60, what="worker")
+
+    def _up(self) -> bool:
+        assert self.proc.alive(), self.proc.text()
+        try:
+            return httpx.get(self.url + "/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def log(self) -> str:
+        return self.proc.text()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.proc.stop()
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("round2")
+    redis_server = RedisServer(tmp)
+    with pg_database() as db_url:
+        engine = make_engine(db_url)
+        migrate(engine)
+        env = service_env(db_url, redis_server.url, REVIEWER_MAX_CONCURRENT_UPLOADS="1",
+                          REVIEWER_LARGE_UPLOAD_BYTES=str(LARGE), REVIEWER_HEADER_TIMEOUT="1",
+                          REVIEWER_BODY_TIMEOUT="1", REVIEWER_BODY_MIN_RATE="10000000",
+                          REVIEWER_SUBMIT_RATE_PER_MINUTE="0", REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
+                          REVIEWER_WEB_SESSION_SECRET="round2-secret-" + "x" * 32)
+        api = Api(env, tmp)
+        api.env, api.tenant = env, make_tenant(engine, "甲单位")
+        try:
+            yield api
+        finally:
+            api.stop()
+            engine.dispose()
+            redis_server.stop()
+
+
+def _auth(svc) -> dict:
+    return {"Authorization": f"Bearer {svc.tenant['api_key']}"}
+
+
+def _message_of(name: str, data: bytes) -> str:
+    from reviewer.errors import InputError
+    from reviewer.ingest import read_bytes
+
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, name)
+    return exc.value.message_zh
+
+
+# -- item 11 -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,data,words", WRONG_FILES[:6], ids=[w[0] for w in WRONG_FILES[:6]])
+def test_a_wrong_file_gets_the_same_message_on_api_web_and_cli(svc, tmp_path, name, data, words):
+    expected = _message_of(name, data)
+    assert words in expected
+    r = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc), files={"file": (name, data)}, timeout=30)
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["message_zh"] == expected
+    web = signed_in(svc.url, svc.tenant["api_key"])
+    page = web.post("/web/reviews", data={"csrf_token": csrf_of(web.get("/web/").text)}, files={"file": (name, data)})
+    assert page.status_code == 415 and escape(expected) in page.text
+    path = tmp_path / name
+    path.write_bytes(data)
+    env = {**svc.env, "REVIEWER_API_URL": svc.url, "REVIEWER_API_KEY": svc.tenant["api_key"]}
+    for argv in (["submit", str(path)], ["review", str(path), "--no-llm"]):
+        p = subprocess.run([sys.executable, "-m", "reviewer", *argv], env=env, capture_output=True, text=True,
+                           timeout=120, cwd=ROOT)
+        assert p.returncode == 2 and expected in p.stderr, (argv, p.stderr)
+        assert "Traceback" not in p.stderr
+
+
+def test_invalid_utf8_inside_json_text_says_so(svc):
+    r = httpx.post(svc.url + "/v1/reviews", headers={**_auth(svc), "Content-Type": "application/json"},
+                   content=b'{"text": "\xe6\x8a\xa5\xe5\x91\x8a \xff\xfe bad"}', timeout=30)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "input.encoding" and "UTF-8" in err["message_zh"]
+
+
+def test_meeting_notes_get_a_chinese_cannot_review_page(svc):
+    web = signed_in(svc.url, svc.tenant["api_key"])
+    notes = "某局办公会议纪要\n时间：2024年3月1日\n参会人员：张三、李四\n会议议定：下周提交材料。\n".encode()
+    r = web.post("/web/reviews", data={"csrf_token": csrf_of(web.get("/web/").text)},
+                 files={"file": ("会议纪要.txt", notes, "text/plain")})
+    assert r.status_code == 303, r.text
+    page_url = r.headers["location"]
+    def finished():
+        text = web.get(page_url).text
+        return text if 'id="failure"' in text else None
+
+    html = wait_until(finished, 90, what="result page")
+    assert "无法审核" in html and "年度报告" in html
+    assert 'data-count="error"' not in html  # no 错误 0 警告 0 提示 0 above it
+    failure = html.split('id="failure"', 1)[1].split("</section>", 1)[0]
+    assert "input." not in failure and not re.search(r"[A-Za-z]{4,}", re.sub(r"<[^>]+>|class=\"\w+\"", "", failure))
+
+
+def _bomb_docx() -> bytes:
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info, src.read(info))
+        zf.writestr("word/media/image1.png", bytes(300 * 1024 * 1024))  # 300 MB of zeros in ~300 KB
+    return out.getvalue()
+
+
+# -- item 7 ------------------------------------------------------------------------------------
+def test_a_docx_zip_bomb_is_refused_at_upload(svc):
+    r = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc), files={"file": ("炸弹.docx", _bomb_docx())}, timeout=60)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "input.malicious"
+
+
+def _open_upload(svc, path: str, size: int, sent: bytes = b"") -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", svc.port), timeout=30)
+    s.sendall((f"POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {svc.tenant['api_key']}\r\n"
+               f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {size}\r\n\r\n").encode() + sent)
+    return s
+
+
+def test_concurrent_large_uploads_are_limited_with_503_and_retry_after(svc):
+    holder = _open_upload(svc, "/v1/batches", 5_000_000, b"--B\r\n")
+    try:
+        time.sleep(0.3)  # the holder's headers reach the app (ordering only, nothing is timed)
+        r = httpx.post(svc.url + "/v1/batches", headers=_auth(svc), timeout=30,
+                       files={"file": ("a.zip", os.urandom(LARGE + 1000))})
+        assert r.status_code == 503, r.text
+        assert r.headers["Retry-After"].isdigit() and r.json()["error"]["code"] == "service.busy"
+        small = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc), timeout=30, files={"file": ("s.txt", SAMPLE.encode())})
+        assert small.status_code == 202, small.text  # a small upload is not held back
+    finally:
+        holder.close()
+    wait_until(lambda: httpx.post(svc.url + "/v1/batches", headers=_auth(svc), timeout=30,
+                                  files={"file": ("b.zip", b"PK\x05\x06" + bytes(18) + bytes(LARGE))}).status_code != 503,
+               30, what="the slot to be released")
+
+
+def _peak_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+
+
+def _api_pid(svc) -> int:
+    return svc.proc.p.pid  # `reviewer serve` runs uvicorn in this process (one worker)
+
+
+def test_a_batch_upload_is_spooled_not_held_in_memory_three_times(svc):
+    """A 60 MB zip: the API's peak memory grows by well under twice its size (3.3× before)."""
+    entries = {f"{k}.pdf": os.urandom(12 * 1024 * 1024) for k in range(5)}
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as zf:
+        for name, body in entries.items():
+            zf.writestr(name, body)
+    raw = data.getvalue()
+    del entries, data
+    before = _peak_kb(_api_pid(svc))
+    r = httpx.post(svc.url + "/v1/batches", headers=_auth(svc), timeout=120, files={"file": ("大.zip", raw)})
+    assert r.status_code in (202, 422), r.text
+    grew = (_peak_kb(_api_pid(svc)) - before) * 1024
+    assert grew < 1.6 * len(raw), f"peak grew {grew / len(raw):.2f}x the upload"
+
+
+# -- item 9 ------------------------------------------------------------------------------------
+def test_a_client_disconnect_is_one_info_line(svc):
+    mark = len(svc.log())
+    s = _open_upload(svc, "/v1/reviews", 100_000, b"--B\r\nContent-Disposition: form-data; name=\"file\"; "
+                                                    b"filename=\"a.txt\"\r\n\r\n" + b"x" * 1000)
+    s.close()
+    wait_until(lambda: "client disconnected" in svc.log()[mark:], 30, what="the disconnect in the log")
+    time.sleep(0.5)  # anything else the disconnect would log has been written (ordering only)
+    new = svc.log()[mark:]
+    assert new.count("client disconnected") == 1
+    assert "Traceback" not in new and "unhandled" not in new and "ERROR" not in new
+
+
+def test_slow_headers_get_the_connection_closed(svc):
+    mark = len(svc.log())
+    s = socket.create_connection(("127.0.0.1", svc.port), timeout=30)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+    assert s.recv(100) == b""  # closed by the server (the timeout of 30 s is only a bound)
+    s.close()
+    wait_until(lambda: "headers not received in time" in svc.log()[mark:], 10, what="the log line")
+
+
+def test_a_slow_body_gets_408(svc):
+    s = _open_upload(svc, "/v1/reviews", 1000, b"--B\r\n")  # 5 of 1000 bytes, then nothing
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+
+
+def test_http11_pipelining_answers_every_request(svc):
+    s = socket.create_connection(("127.0.0.1", svc.port), timeout=30)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+    data = b""
+    while data.count(b"HTTP/1.1 200") < 3:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    assert data.count(b"HTTP/1.1 200") == 3, data
