@@ -61,10 +61,10 @@ def _is_batch_zip(name: str, data: BinaryIO) -> bool:
 
     if name.lower().endswith(".zip"):
         return True
-    data.seek(0)
-    if data.read(2) != b"PK" or name.lower().endswith(".docx"):
-        return False
     try:
+        data.seek(0)
+        if data.read(2) != b"PK" or name.lower().endswith(".docx"):
+            return False
         return "word/document.xml" not in zipfile.ZipFile(data).namelist()
     except (zipfile.BadZipFile, OSError):
         return False
