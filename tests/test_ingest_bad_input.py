@@ -180,6 +180,12 @@ def reportgen_empty_docx() -> bytes:
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_gives_its_error_code(name, good_docx):
     build, code = CASES[name]
+    if code == errors.CONVERSION_FAILED:
+        from lohelpers import SOFFICE
+
+        if SOFFICE is None:
+            pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui): "
+                        ".odt/.doc cannot be converted, so a broken one cannot fail to convert")
     data, filename = build(good_docx)
     with pytest.raises(InputError) as exc:
         read_bytes(data, filename)
