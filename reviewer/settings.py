@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     header_timeout: float = 10.0  # seconds to receive a request's headers; then the connection is closed
     body_timeout: float = 60.0  # seconds for a request body, plus its size / body_min_rate; beyond: 408
     body_min_rate: int = 50_000  # bytes per second a slow client is granted on top of body_timeout
+    annotate_wait: float = 20.0  # seconds a download waits for the worker's annotated draft before 202 + Retry-After
 
     @property
     def llm_enabled(self) -> bool:

@@ -114,33 +114,40 @@ def review_status(review_id: str, request: Request, user: WebUser = Depends(curr
                             headers={"Cache-Control": "no-store"})
 
 
-def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
-    from reviewer.errors import InputError
-    from reviewer.findings import Review
-    from reviewer.ingest import read_bytes
-    from reviewer.render import AnnotationUnavailable, annotated_bytes
-    from reviewer.store.models import Blob, ReviewRow
+class AnnotatedPending(Exception):
+    """The worker is still producing the annotated draft."""
+
+
+async def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
+    """The annotated draft as the worker produced it (the web process never parses a draft)."""
+    from workers.annotate import wait_for_output
 
     with session_scope(request.app.state.engine) as s:
         sub = _submission(s, user, review_id)
-        row = s.get(ReviewRow, sub.id)
-        if row is None:
-            raise WebNotFound()
-        data, filename, review = s.get(Blob, sub.blob_sha256).data, sub.filename, row.review
-    try:
-        doc = read_bytes(data, filename)
-    except InputError as exc:
-        raise WebNotFound() from exc
-    try:
-        return annotated_bytes(fmt, data, doc, Review.model_validate(review)), filename
-    except AnnotationUnavailable as exc:  # an annotated PDF of a draft that was not a PDF: nothing to offer
-        raise WebNotFound() from exc
+        sub_id, filename = sub.id, sub.filename
+    outcome = await wait_for_output(request.app.state.engine, sub_id, fmt, request.app.state.settings.annotate_wait)
+    if outcome.status == "pending":
+        raise AnnotatedPending()
+    if outcome.status != "done":  # not reviewed yet, unreadable draft, or a PDF of a non-PDF: nothing to offer
+        raise WebNotFound()
+    return outcome.data, filename
+
+
+_PENDING_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
+                 "<title>正在生成批注文稿</title></head><body><p>正在生成带批注的文稿，请稍候，本页会自动刷新……</p></body></html>")
+
+
+def _pending() -> HTMLResponse:
+    return HTMLResponse(_PENDING_PAGE, status_code=202, headers={"Retry-After": "2", "Cache-Control": "no-store"})
 
 
 @router.get("/web/reviews/{review_id}/annotated.html")
-def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+async def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
     """The annotated draft for the review page's frame: its own header and panel hidden (the page has them)."""
-    content, _ = _annotated(request, user, review_id, "html")
+    try:
+        content, _ = await _annotated(request, user, review_id, "html")
+    except AnnotatedPending:
+        return _pending()
     embed = "<style>body>header,#panel{display:none}#draft{max-width:none;margin:8px}</style></head>"
     html = content.decode("utf-8").replace("</head>", embed, 1)
     return HTMLResponse(html, headers={"Content-Security-Policy": FRAMED_CSP, "X-Frame-Options": "SAMEORIGIN",
@@ -148,7 +155,7 @@ def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(cu
 
 
 @router.get("/web/reviews/{review_id}/download/{fmt}")
-def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+async def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
     if fmt == "json":
         from reviewer.store.models import ReviewRow
 
@@ -163,6 +170,9 @@ def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends
             return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
     if fmt not in ("docx", "html", "pdf") or (fmt == "pdf" and not views.pdf_renderer_available()):
         raise WebNotFound()
-    content, filename = _annotated(request, user, review_id, fmt)
+    try:
+        content, filename = await _annotated(request, user, review_id, fmt)
+    except AnnotatedPending:
+        return _pending()
     return attachment(content, fmt, f"{PurePath(filename).stem}.审核.{fmt}")
 

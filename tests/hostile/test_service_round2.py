@@ -252,3 +252,66 @@ def test_http11_pipelining_answers_every_request(svc):
         data += chunk
     s.close()
     assert data.count(b"HTTP/1.1 200") == 3, data
+
+
+# -- item 2: annotated drafts made by the worker, cached; a refused draft answered at once ---------
+def _submit_and_wait(svc, name: str, data: bytes) -> str:
+    r = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc), files={"file": (name, data)},
+                   data={"use_llm": "false"}, timeout=60)
+    assert r.status_code == 202, r.text
+    rid = r.json()["id"]
+    wait_until(lambda: httpx.get(f"{svc.url}/v1/reviews/{rid}", headers=_auth(svc), timeout=30).json()["status"]
+               in ("done", "error"), 180, interval=0.3, what=f"review {name}")
+    return rid
+
+
+def _download(svc, rid: str, fmt: str) -> httpx.Response:
+    def ready():
+        r = httpx.get(f"{svc.url}/v1/reviews/{rid}/annotated", params={"format": fmt}, headers=_auth(svc), timeout=60)
+        if r.status_code == 202:
+            assert r.headers["Retry-After"].isdigit() and r.json()["status"] == "pending"
+            return None
+        return r
+    return wait_until(ready, 180, interval=0.5, what=f"annotated {fmt}")
+
+
+def test_annotated_drafts_are_made_by_the_worker_and_cached(svc):
+    rid = _submit_and_wait(svc, "草稿.txt", SAMPLE.encode())
+    first = _download(svc, rid, "docx")
+    assert first.status_code == 200 and first.content[:2] == b"PK"
+    line = f"annotated docx of {rid}"
+    assert svc.worker.text().count(line) == 1  # produced in the worker, not in the API
+    again = _download(svc, rid, "docx")
+    assert again.status_code == 200 and again.content == first.content
+    assert svc.worker.text().count(line) == 1  # served from the store: not produced twice
+    html = _download(svc, rid, "html")
+    assert html.status_code == 200 and "<html" in html.text.lower()
+    web = signed_in(svc.url, svc.tenant["api_key"])
+    page = wait_until(lambda: (r := web.get(f"/web/reviews/{rid}/download/docx")).status_code == 200 and r, 60,
+                      interval=0.5, what="web download")
+    assert page.content == first.content
+
+
+def test_a_healthy_pdf_is_annotated_by_the_worker(svc):
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "huaian-2024.pdf"
+    rid = _submit_and_wait(svc, "淮安.pdf", real.read_bytes())
+    r = _download(svc, rid, "pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert f"annotated pdf of {rid}" in svc.worker.text()
+
+
+def test_a_refused_300_page_pdf_answers_at_once_without_a_parse(svc):
+    from pdfgen import grid_content, pdf_of
+
+    rid = _submit_and_wait(svc, "300页.pdf", pdf_of(300, grid_content(20)))  # 120,000 cells: refused by the worker
+    status = httpx.get(f"{svc.url}/v1/reviews/{rid}", headers=_auth(svc), timeout=30).json()
+    assert status["review"]["status"] == "failed" and status["review"]["error"]["code"] == "input.too_large"
+    for fmt in ("pdf", "docx", "html"):
+        r = httpx.get(f"{svc.url}/v1/reviews/{rid}/annotated", params={"format": fmt}, headers=_auth(svc), timeout=60)
+        assert r.status_code == 409, r.text
+        assert r.json()["error"]["code"] == "input.too_large"
+    assert f"of {rid}" not in svc.worker.text()  # answered without reading the draft again
+    txt = _submit_and_wait(svc, "草稿2.txt", SAMPLE.encode() + b"\n")
+    r = httpx.get(f"{svc.url}/v1/reviews/{txt}/annotated", params={"format": "pdf"}, headers=_auth(svc), timeout=60)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "annotated.unavailable"
+    assert f"annotated pdf of {txt}" not in svc.worker.text()
