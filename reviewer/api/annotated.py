@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from reviewer.api.deps import TenantRef, current_tenant, db_session
 from reviewer.api.errors import ApiError
@@ -40,11 +41,16 @@ async def annotated(review_id: str, request: Request, format: str = Query("docx"
 
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(session, tenant.id, review_id)
-    if sub is None:
+    def owned():
+        sub = get_for_tenant(session, tenant.id, review_id)
+        found = None if sub is None else (sub.id, sub.status, sub.filename)
+        session.close()  # no connection held while waiting for the worker
+        return found
+
+    found = await run_in_threadpool(owned)
+    if found is None:
         raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
-    sub_id, sub_status, filename = sub.id, sub.status, sub.filename
-    session.close()  # no connection held while waiting for the worker
+    sub_id, sub_status, filename = found
     from workers.annotate import wait_for_output
 
     outcome = await wait_for_output(request.app.state.engine, sub_id, format, request.app.state.settings.annotate_wait)

@@ -122,9 +122,12 @@ async def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) 
     """The annotated draft as the worker produced it (the web process never parses a draft)."""
     from workers.annotate import wait_for_output
 
-    with session_scope(request.app.state.engine) as s:
-        sub = _submission(s, user, review_id)
-        sub_id, filename = sub.id, sub.filename
+    def owned() -> tuple[str, str]:
+        with session_scope(request.app.state.engine) as s:
+            sub = _submission(s, user, review_id)
+            return sub.id, sub.filename
+
+    sub_id, filename = await run_in_threadpool(owned)
     outcome = await wait_for_output(request.app.state.engine, sub_id, fmt, request.app.state.settings.annotate_wait)
     if outcome.status == "pending":
         raise AnnotatedPending()
@@ -154,20 +157,24 @@ async def annotated_frame(review_id: str, request: Request, user: WebUser = Depe
                                        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
+def _review_json(request: Request, user: WebUser, review_id: str) -> Response:
+    import json
+
+    from reviewer.store.models import ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        row = s.get(ReviewRow, sub.id)
+        if row is None:
+            raise WebNotFound()
+        body = json.dumps(row.review, ensure_ascii=False, indent=2)
+        return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
+
+
 @router.get("/web/reviews/{review_id}/download/{fmt}")
 async def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
     if fmt == "json":
-        from reviewer.store.models import ReviewRow
-
-        with session_scope(request.app.state.engine) as s:
-            sub = _submission(s, user, review_id)
-            row = s.get(ReviewRow, sub.id)
-            if row is None:
-                raise WebNotFound()
-            import json
-
-            body = json.dumps(row.review, ensure_ascii=False, indent=2)
-            return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
+        return await run_in_threadpool(_review_json, request, user, review_id)
     if fmt not in ("docx", "html", "pdf") or (fmt == "pdf" and not views.pdf_renderer_available()):
         raise WebNotFound()
     try:
