@@ -94,9 +94,11 @@ class BodyTimeout(Exception):
 
 
 class SlowBodies:
-    """ASGI middleware: a request body must arrive within ``body_timeout`` + size / ``body_min_rate``
-    seconds (the declared size, or the largest accepted when none is declared); otherwise the
-    handler's next read raises BodyTimeout → 408, and the connection is closed."""
+    """ASGI middleware: a request body must keep up an average of ``body_min_rate`` bytes per second
+    after a grace of ``body_timeout`` seconds — by time t after the request began, at least
+    (t − body_timeout) × body_min_rate bytes have arrived — otherwise the handler's next read raises
+    BodyTimeout → 408 and the connection is closed. A client trickling a byte now and then (slowloris)
+    is cut off after about ``body_timeout`` seconds, whatever size it declared."""
 
     def __init__(self, app, settings):
         self.app, self.settings = app, settings
@@ -106,20 +108,21 @@ class SlowBodies:
             return await self.app(scope, receive, send)
         import asyncio
 
-        length = dict(scope["headers"]).get(b"content-length")
-        size = int(length) if length and length.isdigit() else 512 * 1024 * 1024
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settings.body_timeout + size / max(self.settings.body_min_rate, 1)
-        done = False
+        start, grace, rate = loop.time(), self.settings.body_timeout, max(self.settings.body_min_rate, 1)
+        received, done = 0, False
 
         async def timed():
-            nonlocal done
+            nonlocal received, done
             if done:  # the body is in: waiting for a disconnect is not timed
                 return await receive()
+            due = start + grace + received / rate  # when the next bytes must have come
             try:
-                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.001))
+                message = await asyncio.wait_for(receive(), max(due - loop.time(), 0.001))
             except asyncio.TimeoutError:
                 raise BodyTimeout() from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
             if message["type"] != "http.request" or not message.get("more_body", False):
                 done = True
             return message

@@ -64,7 +64,7 @@ def svc(tmp_path_factory):
         migrate(engine)
         env = service_env(db_url, redis_server.url, REVIEWER_MAX_CONCURRENT_UPLOADS="1",
                           REVIEWER_LARGE_UPLOAD_BYTES=str(LARGE), REVIEWER_HEADER_TIMEOUT="1",
-                          REVIEWER_BODY_TIMEOUT="1", REVIEWER_BODY_MIN_RATE="10000000",
+                          REVIEWER_BODY_TIMEOUT="5", REVIEWER_BODY_MIN_RATE="10000000",
                           REVIEWER_SUBMIT_RATE_PER_MINUTE="0", REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
                           REVIEWER_WEB_SESSION_SECRET="round2-secret-" + "x" * 32)
         api = Api(env, tmp)
@@ -230,7 +230,13 @@ def test_slow_headers_get_the_connection_closed(svc):
 
 
 def test_a_slow_body_gets_408(svc):
-    s = _open_upload(svc, "/v1/reviews", 1000, b"--B\r\n")  # 5 of 1000 bytes, then nothing
+    s = _open_upload(svc, "/v1/reviews", 1000, b"--B\r\n")  # 5 of 1000 bytes, then a byte now and then
+    for _ in range(3):
+        time.sleep(0.4)  # slower than the minimum rate (the pauses pace the client; nothing is asserted on time)
+        try:
+            s.sendall(b"x")
+        except OSError:
+            break
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = s.recv(4096)
