@@ -22,6 +22,14 @@ class InputError(Exception):
         return f"{self.message_zh}（{self.message_en}）"
 
 
+def chinese_part(message: str) -> str:
+    """The Chinese of a bilingual message “中文（English）” (the message itself when it is not one)."""
+    head, sep, tail = message.rpartition("（")
+    if sep and head and tail.endswith("）") and tail[:-1].isascii():
+        return head
+    return message
+
+
 # Stable error codes. Keep in sync with README “错误码”.
 EMPTY = "input.empty"
 BINARY = "input.binary"

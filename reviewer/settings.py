@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     submit_rate_per_minute: int = 600  # submissions per tenant per minute (Redis-shared); 0 = no limit
     submit_burst: int = 100  # submissions a tenant may send at once above the steady rate
     admin_api_key: str | None = None  # bearer key of the admin API (/v1/admin); unset = admin API off
+    # --- slow and large requests (issue 17; docs/hardening.md) ---
+    max_concurrent_uploads: int = 4  # large uploads one API process reads at once; beyond: 503; 0 = no limit
+    large_upload_bytes: int = 8 * 1024 * 1024  # an upload this big (or of unknown size) counts as large
+    header_timeout: float = 10.0  # seconds to receive a request's headers; then the connection is closed
+    body_timeout: float = 60.0  # grace for a request body; after it, the body must average body_min_rate (else 408)
+    body_min_rate: int = 50_000  # bytes per second a request body must keep up after body_timeout
+    annotate_wait: float = 20.0  # seconds a download waits for the worker's annotated draft before 202 + Retry-After
 
     @property
     def llm_enabled(self) -> bool:

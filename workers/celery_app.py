@@ -34,7 +34,7 @@ def _make_app() -> Celery:
     s = get_settings()
     # The broker re-delivers unacked messages after this; it must outlast any task.
     visibility = max(s.visibility_timeout, s.review_time_limit + 60)
-    app = Celery("reviewer", broker=s.redis_url, include=["workers.tasks", "workers.batch_tasks"])
+    app = Celery("reviewer", broker=s.redis_url, include=["workers.tasks", "workers.batch_tasks", "workers.annotate"])
     app.conf.update(
         # kombu's Redis transport with its connection-loss close path mended (see workers/redis_transport.py)
         broker_transport="workers.redis_transport:Transport" if s.redis_url.startswith("redis") else None,

@@ -29,14 +29,14 @@ _SUBMIT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-da
 
 
 async def _read_form(request: Request):
-    from reviewer.api.uploads import read_capped
+    from reviewer.api.uploads import cap_body
     from reviewer.services.batches import MAX_BATCH_BYTES, MAX_FILES
 
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype != "multipart/form-data":
         raise ApiError(415, "input.unsupported_type", "请以 multipart/form-data 上传 zip 压缩包（file）或多个文件（files）",
                        "send multipart/form-data with a zip (file) or several files (files)")
-    await read_capped(request, MAX_BATCH_BYTES, MAX_BATCH_BYTES)
+    cap_body(request, MAX_BATCH_BYTES, MAX_BATCH_BYTES)  # the parts spool to disk, not to memory
     return await request.form(max_files=MAX_FILES, max_fields=20)
 
 
@@ -57,7 +57,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     for key in ("file", "files"):
         for part in form.getlist(key):
             if not isinstance(part, str):
-                uploads.append((clean_name(part.filename or "draft"), await part.read()))
+                uploads.append((clean_name(part.filename or "draft"), part.file))  # spooled on disk
     if not uploads:
         raise ApiError(422, "request.missing_file", "请上传 zip 压缩包（file 字段）或多个报告文件（files 字段）",
                        "send a zip in field 'file' or drafts in field 'files'")

@@ -7,9 +7,7 @@ with a stable code from reviewer.errors.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -64,6 +62,26 @@ async def read_capped(request: Request, cap: int, limit: int) -> bytes:
     return body
 
 
+def cap_body(request: Request, cap: int, limit: int) -> None:
+    """Refuse a body over ``cap`` bytes while it streams (413), without holding it in memory: the
+    multipart parser then spools each file part to a temporary file as it arrives."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise _too_large(limit)  # refused before reading the body
+    receive, seen = request._receive, 0
+
+    async def capped():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                raise _too_large(limit)
+        return message
+
+    request._receive = capped
+
+
 def flag_value(value) -> bool | None:
     if value is None or value == "":
         return None
@@ -75,7 +93,7 @@ def flag_value(value) -> bool | None:
 async def read_upload(request: Request, limit: int) -> Upload:
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "multipart/form-data":
-        await read_capped(request, limit + _FORM_SLACK, limit)
+        cap_body(request, limit + _FORM_SLACK, limit)
         form = await request.form(max_files=1, max_fields=20)
         part = form.get("file")
         if part is None or isinstance(part, str):
@@ -83,29 +101,37 @@ async def read_upload(request: Request, limit: int) -> Upload:
             if not isinstance(text, str):
                 raise ApiError(422, "request.missing_file", "请以 file 字段上传报告文件，或以 text 字段提交正文",
                                "send the draft as multipart field 'file' (or 'text')")
-            data, filename = text_bytes(text), str(form.get("filename") or "draft.txt")
+            data, filename, declared = text_bytes(text), str(form.get("filename") or "draft.txt"), ""
         else:
             declared = (part.content_type or "").split(";", 1)[0].strip().lower()
-            if declared not in _ALLOWED_TYPES:
-                raise _refuse(errors.UNSUPPORTED, f"不支持的文件类型 {declared}，请提交 .docx、.txt、.html 或 .md",
-                              f"unsupported content type {declared}")
             data, filename = await part.read(), part.filename or "draft"
         fields = {k: form.get(k) for k in _FIELDS}
     elif ctype == "application/json":
         body = await read_capped(request, limit * 2 + _FORM_SLACK, limit)  # JSON escaping can double text
         try:
-            payload = json.loads(body or b"null")
+            raw = body or b"null"
+            payload = json.loads(raw.decode(json.detect_encoding(raw)))  # UTF-8 (or the UTF-16/32 JSON allows)
+        except UnicodeDecodeError as exc:
+            raise _refuse(errors.ENCODING, f"JSON 正文不是有效的 UTF-8 文本（第 {exc.start + 1} 个字节起无法解码）；"
+                                           "请以 UTF-8 编码发送 JSON",
+                          f"the JSON body is not valid UTF-8 (undecodable bytes at offset {exc.start}); "
+                          "send JSON encoded as UTF-8") from exc
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
             raise ApiError(422, "request.invalid_json", "JSON 请求须为对象，且包含字符串字段 text（报告正文）",
                            "JSON body must be an object with a string field 'text'")
-        data, filename = text_bytes(payload["text"]), str(payload.get("filename") or "draft.txt")
+        data, filename, declared = text_bytes(payload["text"]), str(payload.get("filename") or "draft.txt"), ""
         fields = {k: payload.get(k) for k in _FIELDS}
     else:
         raise _refuse(errors.UNSUPPORTED, "请求类型须为 multipart/form-data（上传文件）或 application/json（正文）",
                       f"unsupported request content type {ctype or '(none)'}")
-    check_draft(data, filename, limit)
+    check_draft(data, filename, limit)  # first: a file of a known wrong kind gets the message for its kind
+    if declared not in _ALLOWED_TYPES:
+        from reviewer.ingest.sniff import SUBMIT, SUBMIT_EN
+
+        raise _refuse(errors.UNSUPPORTED, f"不支持的文件类型 {declared}，请提交报告的 {SUBMIT} 文件",
+                      f"unsupported content type {declared}; submit {SUBMIT_EN}")
     callback = fields.get("callback_url")
     return Upload(data=data, filename=clean_name(filename), callback_url=callback_text(callback),
                   use_llm=flag_value(fields.get("use_llm")), report_key=report_key_text(fields.get("report_key")),
@@ -153,7 +179,9 @@ def check_draft(data: bytes, filename: str, limit: int) -> None:
     try:
         kind = sniff_kind(data, filename)
         if kind == "docx":
-            _check_docx(data)
+            from reviewer.ingest.docx import vet_docx
+
+            vet_docx(data)  # zip bombs, entity bombs, nesting and content limits refused before storing
         elif kind == "pdf":
             from reviewer.ingest.pdf_safety import check_pdf
 
@@ -164,13 +192,3 @@ def check_draft(data: bytes, filename: str, limit: int) -> None:
             decode(data)  # binary or undecodable bytes are refused here
     except InputError as exc:
         raise _refuse(exc.code, exc.message_zh, exc.message_en) from exc
-
-
-def _check_docx(data: bytes) -> None:
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(errors.CORRUPT, "文件已损坏：不是有效的 .docx", "corrupt zip container") from exc
-    if "word/document.xml" not in names:
-        raise InputError(errors.UNSUPPORTED, "压缩包不是 Word 文档（.docx），请提交 .docx、.txt、.html 或 .md",
-                         "zip file is not a .docx document")

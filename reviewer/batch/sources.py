@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from reviewer import errors
 from reviewer.errors import InputError
@@ -85,9 +86,10 @@ def _unsafe(name: str) -> bool:
     return name.startswith("/") or ".." in p.parts or (len(name) > 1 and name[1] == ":")
 
 
-def read_zip(data: bytes) -> list[Source]:
+def read_zip(data: bytes | BinaryIO) -> list[Source]:
+    """The drafts of a zip given as bytes or as a seekable file (an upload spooled to disk)."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         infos = [i for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
         raise InputError(errors.CORRUPT, "压缩包已损坏或不是 zip 文件", "not a readable zip") from exc

@@ -19,7 +19,17 @@ def run(args: argparse.Namespace) -> int:
 
     from reviewer.store import migrate
 
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    from reviewer.api.http_protocol import protocol_class
+
     migrate()
+    log_config = copy.deepcopy(LOGGING_CONFIG)  # the service's own loggers at the same level, same format
+    log_config["loggers"]["reviewer"] = {"handlers": ["default"], "level": args.log_level.upper(), "propagate": False}
     uvicorn.run("reviewer.api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=args.log_level == "debug")
+                workers=args.workers, log_level=args.log_level, access_log=args.log_level == "debug",
+                log_config=log_config,
+                http=protocol_class())  # httptools: pipelining, and a deadline for the headers
     return 0

@@ -43,6 +43,19 @@ _GRID_SPAN, _GRID_BEFORE = qn("w:gridSpan"), qn("w:gridBefore")
 
 _PARAGRAPH_TAG = re.compile(r"<(?:\w+:)?p[\s>/]")
 _CELL_TAG = re.compile(r"<(?:\w+:)?tc[\s>/]")
+_TABLE_TAG = re.compile(r"<(/?)(?:\w+:)?tbl(/?)[\s>/]")
+MAX_TABLE_NESTING = 16  # a table in a cell in a table …: real reports nest two or three deep
+
+
+def _table_nesting(body: str) -> int:
+    depth = deepest = 0
+    for m in _TABLE_TAG.finditer(body):
+        if m.group(1):
+            depth = max(depth - 1, 0)
+        elif not m.group(2):  # <w:tbl/> opens nothing
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _precount(zf) -> None:
@@ -52,12 +65,22 @@ def _precount(zf) -> None:
 
     raw = zf.read("word/document.xml")  # size vetted by open_docx_zip
     body = raw.decode(part_encoding(raw[:512]), errors="replace")
+    nesting = _table_nesting(body)
+    if nesting > MAX_TABLE_NESTING:
+        raise InputError(errors.MALICIOUS, f"表格嵌套过深（{nesting} 层，上限 {MAX_TABLE_NESTING} 层），疑似恶意构造",
+                         f"tables nested {nesting} deep (limit {MAX_TABLE_NESTING}): a malicious construction")
     check_counts(paragraphs=len(_PARAGRAPH_TAG.findall(body)), cells=len(_CELL_TAG.findall(body)))
 
 
-def read_docx(data: bytes, filename: str) -> Document:
+def vet_docx(data: bytes) -> None:
+    """Every check that needs no XML parse (container, entities, bombs, nesting, counts): the
+    reader runs it first and the upload runs it before anything is stored."""
     with open_docx_zip(data) as zf:
         _precount(zf)
+
+
+def read_docx(data: bytes, filename: str) -> Document:
+    vet_docx(data)
     import docx
 
     try:

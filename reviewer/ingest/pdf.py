@@ -63,21 +63,22 @@ def _read(pdf, raw, filename: str) -> PdfRead:
     if n > MAX_PAGES:
         raise InputError(errors.TOO_LARGE, f"PDF 页数过多（{n} 页），上限为 {MAX_PAGES} 页",
                          f"the PDF has {n} pages (limit {MAX_PAGES})")
-    deadline = time.monotonic() + TIME_BUDGET_S
+    from reviewer.ingest.pdf_layout import Budget
+    from reviewer.settings import get_settings
+
+    s = get_settings()
+    budget = Budget(time.monotonic() + TIME_BUDGET_S, MAX_CHARS, s.max_table_cells,
+                    s.max_paragraphs + s.max_table_cells)
     pages: list[PageLayout] = []
     total = 0
     for i in range(n):
         page = pdf[i]
         try:
-            layout = read_page(page, i + 1, raw)
+            layout = read_page(page, i + 1, raw, budget)  # the limits are checked inside the page
         finally:
             page.close()
         total += layout.char_count
-        if total > MAX_CHARS:
-            raise InputError(errors.MALICIOUS, "PDF 文字量异常巨大，疑似恶意构造", "the PDF holds an abnormal amount of text")
-        if time.monotonic() > deadline:
-            raise InputError(errors.MALICIOUS, f"PDF 解析超时（超过 {TIME_BUDGET_S:.0f} 秒），疑似恶意构造",
-                             f"reading the PDF took longer than {TIME_BUDGET_S:.0f} s")
+        budget.chars = total
         pages.append(layout)
     unmapped = sum(p.unmapped for p in pages)
     if unmapped > max(50, total):  # most glyphs have no Unicode value: copying the text gives garbage

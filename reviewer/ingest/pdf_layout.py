@@ -12,12 +12,58 @@ downwards), as pdfplumber uses them.
 from __future__ import annotations
 
 import ctypes
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+
+from reviewer import errors
+from reviewer.errors import InputError
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 _THIN = 2.5  # a path this thin in one direction is a rule (table border)
+MAX_EDGES_PER_PAGE = 20_000  # drawn rules on one page; a real table page has a few hundred
+_CHECK_EVERY = 2048  # characters or page objects between two looks at the budget
+
+
+@dataclass
+class Budget:
+    """What reading one PDF may cost, checked while reading — every few thousand characters or
+    objects of a page, and before a table grid is built — not after the whole file was parsed."""
+
+    deadline: float  # time.monotonic() value
+    max_chars: int
+    max_cells: int
+    max_lines: int
+    chars: int = 0  # so far, over the pages read
+    cells: int = 0
+    lines: int = 0
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise InputError(errors.MALICIOUS, "PDF 解析超时，疑似恶意构造",
+                             "reading the PDF took longer than its time budget")
+
+    def check_chars(self, page_chars: int) -> None:
+        if self.chars + page_chars > self.max_chars:
+            raise InputError(errors.MALICIOUS, "PDF 文字量异常巨大，疑似恶意构造", "the PDF holds an abnormal amount of text")
+        self.check_time()
+
+    def add_cells(self, n: int) -> None:
+        from reviewer.ingest.limits import check_counts
+
+        self.cells += n
+        check_counts(cells=self.cells)
+
+    def add_lines(self, n: int) -> None:
+        from reviewer.ingest.limits import check_counts
+
+        self.lines += n
+        check_counts(paragraphs=self.lines)
+
+
+def unlimited() -> Budget:
+    return Budget(float("inf"), 1 << 62, 1 << 62, 1 << 62)
 
 
 @dataclass(slots=True)
@@ -141,7 +187,7 @@ def group_lines(chars: list[Char]) -> list[Line]:
     return lines
 
 
-def _chars(textpage, height: float, raw) -> tuple[list[Char], int]:
+def _chars(textpage, height: float, raw, budget: Budget) -> tuple[list[Char], int]:
     """(the page's characters with their boxes, count of unmapped private-use characters).
 
     A few ctypes calls per character, bound once. Private-use code points are dropped: they are
@@ -159,6 +205,8 @@ def _chars(textpage, height: float, raw) -> tuple[list[Char], int]:
     ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
     skip = {0, 0xFFFE, 0xFFFF, 0x0D, 0x0A, 0x02, 0x03}
     for i in range(textpage.count_chars()):
+        if not i % _CHECK_EVERY:
+            budget.check_chars(len(out))
         if is_generated(tp, i) == 1:
             continue  # spaces and line breaks PDFium inferred; we infer our own
         code = unicode_of(tp, i)
@@ -181,7 +229,7 @@ def _chars(textpage, height: float, raw) -> tuple[list[Char], int]:
     return out, unmapped
 
 
-def _edges(page, height: float, raw) -> list[dict]:
+def _edges(page, height: float, raw, budget: Budget) -> list[dict]:
     """Table rules: stroked paths and thin filled bars; large filled areas are shading.
 
     Walks the page's top-level objects through the raw API: wrapping each of a page's
@@ -195,6 +243,11 @@ def _edges(page, height: float, raw) -> list[dict]:
     get_object, get_type, get_bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
     path = raw.FPDF_PAGEOBJ_PATH
     for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        if not i % _CHECK_EVERY:
+            budget.check_time()
+            if len(edges) > MAX_EDGES_PER_PAGE:
+                raise InputError(errors.MALICIOUS, f"PDF 单页线条过多（超过 {MAX_EDGES_PER_PAGE} 条），疑似恶意构造",
+                                 f"a PDF page draws more than {MAX_EDGES_PER_PAGE} rules")
         obj = get_object(page.raw, i)
         if get_type(obj) != path or not get_bounds(obj, *bounds_refs):
             continue
@@ -243,9 +296,11 @@ def _index(edges: list[float], v: float) -> int:
     return i if edges[i] - v < v - edges[i - 1] else i - 1
 
 
-def _grid(cells: list[Box], chars: list[Char]) -> PageTable | None:
-    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
-    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+def grid_size(cells: list[Box]) -> tuple[list[float], list[float]]:
+    return _cluster([c[0] for c in cells] + [c[2] for c in cells]), _cluster([c[1] for c in cells] + [c[3] for c in cells])
+
+
+def _grid(cells: list[Box], chars: list[Char], xs: list[float], ys: list[float]) -> PageTable | None:
     ncols, nrows = len(xs) - 1, len(ys) - 1
     if ncols < 1 or nrows < 1:
         return None
@@ -295,29 +350,35 @@ def _inside(ch: Char, box: Box) -> bool:
     return box[0] <= ch.cx <= box[2] and box[1] <= ch.cy <= box[3]
 
 
-def read_page(page, number: int, raw) -> PageLayout:
+def read_page(page, number: int, raw, budget: Budget | None = None) -> PageLayout:
     from pdfplumber.table import TableFinder
 
+    budget = budget or unlimited()
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        chars, unmapped = _chars(textpage, height, raw)
+        chars, unmapped = _chars(textpage, height, raw, budget)
     finally:
         textpage.close()
+    budget.check_chars(len(chars))
     layout = PageLayout(number, width, height, char_count=len(chars), unmapped=unmapped)
-    edges = _edges(page, height, raw)
+    edges = _edges(page, height, raw, budget)
     tables: list[PageTable] = []
     if len(edges) >= 4:
         finder = TableFinder(_EdgePage(edges, width, height), {"snap_tolerance": 3, "join_tolerance": 3,
                                                                "intersection_tolerance": 3})
         for found in finder.tables:
+            budget.check_time()
+            xs, ys = grid_size(found.cells)
+            budget.add_cells(max(len(xs) - 1, 0) * max(len(ys) - 1, 0))  # refused before the grid is built
             box = found.bbox  # computed on each access
             inside = [c for c in chars if _inside(c, box)]
-            table = _grid(found.cells, inside)
+            table = _grid(found.cells, inside, xs, ys)
             # one column is a ruled box around text (a frame), not a table
             if table is not None and len(table.col_edges) >= 3:
                 tables.append(table)
     layout.tables = sorted(tables, key=lambda t: t.box[1])
     free = [c for c in chars if not any(_inside(c, t.box) for t in layout.tables)]
     layout.lines = group_lines(free)
+    budget.add_lines(len(layout.lines))
     return layout

@@ -26,9 +26,10 @@ _DTD_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 _CHUNK = 1 << 20
 
 _OTHER_OFFICE = {  # zip containers that are not Word documents
-    "xl/workbook.xml": "Excel 工作簿（.xlsx）",
-    "ppt/presentation.xml": "PowerPoint 演示文稿（.pptx）",
-    "content.xml": "OpenDocument 文档（.odt/.ods）",
+    "xl/workbook.xml": ("Excel 工作簿（.xlsx）", "an Excel workbook (.xlsx)"),
+    "ppt/presentation.xml": ("PowerPoint 演示文稿（.pptx）", "a PowerPoint presentation (.pptx)"),
+    "content.xml": ("OpenDocument 文档（.ods/.odp）", "an OpenDocument file (.ods/.odp)"),
+    "OFD.xml": ("OFD 版式文件", "an OFD file"),
 }
 
 
@@ -60,13 +61,20 @@ def open_docx_zip(data: bytes) -> zipfile.ZipFile:
             _check_xml_part(zf, info)
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
-        for part, label in _OTHER_OFFICE.items():
-            if part in names:
-                raise InputError(errors.UNSUPPORTED, f"这是{label}，不是 Word 文档；请提交 .docx、.txt、.html 或 .md",
-                                 f"not a Word document ({part} found)")
-        raise InputError(errors.CORRUPT, "Word 文件缺少正文部分（word/document.xml），文件已损坏或不是 .docx",
-                         "word/document.xml missing: not a .docx or corrupt")
+        raise _not_word(names)
     return zf
+
+
+def _not_word(names: set[str]) -> InputError:
+    from reviewer.ingest.sniff import _ARCHIVE_HINT, not_a_draft
+
+    for part, (zh, en) in _OTHER_OFFICE.items():
+        if part in names:
+            return not_a_draft(zh, en)
+    if "[Content_Types].xml" not in names:  # not an Office file at all: an archive
+        return not_a_draft("zip 压缩包", "a zip archive", _ARCHIVE_HINT)
+    return InputError(errors.CORRUPT, "Word 文件缺少正文部分（word/document.xml），文件已损坏或不是 .docx",
+                      "word/document.xml missing: not a .docx or corrupt")
 
 
 def _check_entry(info: zipfile.ZipInfo) -> None:

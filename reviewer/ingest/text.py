@@ -149,12 +149,27 @@ def _strict(data: bytes, enc: str) -> str:
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    bad = sum(1 for ch in text[:20000] if (ord(ch) < 32 and ch not in "\t\r\n\f\v") or ch == "\ufffd")
     return bad / min(len(text), 20000) < 0.01
 
 
+_BREAK_RUN = re.compile(r"[\r\n\f\v]+")
+
+
+def _breaks(run: re.Match) -> str:
+    """One run of line-break characters → as many ``\n`` as the lines it ends. With a ``\n`` in
+    the run, each ``\n`` is one break and a ``\r`` beside it belongs to it (``\r\n``, and the
+    ``\r\r\n`` and ``\n\r`` of converted files); without one, each ``\r`` is a break (old Mac
+    files); a form feed or vertical tab is a break only when nothing else ends the line there."""
+    s = run.group()
+    n = s.count("\n") or s.count("\r") or len(s)
+    return "\n" * n
+
+
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" not in text and "\f" not in text and "\v" not in text:
+        return text
+    return _BREAK_RUN.sub(_breaks, text)
 
 
 def read_text(data: bytes, filename: str) -> Document:

@@ -46,7 +46,11 @@ def render_html(doc: Document, review: Review) -> str:
 
 
 def annotated_bytes(fmt: str, original: bytes | None, doc: Document, review: Review) -> bytes:
-    """The annotated draft as bytes: ``docx`` keeps an original .docx, generates one otherwise."""
+    """The annotated draft as bytes: ``docx`` keeps an original .docx, generates one otherwise.
+    Characters no writer can hold are made visible first (``safe_text``)."""
+    from reviewer.render.safe_text import safe_model
+
+    doc, review = safe_model(doc), safe_model(review)
     if fmt == "html":
         return render_html(doc, review).encode("utf-8")
     if fmt == "docx":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
 from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH
+from reviewer.render.safe_text import safe_model, safe_text
 
 TOP_PROBLEMS = 3
 STATUS_ZH = {"ok": "已审核", "failed": "无法审核"}
@@ -30,7 +30,6 @@ ROUND_REPORT_COLUMNS = ["版本", "待改错误", "已修改", "新增", "仍存
 ROUND_FINDING_COLUMNS = ["与上一稿相比", "处理意见"]
 _DECISION_ZH = {"accepted": "采纳", "dismissed": "不采纳"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 @dataclass
@@ -127,7 +126,7 @@ def rule_counts(reviews: list[Review]) -> list[RuleCount]:
 
 def _safe(value):
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
+        value = safe_text(value)
         if value.startswith(_FORMULA_START):
             value = "'" + value  # shown as text, never evaluated
     return value
@@ -223,6 +222,7 @@ def _chart(counts: list[RuleCount], top: int = 10) -> str:
 
 
 def overview_html(reviews: list[Review], title: str = "政府信息公开工作年度报告审核汇总") -> str:
+    reviews = [safe_model(r) for r in reviews]
     counts = rule_counts(reviews)
     n_err = sum(1 for r in reviews if r.has_errors)
     n_failed = sum(1 for r in reviews if r.status == "failed")

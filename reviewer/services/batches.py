@@ -7,6 +7,7 @@ progress, the cross-report checks when the last draft is done, and its summaries
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import BinaryIO
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
@@ -40,30 +41,34 @@ def parse_deadline(text: str | None) -> datetime | None:
     return utc
 
 
-def _is_batch_zip(name: str, data: bytes) -> bool:
+def _is_batch_zip(name: str, data: BinaryIO) -> bool:
     """A zip of drafts, as opposed to one .docx (also a zip) sent under some other name."""
-    import io
     import zipfile
 
     if name.lower().endswith(".zip"):
         return True
-    if data[:2] != b"PK" or name.lower().endswith(".docx"):
-        return False
     try:
-        return "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        data.seek(0)
+        if data.read(2) != b"PK" or name.lower().endswith(".docx"):
+            return False
+        return "word/document.xml" not in zipfile.ZipFile(data).namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+    finally:
+        data.seek(0)
 
 
-def drafts(uploads: list[tuple[str, bytes]], limit: int, check_draft: Callable[[bytes, str, int], None],
+def drafts(uploads: list[tuple[str, BinaryIO]], limit: int, check_draft: Callable[[bytes, str, int], None],
            clean_name: Callable[[str], str]) -> list[tuple[str, bytes | None, dict | None]]:
-    """Zips are opened safely (in memory, path/size checks); every draft gets the submit checks
+    """Zips are opened safely from the spooled upload (path/size checks; only the entries are read
+    into memory); every draft gets the submit checks
     (``check_draft``, from the entry point that read the upload). A refused draft keeps its error."""
     from reviewer.batch.sources import read_zip
     from reviewer.errors import InputError
 
     out: list[tuple[str, bytes | None, dict | None]] = []
     for name, data in uploads:
+        data.seek(0)
         if _is_batch_zip(name, data):
             try:
                 sources = read_zip(data)
@@ -72,7 +77,7 @@ def drafts(uploads: list[tuple[str, bytes]], limit: int, check_draft: Callable[[
             out.extend((clean_name(s.name), s.data,
                         {"code": s.error.code, "message": s.error.message} if s.error else None) for s in sources)
         else:
-            out.append((name, data, None))
+            out.append((name, data.read(limit + 1), None))  # over the limit: refused by check_draft
     checked = []
     for name, data, error in out:
         if error is None:

@@ -38,7 +38,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(staff_user
         form = await request.form(max_files=MAX_FILES, max_fields=20)
         require_csrf(form, user)
         values = {k: form_text(form, k) for k in ("deadline", "callback_url")}
-        uploads = [(clean_name(p.filename), await p.read()) for p in form.getlist("files")
+        uploads = [(clean_name(p.filename), p.file) for p in form.getlist("files")  # spooled on disk
                    if isinstance(p, UploadFile) and p.filename]
         if not uploads:
             raise ServiceError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",

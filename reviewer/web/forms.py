@@ -11,7 +11,7 @@ def form_text(form, name: str) -> str:
 
 
 async def read_body(request: Request, cap: int) -> None:
-    """Read at most ``cap`` bytes (413 beyond), so the form parser never sees more."""
-    from reviewer.api.uploads import read_capped
+    """At most ``cap`` bytes (413 beyond), counted as the form parser reads them (files spool to disk)."""
+    from reviewer.api.uploads import cap_body
 
-    await read_capped(request, cap, cap)
+    cap_body(request, cap, cap)

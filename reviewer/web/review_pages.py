@@ -97,7 +97,8 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         data = s.get(Blob, sub.blob_sha256).data
         is_pdf = views.input_was_pdf(sub.filename, data)
         ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review, rounds["delta"]),
-                   readable=row.status == "ok", rounds=views.rounds_header(s, sub, rounds),
+                   readable=row.status == "ok", failure=views.failure_text(review),
+                   rounds=views.rounds_header(s, sub, rounds),
                    dismissed=views.dismissed_findings(review),
                    pdf=is_pdf and views.pdf_renderer_available(),
                    pdf_pages=views.pdf_page_count(data) if is_pdf and row.status == "ok" else 0,
@@ -115,27 +116,34 @@ def review_status(review_id: str, request: Request, user: WebUser = Depends(curr
                             headers={"Cache-Control": "no-store"})
 
 
-def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
-    from reviewer.errors import InputError
-    from reviewer.findings import Review
-    from reviewer.ingest import read_bytes
-    from reviewer.render import AnnotationUnavailable, annotated_bytes
-    from reviewer.store.models import Blob, ReviewRow
+class AnnotatedPending(Exception):
+    """The worker is still producing the annotated draft."""
 
-    with session_scope(request.app.state.engine) as s:
-        sub = _submission(s, user, review_id)
-        row = s.get(ReviewRow, sub.id)
-        if row is None:
-            raise WebNotFound()
-        data, filename, review = s.get(Blob, sub.blob_sha256).data, sub.filename, row.review
-    try:
-        doc = read_bytes(data, filename)
-    except InputError as exc:
-        raise WebNotFound() from exc
-    try:
-        return annotated_bytes(fmt, data, doc, Review.model_validate(review)), filename
-    except AnnotationUnavailable as exc:  # an annotated PDF of a draft that was not a PDF: nothing to offer
-        raise WebNotFound() from exc
+
+async def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
+    """The annotated draft as the worker produced it (the web process never parses a draft)."""
+    from workers.annotate import wait_for_output
+
+    def owned() -> tuple[str, str]:
+        with session_scope(request.app.state.engine) as s:
+            sub = _submission(s, user, review_id)
+            return sub.id, sub.filename
+
+    sub_id, filename = await run_in_threadpool(owned)
+    outcome = await wait_for_output(request.app.state.engine, sub_id, fmt, request.app.state.settings.annotate_wait)
+    if outcome.status == "pending":
+        raise AnnotatedPending()
+    if outcome.status != "done":  # not reviewed yet, unreadable draft, or a PDF of a non-PDF: nothing to offer
+        raise WebNotFound()
+    return outcome.data, filename
+
+
+_PENDING_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
+                 "<title>正在生成批注文稿</title></head><body><p>正在生成带批注的文稿，请稍候，本页会自动刷新……</p></body></html>")
+
+
+def _pending() -> HTMLResponse:
+    return HTMLResponse(_PENDING_PAGE, status_code=202, headers={"Retry-After": "2", "Cache-Control": "no-store"})
 
 
 def _dismissed_indices(request: Request, user: WebUser, review_id: str) -> list[int]:
@@ -150,34 +158,45 @@ def _dismissed_indices(request: Request, user: WebUser, review_id: str) -> list[
 
 
 @router.get("/web/reviews/{review_id}/annotated.html")
-def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+async def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
     """The annotated draft for the review page's frame: its own header and panel hidden (the page has them)."""
-    content, _ = _annotated(request, user, review_id, "html")
+    try:
+        content, _ = await _annotated(request, user, review_id, "html")
+    except AnnotatedPending:
+        return _pending()
+    indices = await run_in_threadpool(_dismissed_indices, request, user, review_id)
     dismissed = "".join(f'[data-anchors^="a{i}-"]{{background:#eee!important;border-color:#bbb!important;color:#777}}'
-                        for i in _dismissed_indices(request, user, review_id))  # greyed, as in the panel
+                        for i in indices)  # greyed, as in the panel
     embed = "<style>body>header,#panel{display:none}#draft{max-width:none;margin:8px}" + dismissed + "</style></head>"
     html = content.decode("utf-8").replace("</head>", embed, 1)
     return HTMLResponse(html, headers={"Content-Security-Policy": FRAMED_CSP, "X-Frame-Options": "SAMEORIGIN",
                                        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
+def _review_json(request: Request, user: WebUser, review_id: str) -> Response:
+    import json
+
+    from reviewer.store.models import ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        row = s.get(ReviewRow, sub.id)
+        if row is None:
+            raise WebNotFound()
+        body = json.dumps(row.review, ensure_ascii=False, indent=2)
+        return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
+
+
 @router.get("/web/reviews/{review_id}/download/{fmt}")
-def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+async def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
     if fmt == "json":
-        from reviewer.store.models import ReviewRow
-
-        with session_scope(request.app.state.engine) as s:
-            sub = _submission(s, user, review_id)
-            row = s.get(ReviewRow, sub.id)
-            if row is None:
-                raise WebNotFound()
-            import json
-
-            body = json.dumps(row.review, ensure_ascii=False, indent=2)
-            return attachment(body.encode("utf-8"), "json", f"{PurePath(sub.filename).stem}.审核.json")
+        return await run_in_threadpool(_review_json, request, user, review_id)
     if fmt not in ("docx", "html", "pdf") or (fmt == "pdf" and not views.pdf_renderer_available()):
         raise WebNotFound()
-    content, filename = _annotated(request, user, review_id, fmt)
+    try:
+        content, filename = await _annotated(request, user, review_id, fmt)
+    except AnnotatedPending:
+        return _pending()
     return attachment(content, fmt, f"{PurePath(filename).stem}.审核.{fmt}")
 
 

@@ -279,3 +279,24 @@ def pdf_page_count(data: bytes) -> int:
         return len(pdf)
     finally:
         pdf.close()
+_FAILURE_TITLE = {
+    "input.not_a_report": "这不是政府信息公开工作年度报告",
+    "input.empty": "文件是空的", "input.binary": "文件不是文本", "input.encoding": "无法识别文件的文字编码",
+    "input.unsupported_type": "不支持的文件类型", "input.too_large": "文件过大或内容过多",
+    "input.corrupt": "文件已损坏", "input.malicious": "文件疑似恶意构造", "input.scanned_pdf": "PDF 没有文字层",
+    "input.converter_missing": "服务器缺少文档转换组件", "input.conversion_failed": "文档转换失败",
+    "review.timeout": "审核超时", "review.memory_limit": "审核所需内存超出上限",
+}
+_NOT_A_REPORT = ("没有找到年度报告的标题、六个部分或统计表格。会议纪要、通知、说明材料等不是年度报告，无法审核；"
+                 "请上传《政府信息公开工作年度报告》的草稿。")
+
+
+def failure_text(review: dict) -> dict:
+    """Why a draft could not be reviewed, in Chinese only (the code and English stay in the JSON)."""
+    from reviewer.errors import chinese_part
+
+    err = review.get("error") or {}
+    code = err.get("code", "")
+    title = _FAILURE_TITLE.get(code, "草稿无法读取")
+    detail = _NOT_A_REPORT if code == "input.not_a_report" else chinese_part(err.get("message") or "")
+    return {"title": title, "detail": detail or "请检查文件后重新提交。"}

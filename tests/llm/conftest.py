@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # redis_db.py
 
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
 

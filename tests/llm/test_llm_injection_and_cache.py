@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -49,14 +48,11 @@ def test_injected_instructions_stay_inside_the_delimited_draft(llm_env, tmp_path
 
 @pytest.fixture
 def redis_db(monkeypatch):
-    redis = pytest.importorskip("redis")
-    url = os.environ.get("REVIEWER_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/") + "/11"
-    client = redis.Redis.from_url(url)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    monkeypatch.setenv("REVIEWER_REDIS_URL", url)
+    pytest.importorskip("redis")
+    from redis_db import claimed_client, claimed_url
+
+    client = claimed_client("llm")  # this run's own database (tests/redis_db.py)
+    monkeypatch.setenv("REVIEWER_REDIS_URL", claimed_url("llm"))
     get_settings.cache_clear()
     for key in client.scan_iter("reviewer:llmcache:*"):
         client.delete(key)

@@ -3,16 +3,27 @@ several test folders can each have a conftest without shadowing one another)."""
 from __future__ import annotations
 
 import contextlib
-import os
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-# The shared Redis server; REVIEWER_TEST_REDIS points parallel test runs (several checkouts on one
-# machine) at a server of their own, so their Celery queues never meet.
-TEST_REDIS = os.environ.get("REVIEWER_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
-SHARED_REDIS = f"{TEST_REDIS}/13"  # a DB of its own on the shared server
+# The shared Redis server (REVIEWER_TEST_REDIS). The tests that use it get a database this test run
+# has claimed (tests/redis_db.py), so two runs on one server never empty or read each other's.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from redis_db import TEST_REDIS, claimed_client, claimed_url  # noqa: E402
+
+
+def _shared_url() -> str:
+    try:
+        return claimed_url("service")
+    except Exception:  # server down or no database free: redis_or_skip() skips the tests that need it
+        return f"{TEST_REDIS}/15"
+
+
+SHARED_REDIS = _shared_url()
 
 
 def _pg_admin():
@@ -41,17 +52,10 @@ def pg_database():
 
 
 
-def redis_or_skip(url: str = SHARED_REDIS):
-    """A client for DB 13 of the shared Redis, emptied; skips when Redis is down."""
-    import redis
-
-    client = redis.Redis.from_url(url, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        pytest.skip(f"Redis not reachable on 127.0.0.1:6379 ({exc}); .ci/run starts it")
-    client.flushdb()
-    return client
+def redis_or_skip():
+    """A client for this run's claimed database of the shared Redis (SHARED_REDIS), emptied;
+    skips when Redis is down."""
+    return claimed_client("service")
 
 
 def make_tenant(engine, name: str) -> dict:

@@ -213,7 +213,8 @@ def test_pasted_text_with_deadline_and_refusals_shown_on_the_form(web_stack):
     url = r.headers["location"]
     wait_until(lambda: c.get(url + "/status.json").json()["finished"], 60, interval=0.5, what="non-report")
     page = c.get(url).text
-    assert "无法审核" in page and "download-docx" not in page and "input.not_a_report" in page
+    assert "无法审核" in page and "download-docx" not in page
+    assert "不是政府信息公开工作年度报告" in page and "input.not_a_report" not in page  # issue 17: Chinese only
 
 
 def test_pdf_download_is_offered_only_for_a_pdf_input_with_a_pdf_renderer(monkeypatch):
