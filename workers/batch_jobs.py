@@ -238,7 +238,7 @@ def batch_payload(session, batch: Batch) -> bytes:
 def deliver_webhook(batch_id: str) -> float | None:
     """One attempt; returns the delay before the next one, or None when finished (or not due)."""
     from reviewer.settings import get_settings
-    from reviewer.webhooks.delivery import backoff, send_signed
+    from reviewer.webhooks.delivery import next_retry, send_signed
 
     settings = get_settings()
     now = utcnow()
@@ -248,7 +248,7 @@ def deliver_webhook(batch_id: str) -> float | None:
         claimed = s.execute(
             update(Batch).where(Batch.id == batch_id, Batch.webhook_status == "pending", Batch.status == "done",
                                 or_(Batch.webhook_next_at.is_(None), Batch.webhook_next_at <= now))
-            .values(webhook_next_at=now + timedelta(seconds=settings.webhook_timeout + 30))).rowcount == 1
+            .values(webhook_next_at=now + timedelta(seconds=settings.webhook_deadline + 30))).rowcount == 1
         if not claimed:
             return None  # finished, not due, or another attempt holds the lock
         batch = s.get(Batch, batch_id)
@@ -268,10 +268,8 @@ def deliver_webhook(batch_id: str) -> float | None:
         if ok:
             batch.webhook_status, batch.webhook_next_at = "succeeded", None
         else:
-            delay = backoff(len(attempts), settings.webhook_backoff_base, settings.webhook_backoff_max)
-            if retry_after is not None:
-                delay = max(delay, min(retry_after, settings.webhook_retry_window))
-            if (utcnow() - started).total_seconds() + delay > settings.webhook_retry_window or status_code == 410:
+            delay = next_retry(len(attempts), retry_after, (utcnow() - started).total_seconds(), settings)
+            if delay is None or status_code == 410:
                 batch.webhook_status, batch.webhook_next_at, delay = "failed", None, None
             else:
                 batch.webhook_next_at = utcnow() + timedelta(seconds=delay)
