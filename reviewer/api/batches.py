@@ -116,7 +116,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     settings = request.app.state.settings
     from reviewer.api.ratelimit import check_submission_rate
 
-    await run_in_threadpool(check_submission_rate, settings, tenant.id)
+    await run_in_threadpool(check_submission_rate, settings, tenant.id, 0)  # one token there? before the upload
     form = await _read_form(request)
     uploads = []
     for key in ("file", "files"):
@@ -133,6 +133,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
     if not drafts:
         raise ApiError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts in the upload")
+    await run_in_threadpool(check_submission_rate, settings, tenant.id, len(drafts))  # issue 17: per file
     options = {"use_llm": _flag(form.get("use_llm"))}
     body, queued, priority = await run_in_threadpool(_store, request.app.state.engine, tenant, drafts,
                                                      str(callback) if callback else None, deadline, options)

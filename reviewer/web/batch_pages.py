@@ -31,7 +31,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
     settings = request.app.state.settings
     values: dict = {}
     try:
-        await run_in_threadpool(check_submission_rate, settings, user.tenant_id)  # issue 11: per tenant
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id, 0)  # a token there? (issue 11)
         await read_body(request, MAX_BATCH_BYTES)
         form = await request.form(max_files=MAX_FILES, max_fields=20)
         require_csrf(form, user)
@@ -50,6 +50,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
         drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
         if not drafts:
             raise ApiError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts")
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id, len(drafts))  # per file (issue 17)
     except ApiError as exc:
         return page(request, "new_batch.html", {"error": exc.message_zh, "values": values},
                     status=exc.status, user=user)

@@ -106,3 +106,20 @@ def test_slow_receivers_do_not_starve_reviews(stack_factory):
         assert rx.open >= 2  # the deliveries are still being held: the review did not wait for them
     finally:
         rx.close()
+
+
+def test_a_batch_is_charged_per_file(stack_factory):
+    """Item 3: burst 10, refill 1 a minute (nothing refills during the test). A 10-file batch uses the
+    whole burst, so the next batch and the next single submission wait (429 + Retry-After)."""
+    svc = stack_factory(REVIEWER_SUBMIT_RATE_PER_MINUTE="1", REVIEWER_SUBMIT_BURST="10")
+    text = SAMPLE.read_bytes()
+    files = [("files", (f"d{i}.txt", text, "text/plain")) for i in range(10)]
+    r = httpx.post(svc.url + "/v1/batches", headers=svc.headers, files=files, data={"use_llm": "false"}, timeout=60)
+    assert r.status_code == 202, r.text
+    r = httpx.post(svc.url + "/v1/batches", headers=svc.headers, files=files[:3], data={"use_llm": "false"},
+                   timeout=60)
+    assert r.status_code == 429, r.text
+    assert r.json()["error"]["code"] == "rate.limited" and int(r.headers["retry-after"]) >= 1
+    r = httpx.post(svc.url + "/v1/reviews", headers=svc.headers, timeout=30,
+                   json={"text": SAMPLE.read_text(), "use_llm": False})
+    assert r.status_code == 429, r.text
