@@ -49,16 +49,10 @@ def warm_up() -> None:
 
 
 def enqueue_items(submission_ids: list[str], priority: int) -> int:
-    from workers.celery_app import REVIEW_QUEUE, app
+    """Broker down: the items stay queued in the store; the review sweep re-queues them."""
+    from workers.celery_app import send_review
 
-    sent = 0
-    for sid in submission_ids:
-        try:
-            app.send_task("reviewer.review", args=[sid, time.time()], queue=REVIEW_QUEUE, priority=priority)
-            sent += 1
-        except Exception as exc:  # broker down: stored as queued, the review sweep re-queues it
-            log.warning("could not queue batch item %s: %s", sid, exc)
-    return sent
+    return sum(send_review(sid, priority) for sid in submission_ids)
 
 
 INPUT_TTL = 7 * 24 * 3600  # cross-check inputs outlive any batch's completion

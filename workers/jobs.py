@@ -36,10 +36,13 @@ def _redis():
 
 def run_review(submission_id: str, enqueued_ts: float | None) -> str:
     """Review one submission once. Returns what happened (for logs and tests)."""
+    from workers.celery_app import message_started
+
     settings = get_settings()
     token = new_claim_token()
     with session_scope() as s:
         job = claim(s, submission_id, token, enqueued_ts, lease_seconds=running_lease(settings))
+    message_started(submission_id)  # after the claim's commit: the sweep sees it running, or its key
     if job is None:
         return "skipped"
     review, status, error = _review(job)
@@ -159,10 +162,18 @@ def sweep() -> dict[str, int]:
     """Re-queue stuck submissions, re-publish missed stream entries, dispatch due webhooks."""
     from workers.celery_app import enqueue_delivery, enqueue_review
 
+    from workers.celery_app import still_enqueued
+
     settings = get_settings()
     with session_scope() as s:
         stuck = stuck_ids(s, settings.stuck_after_seconds, running_lease(settings))
-        mark_requeued(s, stuck)
+        queued = {sid for sid in stuck if s.get(Submission, sid).status == "queued"}
+    # Queued a long time but its message still waits in the broker: not lost, leave it (issue 17).
+    # The key is checked before the conditional update below, and a task deletes it only after its
+    # claim commits, so a submission whose task just started is never queued again.
+    waiting = still_enqueued(sorted(queued))
+    with session_scope() as s:
+        stuck = [sid for sid in stuck if sid not in queued] + mark_requeued(s, sorted(queued - waiting))
     requeued = sum(enqueue_review(sid) for sid in stuck)
     republished = 0
     with session_scope() as s:

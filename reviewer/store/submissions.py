@@ -196,10 +196,12 @@ def running_lease(settings) -> float:
     return settings.review_time_limit + 60.0
 
 
-def mark_requeued(session: Session, ids: list[str]) -> None:
-    if ids:
-        session.execute(update(Submission).where(Submission.id.in_(ids), Submission.status == "queued")
-                        .values(enqueued_at=utcnow()))
+def mark_requeued(session: Session, ids: list[str]) -> list[str]:
+    """Restart the queued clock of those still queued; returns them (a task may have claimed one)."""
+    if not ids:
+        return []
+    return list(session.scalars(update(Submission).where(Submission.id.in_(ids), Submission.status == "queued")
+                                .values(enqueued_at=utcnow()).returning(Submission.id)))
 
 
 def unstreamed_ids(session: Session, grace: float, limit: int = 500) -> list[str]:

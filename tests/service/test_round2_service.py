@@ -63,13 +63,13 @@ class TrickleReceiver:
 def stack_factory(tmp_path):
     made = []
 
-    def make(**env):
+    def make(concurrency: int = 2, **env):
         redis_server = RedisServer(tmp_path)
         db_url = f"sqlite:///{tmp_path}/reviewer.sqlite3"
         engine = make_engine(db_url)
         migrate(engine)
         made.append((redis_server, engine, None))
-        svc = Service(service_env(db_url, redis_server.url, **env), tmp_path)
+        svc = Service(service_env(db_url, redis_server.url, **env), tmp_path, concurrency=concurrency)
         made[-1] = (redis_server, engine, svc)
         svc.engine, svc.redis_server = engine, redis_server
         svc.tenant = make_tenant(engine, "丙单位")
@@ -123,3 +123,43 @@ def test_a_batch_is_charged_per_file(stack_factory):
     r = httpx.post(svc.url + "/v1/reviews", headers=svc.headers, timeout=30,
                    json={"text": SAMPLE.read_text(), "use_llm": False})
     assert r.status_code == 429, r.text
+
+
+def _received(svc) -> int:
+    import re
+
+    return len(re.findall(r"Task reviewer\.review\[[0-9a-f-]+\] received", svc.worker.text()))
+
+
+def test_the_sweep_does_not_requeue_items_that_are_only_waiting(stack_factory):
+    """Item 12: a 30-item batch on one worker process waits in the queue far longer than
+    STUCK_AFTER (1 s); the sweep (every 0.5 s) must leave those messages alone: one message each."""
+    svc = stack_factory(concurrency=1, REVIEWER_STUCK_AFTER_SECONDS="1")
+    files = [("files", (f"d{i}.txt", SAMPLE.read_bytes() + f"\n附{i}\n".encode(), "text/plain")) for i in range(30)]
+    r = httpx.post(svc.url + "/v1/batches", headers=svc.headers, files=files, data={"use_llm": "false"}, timeout=60)
+    assert r.status_code == 202, r.text
+    bid = r.json()["id"]
+    wait_until(lambda: httpx.get(f"{svc.url}/v1/batches/{bid}", headers=svc.headers, timeout=10).json()["status"]
+               == "done", 180, interval=0.5, what="the batch")
+    time.sleep(2)  # a re-queued duplicate would be received by now
+    received = _received(svc)
+    assert received == 30, f"{received} review messages for 30 items"
+
+
+def test_the_sweep_requeues_what_a_redis_restart_lost(stack_factory):
+    """Item 12, the other half: messages lost with Redis (no persistence) are queued again."""
+    svc = stack_factory(REVIEWER_STUCK_AFTER_SECONDS="1")
+    svc.worker.stop()  # nothing consumes: the messages wait in Redis
+    ids = []
+    for _ in range(3):
+        r = httpx.post(svc.url + "/v1/reviews", headers=svc.headers, timeout=30,
+                       json={"text": SAMPLE.read_text(), "use_llm": False})
+        ids.append(r.json()["id"])
+    svc.redis_server.stop()
+    svc.redis_server.start()
+    from service_procs import command
+
+    svc.worker = command("worker", "--concurrency", "1", "--beat", "--schedule-file",
+                         str(svc.tmp / "beat2"), env=svc.env, log=svc.tmp / "worker2.log")
+    for rid in ids:
+        wait_until(lambda: _status(svc, rid) == "done", 90, interval=0.5, what="a lost message queued again")
