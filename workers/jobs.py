@@ -63,13 +63,27 @@ def run_review(submission_id: str, enqueued_ts: float | None) -> str:
         # A failed XADD leaves streamed_at empty for the sweep; a failed commit after a good
         # XADD means a repeat entry later (the stream is at least once).
         fields = entry_fields(sub.id, tenant.name, review.status, review.counts(), finished)
-        if _append(fields):
-            sub.streamed_at = sub.finished_at
+        epoch = _append(fields)
+        if epoch is not None:
+            sub.streamed_at, sub.stream_epoch = sub.finished_at, epoch
+    number_feed()
     if delivery_id is not None:
         from workers.celery_app import enqueue_delivery
 
         enqueue_delivery(delivery_id)
     return status
+
+
+def number_feed() -> int:
+    """Give finished reviews their cursor-feed positions (best effort: the sweep does it too)."""
+    from reviewer.store.submissions import number_finished
+
+    try:
+        with session_scope() as s:
+            return number_finished(s)
+    except Exception as exc:  # e.g. a unique-position race on a misconfigured store: the sweep retries
+        log.warning("cursor feed numbering failed: %s", exc)
+        return 0
 
 
 # A draft whose review killed its worker this many times (hard time limit, out of memory)
@@ -118,6 +132,7 @@ def fail_abandoned(submission_id: str, code: str, message: str) -> bool:
                              ensure_ascii=False, separators=(",", ":"))
         delivery = create_delivery(s, done, payload)
         delivery_id = delivery.id if delivery else None
+    number_feed()
     if delivery_id is not None:
         from workers.celery_app import enqueue_delivery
 
@@ -133,23 +148,43 @@ def _failed(job, code: str, message: str):
     return review, "error", err
 
 
-def _append(fields: dict[str, str]) -> bool:
+def _append(fields: dict[str, str]) -> str | None:
+    """XADD; the stream's epoch, or None when Redis could not be reached."""
     settings = get_settings()
     try:
-        publish(_redis(), settings.stream_key, fields, settings.stream_maxlen)
-        return True
+        return publish(_redis(), settings.stream_key, fields, settings.stream_maxlen)[1]
     except Exception as exc:
         log.warning("stream publish of %s failed: %s", fields.get("review_id"), exc)
-        return False
+        return None
 
 
 def publish_result(submission_id: str, fields: dict[str, str]) -> bool:
     """XADD, then record it; a Redis outage leaves streamed_at empty for the sweep."""
-    if not _append(fields):
+    epoch = _append(fields)
+    if epoch is None:
         return False
     with session_scope() as s:
-        s.execute(update(Submission).where(Submission.id == submission_id).values(streamed_at=utcnow()))
+        s.execute(update(Submission).where(Submission.id == submission_id)
+                  .values(streamed_at=utcnow(), stream_epoch=epoch))
     return True
+
+
+def forget_lost_stream() -> int:
+    """Entries of a stream epoch Redis no longer has are marked for publishing again."""
+    from reviewer.store.submissions import forget_lost_stream as forget
+    from reviewer.stream import current_epoch
+
+    settings = get_settings()
+    try:
+        epoch = current_epoch(_redis(), settings.stream_key)
+    except Exception as exc:  # Redis down: nothing can be published now anyway
+        log.info("stream epoch unknown: %s", exc)
+        return 0
+    with session_scope() as s:
+        lost = forget(s, epoch, settings.stream_maxlen)
+    if lost:
+        log.warning("result stream lost %d entries (Redis restarted without them): publishing them again", lost)
+    return lost
 
 
 def deliver_once(delivery_id: int) -> float | None:
@@ -175,6 +210,8 @@ def sweep() -> dict[str, int]:
     with session_scope() as s:
         stuck = [sid for sid in stuck if sid not in queued] + mark_requeued(s, sorted(queued - waiting))
     requeued = sum(enqueue_review(sid) for sid in stuck)
+    forget_lost_stream()
+    number_feed()
     republished = 0
     with session_scope() as s:
         pending = [(sid, _fields_for(s, sid)) for sid in unstreamed_ids(s, grace=5.0)]
