@@ -19,6 +19,7 @@ from reviewer.store.submissions import (
     running_lease,
     mark_requeued,
     new_claim_token,
+    orphaned_ids,
     stuck_ids,
     unstreamed_ids,
 )
@@ -203,12 +204,15 @@ def sweep() -> dict[str, int]:
     with session_scope() as s:
         stuck = stuck_ids(s, settings.stuck_after_seconds, running_lease(settings))
         queued = {sid for sid in stuck if s.get(Submission, sid).status == "queued"}
+        # running under a dead process of this host, its message lost: no need to wait for the lease
+        orphans = set(orphaned_ids(s, settings.stuck_after_seconds)) - set(stuck)
     # Queued a long time but its message still waits in the broker: not lost, leave it (issue 17).
     # The key is checked before the conditional update below, and a task deletes it only after its
     # claim commits, so a submission whose task just started is never queued again.
-    waiting = still_enqueued(sorted(queued))
+    waiting = still_enqueued(sorted(queued | orphans))
     with session_scope() as s:
-        stuck = [sid for sid in stuck if sid not in queued] + mark_requeued(s, sorted(queued - waiting))
+        stuck = ([sid for sid in stuck if sid not in queued] + sorted(orphans - waiting)
+                 + mark_requeued(s, sorted(queued - waiting)))
     requeued = sum(enqueue_review(sid) for sid in stuck)
     forget_lost_stream()
     number_feed()

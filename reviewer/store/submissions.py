@@ -191,6 +191,16 @@ def stuck_ids(session: Session, queued_after: float, lease_seconds: float, limit
     return list(rows)
 
 
+def orphaned_ids(session: Session, older_than: float, limit: int = 500) -> list[str]:
+    """Running for longer than ``older_than`` under a claim whose process (on this host) is gone: a
+    killed worker whose message was lost too (Redis restarted before the re-queued message ran).
+    Claims of other hosts wait for the lease."""
+    rows = session.execute(select(Submission.id, Submission.claim).where(
+        Submission.status == "running", Submission.started_at < utcnow() - timedelta(seconds=older_than))
+        .limit(limit)).all()
+    return [sid for sid, claim in rows if _owner_gone(claim)]
+
+
 def running_lease(settings) -> float:
     """How long a running claim is trusted: past the hard time limit the task is surely gone."""
     return settings.review_time_limit + 60.0
