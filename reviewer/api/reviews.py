@@ -88,7 +88,7 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
 
 
 @router.get("", summary="已完成审核的游标订阅（按完成顺序，持久、可分页）")
-def feed(since: str | None = Query(None, max_length=20, description="上一页返回的 next_cursor；省略则从头开始"),
+def feed(since: str | None = Query(None, max_length=18, description="上一页返回的 next_cursor；省略则从头开始"),
          limit: int = Query(100, ge=1, le=500, description="每页条数（1–500）"),
          tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> dict:
     """本租户已完成（done 或 error）的审核，按完成顺序排列，每条只出现一次。保存 `next_cursor`，
@@ -96,7 +96,7 @@ def feed(since: str | None = Query(None, max_length=20, description="上一页�
     Finished reviews of this tenant in the order they finished; the cursor is durable (from the database)."""
     from reviewer.store.submissions import feed_page
 
-    if since is not None and not since.isdigit():
+    if since is not None and not (since.isascii() and since.isdigit()):
         raise ApiError(422, "request.invalid_cursor", "since 须为上一页返回的 next_cursor",
                        "since must be a next_cursor returned by this endpoint")
     after = int(since) if since else 0

@@ -229,3 +229,22 @@ def test_the_cursor_feed_lists_every_finished_review_once_in_order_per_tenant(st
     assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid_cursor"
     spec = httpx.get(svc.url + "/openapi.json", timeout=10).json()
     assert "since" in {p["name"] for p in spec["paths"]["/v1/reviews"]["get"]["parameters"]}
+
+
+def test_a_web_batch_is_charged_per_file(stack_factory):
+    """Item 3 on the web: the batch form charges one token per file, as the API does."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+    from webclient import csrf_of, signed_in
+
+    svc = stack_factory(REVIEWER_SUBMIT_RATE_PER_MINUTE="1", REVIEWER_SUBMIT_BURST="5",
+                        REVIEWER_WEB_SESSION_SECRET="web-test-secret-" + "x" * 32)
+    c = signed_in(svc.url, svc.tenant["api_key"])
+    token = csrf_of(c.get("/web/batches/new").text)
+    files = [("files", (f"d{i}.txt", SAMPLE.read_bytes(), "text/plain")) for i in range(5)]
+    r = c.post("/web/batches", data={"csrf_token": token}, files=files)
+    assert r.status_code == 303, r.text
+    r = c.post("/web/batches", data={"csrf_token": token}, files=files[:2])
+    assert r.status_code == 429 and "提交过于频繁" in r.text
