@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -102,12 +103,14 @@ def feed(since: str | None = Query(None, max_length=18, description="上一页�
     after = int(since) if since else 0
     subs = feed_page(session, tenant.id, after, limit + 1)
     page, more = subs[:limit], len(subs) > limit
+    rows = {sid: (status, counts) for sid, status, counts in session.execute(
+        select(ReviewRow.submission_id, ReviewRow.status, ReviewRow.counts)
+        .where(ReviewRow.submission_id.in_([sub.id for sub in page])))} if page else {}
     out = []
     for sub in page:
-        row = session.get(ReviewRow, sub.id)
+        status, counts = rows.get(sub.id, (None, None))
         item = _summary(sub)
-        item.update(cursor=str(sub.feed_seq), error=sub.error, review_status=row.status if row else None,
-                    counts=row.counts if row else None)
+        item.update(cursor=str(sub.feed_seq), error=sub.error, review_status=status, counts=counts)
         out.append(item)
     return {"reviews": out, "next_cursor": str(page[-1].feed_seq) if page else str(after), "has_more": more}
 
