@@ -164,3 +164,23 @@ def test_a_retry_after_beyond_the_window_schedules_the_last_attempt_at_its_end(e
         assert len(rx.requests) == 2
     finally:
         rx.close()
+
+
+def test_reviewer_worker_runs_a_review_pool_and_a_delivery_pool_by_default():
+    """Item 1: the pools `reviewer worker` starts, and --no-supervise asks which one."""
+    import argparse
+    import subprocess
+    import sys
+
+    from reviewer.commands import worker
+
+    p = argparse.ArgumentParser()
+    worker.register(p.add_subparsers())
+    assert worker.pools(p.parse_args(["worker", "-c", "3", "--beat"])) == [
+        ("reviews", "prefork", 3, False), ("webhooks", "threads", 4, True)]
+    assert worker.pools(p.parse_args(["worker", "--delivery-concurrency", "0"])) == [("reviews", "prefork", 2, False)]
+    assert worker.pools(p.parse_args(["worker", "--queues", "webhooks", "--pool", "threads"])) == [
+        ("webhooks", "threads", 2, False)]
+    out = subprocess.run([sys.executable, "-m", "reviewer.cli", "worker", "--no-supervise"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2 and "--queues" in out.stderr and "Traceback" not in out.stderr
