@@ -184,3 +184,45 @@ def test_reviewer_worker_runs_a_review_pool_and_a_delivery_pool_by_default():
     out = subprocess.run([sys.executable, "-m", "reviewer.cli", "worker", "--no-supervise"], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 2 and "--queues" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_feed_positions_are_unique_and_follow_commit_order_under_concurrent_numbering(engine):
+    """Item 5: four threads number 60 finished submissions at once (as workers do after each review):
+    every one gets one position, no two the same, and no error (PostgreSQL: advisory lock; SQLite:
+    the write lock)."""
+    from sqlalchemy import select, update
+
+    from reviewer.store.db import utcnow
+    from reviewer.store.submissions import create_submission, feed_page, number_finished
+    from reviewer.store.tenants import tenant_for_key
+
+    key = make_tenant(engine, "a")["api_key"]
+    with session_scope(engine) as s:
+        tid = tenant_for_key(s, key).id
+        ids = [create_submission(s, tid, f"d{i}".encode(), "a.txt", {}, None, None)[0].id for i in range(60)]
+    with session_scope(engine) as s:
+        s.execute(update(Submission).values(status="done", finished_at=utcnow()))
+    errors: list[Exception] = []
+
+    def number():
+        try:
+            for _ in range(5):
+                with session_scope(engine) as s:
+                    number_finished(s, limit=7)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=number) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert not errors, errors
+    with session_scope(engine) as s:
+        seqs = list(s.scalars(select(Submission.feed_seq)))
+        assert sorted(seqs) == list(range(1, 61))
+        assert [x.id for x in feed_page(s, tid, 0, 100)] == [
+            x for _, x in sorted((sq, i) for sq, i in s.execute(select(Submission.feed_seq, Submission.id)))]
+        assert sorted(x.id for x in feed_page(s, tid, 30, 100)) == sorted(
+            i for sq, i in s.execute(select(Submission.feed_seq, Submission.id)) if sq > 30)
+    assert len(ids) == 60
