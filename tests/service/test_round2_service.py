@@ -133,8 +133,8 @@ def _received(svc) -> int:
 
 def test_the_sweep_does_not_requeue_items_that_are_only_waiting(stack_factory):
     """Item 12: a 30-item batch on one worker process waits in the queue far longer than
-    STUCK_AFTER (1 s); the sweep (every 0.5 s) must leave those messages alone: one message each."""
-    svc = stack_factory(concurrency=1, REVIEWER_STUCK_AFTER_SECONDS="1")
+    STUCK_AFTER (3 s); the sweep (every 0.5 s) must leave those messages alone: one message each."""
+    svc = stack_factory(concurrency=1, REVIEWER_STUCK_AFTER_SECONDS="3")
     files = [("files", (f"d{i}.txt", SAMPLE.read_bytes() + f"\n附{i}\n".encode(), "text/plain")) for i in range(30)]
     r = httpx.post(svc.url + "/v1/batches", headers=svc.headers, files=files, data={"use_llm": "false"}, timeout=60)
     assert r.status_code == 202, r.text
