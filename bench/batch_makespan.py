@@ -65,7 +65,8 @@ class Database:
 def _worker(env: dict, tmp: Path, i: int, pool: str, concurrency: int) -> Proc:
     # the product's own command, as deployed: `reviewer worker --pool threads -c 8` for LLM batches
     argv = [sys.executable, "-m", "reviewer.cli", "worker", "--pool", pool, "--concurrency", str(concurrency),
-            "--queues", "reviews,webhooks", "--loglevel", "info", "--no-supervise"]
+            "--queues", "reviews" if i >= 0 else "webhooks", "--loglevel", "info", "--no-supervise"]
+    # i < 0: the delivery pool (webhooks and the sweep) that `reviewer worker` runs beside the reviews
     return Proc(argv, env, tmp / f"worker{i}.log")
 
 
@@ -101,6 +102,7 @@ def run_once(mode: str, n_reports: int, db_kind: str, latency: float, limit: int
             procs += [_worker(env, tmp, i, "threads", threads) for i in range(2)]
         else:
             procs += [_worker(env, tmp, i, "prefork", 1) for i in range(2)]
+        procs.append(_worker(env, tmp, -1, "threads", 4))
 
         def api_up() -> bool:
             try:

@@ -153,8 +153,11 @@ def main() -> int:
         with session_scope(engine) as s:
             key = create_api_key(s, "bench")["api_key"]
         procs.append(_spawn(cli + ["serve", "--port", str(aport), "--log-level", "warning"], env, tmp / "api.log"))
-        procs.append(_spawn(cli + ["worker", "--concurrency", "2", "--loglevel", args.worker_loglevel, "--no-supervise"], env,
-                            tmp / "worker.log"))
+        procs.append(_spawn(cli + ["worker", "--concurrency", "2", "--queues", "reviews", "--loglevel",
+                                   args.worker_loglevel, "--no-supervise"], env, tmp / "worker.log"))
+        # the delivery pool `reviewer worker` also runs (issue 17); not measured: no callbacks here
+        procs.append(_spawn(cli + ["worker", "--concurrency", "4", "--pool", "threads", "--queues", "webhooks",
+                                   "--loglevel", args.worker_loglevel, "--no-supervise"], env, tmp / "deliveries.log"))
         url = f"http://127.0.0.1:{aport}"
 
         def api_up():

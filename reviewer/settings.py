@@ -47,8 +47,9 @@ class Settings(BaseSettings):
     visibility_timeout: int = 3600  # seconds; must exceed review_time_limit
     stuck_after_seconds: float = 300.0  # queued longer than this is re-queued by the sweep (running: time limit + 60 s)
     sweep_interval_seconds: float = 30.0  # how often beat runs the sweep
-    webhook_timeout: float = 10.0  # seconds per delivery attempt
-    webhook_backoff_base: float = 5.0  # first retry delay, doubled per attempt (with jitter)
+    webhook_timeout: float = 10.0  # seconds for each connect, read or write of a delivery attempt
+    webhook_deadline: float = 30.0  # seconds for a whole delivery attempt (issue 17: slow receivers)
+    webhook_backoff_base: float = 5.0  # first retry delay, doubled per attempt (jitter adds up to 50 %)
     webhook_backoff_max: float = 3 * 3600.0  # cap on a single retry delay
     webhook_retry_window: float = 26 * 3600.0  # keep retrying this long (>= 24 h)
 

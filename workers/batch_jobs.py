@@ -49,16 +49,10 @@ def warm_up() -> None:
 
 
 def enqueue_items(submission_ids: list[str], priority: int) -> int:
-    from workers.celery_app import REVIEW_QUEUE, app
+    """Broker down: the items stay queued in the store; the review sweep re-queues them."""
+    from workers.celery_app import send_review
 
-    sent = 0
-    for sid in submission_ids:
-        try:
-            app.send_task("reviewer.review", args=[sid, time.time()], queue=REVIEW_QUEUE, priority=priority)
-            sent += 1
-        except Exception as exc:  # broker down: stored as queued, the review sweep re-queues it
-            log.warning("could not queue batch item %s: %s", sid, exc)
-    return sent
+    return sum(send_review(sid, priority) for sid in submission_ids)
 
 
 INPUT_TTL = 7 * 24 * 3600  # cross-check inputs outlive any batch's completion
@@ -238,7 +232,7 @@ def batch_payload(session, batch: Batch) -> bytes:
 def deliver_webhook(batch_id: str) -> float | None:
     """One attempt; returns the delay before the next one, or None when finished (or not due)."""
     from reviewer.settings import get_settings
-    from reviewer.webhooks.delivery import backoff, send_signed
+    from reviewer.webhooks.delivery import next_retry, send_signed
 
     settings = get_settings()
     now = utcnow()
@@ -248,7 +242,7 @@ def deliver_webhook(batch_id: str) -> float | None:
         claimed = s.execute(
             update(Batch).where(Batch.id == batch_id, Batch.webhook_status == "pending", Batch.status == "done",
                                 or_(Batch.webhook_next_at.is_(None), Batch.webhook_next_at <= now))
-            .values(webhook_next_at=now + timedelta(seconds=settings.webhook_timeout + 30))).rowcount == 1
+            .values(webhook_next_at=now + timedelta(seconds=settings.webhook_deadline + 30))).rowcount == 1
         if not claimed:
             return None  # finished, not due, or another attempt holds the lock
         batch = s.get(Batch, batch_id)
@@ -268,10 +262,8 @@ def deliver_webhook(batch_id: str) -> float | None:
         if ok:
             batch.webhook_status, batch.webhook_next_at = "succeeded", None
         else:
-            delay = backoff(len(attempts), settings.webhook_backoff_base, settings.webhook_backoff_max)
-            if retry_after is not None:
-                delay = max(delay, min(retry_after, settings.webhook_retry_window))
-            if (utcnow() - started).total_seconds() + delay > settings.webhook_retry_window or status_code == 410:
+            delay = next_retry(len(attempts), retry_after, (utcnow() - started).total_seconds(), settings)
+            if delay is None or status_code == 410:
                 batch.webhook_status, batch.webhook_next_at, delay = "failed", None, None
             else:
                 batch.webhook_next_at = utcnow() + timedelta(seconds=delay)

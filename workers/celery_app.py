@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 
 from celery import Celery
 from celery.signals import worker_process_init
@@ -74,14 +75,64 @@ def _fresh_connections(**_kwargs) -> None:
     get_engine().dispose(close=False)
 
 
-def enqueue_review(submission_id: str) -> bool:
-    """Queue the review task; False if the broker is unreachable (the sweep retries)."""
+# Each queued review message is tracked by a key on the broker's Redis, set before the message is
+# sent and deleted when its task starts. The sweep re-queues a submission that has waited long only
+# when its key is gone: lost with the message (Redis restarted without persistence, or the send
+# failed), not merely waiting behind a long batch (issue 17). Past the TTL it is re-queued anyway
+# (a duplicate message is harmless: the claim skips it).
+ENQUEUED_PREFIX = "reviewer:enqueued:"
+ENQUEUED_TTL = 7 * 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def _tracker():
+    import redis
+
+    return redis.Redis.from_url(get_settings().redis_url, socket_connect_timeout=3, socket_timeout=5)
+
+
+def send_review(submission_id: str, priority: int | None = None) -> bool:
+    """Queue the review task and track its message; False if the broker is unreachable (the sweep
+    retries)."""
+    key = ENQUEUED_PREFIX + submission_id
     try:
-        app.send_task("reviewer.review", args=[submission_id, time.time()], queue=REVIEW_QUEUE)
+        _tracker().set(key, "1", ex=ENQUEUED_TTL)
+        app.send_task("reviewer.review", args=[submission_id, time.time()], queue=REVIEW_QUEUE, priority=priority)
         return True
     except Exception as exc:  # broker down: the submission is already stored
         log.warning("could not queue review %s: %s", submission_id, exc)
+        try:
+            _tracker().delete(key)
+        except Exception:  # Redis down: the key went with it, or expires
+            pass
         return False
+
+
+def enqueue_review(submission_id: str) -> bool:
+    return send_review(submission_id)
+
+
+def message_started(submission_id: str) -> None:
+    """The task of this submission started: its message is no longer waiting."""
+    try:
+        _tracker().delete(ENQUEUED_PREFIX + submission_id)
+    except Exception as exc:  # the key expires; the sweep only looks at queued submissions
+        log.info("enqueued-key of %s not deleted: %s", submission_id, exc)
+
+
+def still_enqueued(submission_ids: list[str]) -> set[str]:
+    """Those of ``submission_ids`` whose message is waiting in the broker (its key is there).
+    Redis unreachable: none (re-queueing would fail then anyway)."""
+    if not submission_ids:
+        return set()
+    try:
+        pipe = _tracker().pipeline(transaction=False)
+        for sid in submission_ids:
+            pipe.exists(ENQUEUED_PREFIX + sid)
+        return {sid for sid, there in zip(submission_ids, pipe.execute()) if there}
+    except Exception as exc:
+        log.warning("cannot check queued messages: %s", exc)
+        return set()
 
 
 def enqueue_delivery(delivery_id: int, countdown: float | None = None) -> bool:

@@ -20,6 +20,7 @@ from reviewer.store.submissions import (
     running_lease,
     mark_requeued,
     new_claim_token,
+    orphaned_ids,
     stuck_ids,
     unstreamed_ids,
 )
@@ -37,10 +38,13 @@ def _redis():
 
 def run_review(submission_id: str, enqueued_ts: float | None) -> str:
     """Review one submission once. Returns what happened (for logs and tests)."""
+    from workers.celery_app import message_started
+
     settings = get_settings()
     token = new_claim_token()
     with session_scope() as s:
         job = claim(s, submission_id, token, enqueued_ts, lease_seconds=running_lease(settings))
+    message_started(submission_id)  # after the claim's commit: the sweep sees it running, or its key
     if job is None:
         return "skipped"
     review, status, error = _review(job)
@@ -65,13 +69,27 @@ def run_review(submission_id: str, enqueued_ts: float | None) -> str:
         # A failed XADD leaves streamed_at empty for the sweep; a failed commit after a good
         # XADD means a repeat entry later (the stream is at least once).
         fields = entry_fields(sub.id, tenant.name, review.status, review.counts(), finished)
-        if _append(fields):
-            sub.streamed_at = sub.finished_at
+        epoch = _append(fields)
+        if epoch is not None:
+            sub.streamed_at, sub.stream_epoch = sub.finished_at, epoch
+    number_feed()
     if delivery_id is not None:
         from workers.celery_app import enqueue_delivery
 
         enqueue_delivery(delivery_id)
     return status
+
+
+def number_feed() -> int:
+    """Give finished reviews their cursor-feed positions (best effort: the sweep does it too)."""
+    from reviewer.store.submissions import number_finished
+
+    try:
+        with session_scope() as s:
+            return number_finished(s)
+    except Exception as exc:  # e.g. a unique-position race on a misconfigured store: the sweep retries
+        log.warning("cursor feed numbering failed: %s", exc)
+        return 0
 
 
 # A draft whose review killed its worker this many times (hard time limit, out of memory)
@@ -120,6 +138,7 @@ def fail_abandoned(submission_id: str, code: str, message: str) -> bool:
                              ensure_ascii=False, separators=(",", ":"))
         delivery = create_delivery(s, done, payload)
         delivery_id = delivery.id if delivery else None
+    number_feed()
     if delivery_id is not None:
         from workers.celery_app import enqueue_delivery
 
@@ -135,23 +154,43 @@ def _failed(job, code: str, message: str):
     return review, "error", err
 
 
-def _append(fields: dict[str, str]) -> bool:
+def _append(fields: dict[str, str]) -> str | None:
+    """XADD; the stream's epoch, or None when Redis could not be reached."""
     settings = get_settings()
     try:
-        publish(_redis(), settings.stream_key, fields, settings.stream_maxlen)
-        return True
+        return publish(_redis(), settings.stream_key, fields, settings.stream_maxlen)[1]
     except Exception as exc:
         log.warning("stream publish of %s failed: %s", fields.get("review_id"), exc)
-        return False
+        return None
 
 
 def publish_result(submission_id: str, fields: dict[str, str]) -> bool:
     """XADD, then record it; a Redis outage leaves streamed_at empty for the sweep."""
-    if not _append(fields):
+    epoch = _append(fields)
+    if epoch is None:
         return False
     with session_scope() as s:
-        s.execute(update(Submission).where(Submission.id == submission_id).values(streamed_at=utcnow()))
+        s.execute(update(Submission).where(Submission.id == submission_id)
+                  .values(streamed_at=utcnow(), stream_epoch=epoch))
     return True
+
+
+def forget_lost_stream() -> int:
+    """Entries of a stream epoch Redis no longer has are marked for publishing again."""
+    from reviewer.store.submissions import forget_lost_stream as forget
+    from reviewer.stream import current_epoch
+
+    settings = get_settings()
+    try:
+        epoch = current_epoch(_redis(), settings.stream_key)
+    except Exception as exc:  # Redis down: nothing can be published now anyway
+        log.info("stream epoch unknown: %s", exc)
+        return 0
+    with session_scope() as s:
+        lost = forget(s, epoch, settings.stream_maxlen)
+    if lost:
+        log.warning("result stream lost %d entries (Redis restarted without them): publishing them again", lost)
+    return lost
 
 
 def deliver_once(delivery_id: int) -> float | None:
@@ -164,11 +203,24 @@ def sweep() -> dict[str, int]:
     """Re-queue stuck submissions, re-publish missed stream entries, dispatch due webhooks."""
     from workers.celery_app import enqueue_delivery, enqueue_review
 
+    from workers.celery_app import still_enqueued
+
     settings = get_settings()
     with session_scope() as s:
         stuck = stuck_ids(s, settings.stuck_after_seconds, running_lease(settings))
-        mark_requeued(s, stuck)
+        queued = {sid for sid in stuck if s.get(Submission, sid).status == "queued"}
+        # running under a dead process of this host, its message lost: no need to wait for the lease
+        orphans = set(orphaned_ids(s, settings.stuck_after_seconds)) - set(stuck)
+    # Queued a long time but its message still waits in the broker: not lost, leave it (issue 17).
+    # The key is checked before the conditional update below, and a task deletes it only after its
+    # claim commits, so a submission whose task just started is never queued again.
+    waiting = still_enqueued(sorted(queued | orphans))
+    with session_scope() as s:
+        stuck = ([sid for sid in stuck if sid not in queued] + sorted(orphans - waiting)
+                 + mark_requeued(s, sorted(queued - waiting)))
     requeued = sum(enqueue_review(sid) for sid in stuck)
+    forget_lost_stream()
+    number_feed()
     republished = 0
     with session_scope() as s:
         pending = [(sid, _fields_for(s, sid)) for sid in unstreamed_ids(s, grace=5.0)]

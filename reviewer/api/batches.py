@@ -51,7 +51,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     from reviewer.api.deps import tenant_wide
 
     tenant_wide(tenant)  # a unit's key submits its own report, not batches
-    await run_in_threadpool(check_submission_rate, settings, tenant.id)
+    await run_in_threadpool(check_submission_rate, settings, tenant.id, 0)  # one token there? before the upload
     form = await _read_form(request)
     uploads = []
     for key in ("file", "files"):
@@ -66,6 +66,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
         await run_in_threadpool(check_callback, str(callback), settings.webhook_allowlist)
     deadline = batch_flow.parse_deadline(form.get("deadline") if isinstance(form.get("deadline"), str) else None)
     drafts = await run_in_threadpool(batch_flow.drafts, uploads, settings.max_upload_bytes, check_draft, clean_name)
+    await run_in_threadpool(check_submission_rate, settings, tenant.id, len(drafts))  # issue 17: per file
     options = {"use_llm": flag_value(form.get("use_llm"))}
     batch = await run_in_threadpool(batch_flow.submit, request.app.state.engine, tenant.id, drafts,
                                     str(callback) if callback else None, deadline, options)

@@ -1,4 +1,5 @@
-"""/v1/reviews: submit a draft, poll its status and Review, fetch findings, redeliver the webhook."""
+"""/v1/reviews: submit a draft, poll its status and Review, fetch findings, redeliver the webhook,
+and the cursor feed of finished reviews (GET /v1/reviews?since=)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -75,6 +77,33 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
     body = _summary(done.submission)
     return JSONResponse(body, status_code=202 if done.created else 200,
                         headers={"Location": body["links"]["self"]})
+
+
+@router.get("", summary="已完成审核的游标订阅（按完成顺序，持久、可分页）")
+def feed(since: str | None = Query(None, max_length=18, description="上一页返回的 next_cursor；省略则从头开始"),
+         limit: int = Query(100, ge=1, le=500, description="每页条数（1–500）"),
+         tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> dict:
+    """本租户已完成（done 或 error）的审核，按完成顺序排列，每条只出现一次。保存 `next_cursor`，
+    下次以 `since=<next_cursor>` 续读，不会漏掉也不会重复；结果流（Redis）丢失时也可据此补齐。
+    Finished reviews of this tenant in the order they finished; the cursor is durable (from the database)."""
+    from reviewer.store.submissions import feed_page
+
+    if since is not None and not (since.isascii() and since.isdigit()):
+        raise ApiError(422, "request.invalid_cursor", "since 须为上一页返回的 next_cursor",
+                       "since must be a next_cursor returned by this endpoint")
+    after = int(since) if since else 0
+    subs = feed_page(session, tenant.id, after, limit + 1)
+    page, more = subs[:limit], len(subs) > limit
+    rows = {sid: (status, counts) for sid, status, counts in session.execute(
+        select(ReviewRow.submission_id, ReviewRow.status, ReviewRow.counts)
+        .where(ReviewRow.submission_id.in_([sub.id for sub in page])))} if page else {}
+    out = []
+    for sub in page:
+        status, counts = rows.get(sub.id, (None, None))
+        item = _summary(sub)
+        item.update(cursor=str(sub.feed_seq), error=sub.error, review_status=status, counts=counts)
+        out.append(item)
+    return {"reviews": out, "next_cursor": str(page[-1].feed_seq) if page else str(after), "has_more": more}
 
 
 def _load(session: Session, tenant: TenantRef, review_id: str) -> Submission:

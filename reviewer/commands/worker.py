@@ -1,4 +1,10 @@
-"""`reviewer worker`: a Celery worker for reviews and webhook deliveries, kept alive.
+"""`reviewer worker`: Celery workers for reviews and webhook deliveries, kept alive.
+
+Two pools by default (issue 17): reviews on the ``reviews`` queue (prefork,
+``--concurrency`` processes) and webhook deliveries plus the sweep on the
+``webhooks`` queue (a thread pool of ``--delivery-concurrency``), so slow
+receivers can never occupy the processes that review. ``--queues`` runs one pool
+for the given queues instead (e.g. deliveries on another host).
 
 Celery's Redis transport can die with an “Unrecoverable error” when the broker
 drops mid-poll (kombu closes a channel whose connection is already gone). A
@@ -24,7 +30,10 @@ def register(subparsers) -> None:
     p.add_argument("--pool", choices=["prefork", "threads"], default="prefork",
                    help="并发方式：prefork（默认，多进程）或 threads（大模型审核等以等待为主的任务）")
     p.add_argument("--beat", action="store_true", help="同时运行定时清扫（重新排队卡住的任务、补发 webhook）")
-    p.add_argument("--queues", "-Q", default="reviews,webhooks")
+    p.add_argument("--queues", "-Q", default=None,
+                   help="只运行一个池，消费这些队列（reviews、webhooks，逗号分隔）；默认两个池：审核与 webhook 投递")
+    p.add_argument("--delivery-concurrency", type=int, default=4,
+                   help="webhook 投递池的线程数（默认 4）；0：不启动投递池（另行运行 --queues webhooks）")
     p.add_argument("--loglevel", "-l", default="info")
     p.add_argument("--schedule-file", default=None, help="beat 调度文件路径（默认临时目录）")
     p.add_argument("--no-supervise", action="store_true",
@@ -45,23 +54,41 @@ def celery_argv(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-def child_argv(args: argparse.Namespace) -> list[str]:
+def pools(args: argparse.Namespace) -> list[tuple[str, str, int, bool]]:
+    """(queues, pool, concurrency, beat) of each Celery worker this command runs."""
+    from workers.celery_app import REVIEW_QUEUE, WEBHOOK_QUEUE
+
+    if args.queues:
+        return [(args.queues, args.pool, args.concurrency, args.beat)]
+    if args.delivery_concurrency <= 0:
+        return [(REVIEW_QUEUE, args.pool, args.concurrency, args.beat)]
+    return [(REVIEW_QUEUE, args.pool, args.concurrency, False),
+            (WEBHOOK_QUEUE, "threads", args.delivery_concurrency, args.beat)]
+
+
+def child_argv(args: argparse.Namespace, queues: str, pool: str, concurrency: int, beat: bool) -> list[str]:
     import sys
 
     argv = [sys.executable, "-m", "reviewer.cli", "worker", "--no-supervise",
-            "--concurrency", str(args.concurrency), "--pool", args.pool, "--queues", args.queues,
-            "--loglevel", args.loglevel]
-    if args.beat:
+            "--concurrency", str(concurrency), "--pool", pool, "--queues", queues, "--loglevel", args.loglevel]
+    if beat:
         argv.append("--beat")
-    if args.schedule_file:
-        argv += ["--schedule-file", args.schedule_file]
+        if args.schedule_file:
+            argv += ["--schedule-file", args.schedule_file]
     return argv
 
 
 def run(args: argparse.Namespace) -> int:
     if args.no_supervise:
+        if not args.queues:
+            import sys
+
+            print("reviewer worker --no-supervise 只运行一个池，请用 --queues 指定：reviews（审核）或 webhooks"
+                  "（投递与清扫），两者各运行一个（--no-supervise runs one pool: pass --queues reviews or "
+                  "--queues webhooks, and run one of each）", file=sys.stderr)
+            return 2
         return run_celery(args)
-    return supervise(child_argv(args))
+    return supervise([child_argv(args, *pool) for pool in pools(args)])
 
 
 def run_celery(args: argparse.Namespace) -> int:
@@ -74,7 +101,9 @@ def run_celery(args: argparse.Namespace) -> int:
     return 0
 
 
-def supervise(argv: list[str]) -> int:
+def supervise(argvs: list[list[str]]) -> int:
+    """Run each Celery worker as a child; restart one that exits abnormally (with a growing pause),
+    pass SIGTERM/SIGINT on to all and end with them."""
     import logging
     import signal
     import subprocess
@@ -83,29 +112,44 @@ def supervise(argv: list[str]) -> int:
     log = logging.getLogger("reviewer.worker")
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s: %(levelname)s/Supervisor] %(message)s")
     stopping: list[int] = []
-    child: subprocess.Popen | None = None
+    children: list[subprocess.Popen | None] = [None] * len(argvs)
 
     def forward(signum, _frame):
         stopping.append(signum)
-        if child is not None and child.poll() is None:
-            child.send_signal(signum)
+        for child in children:
+            if child is not None and child.poll() is None:
+                child.send_signal(signum)
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
-    pause = 1.0
+    pauses = [1.0] * len(argvs)
+    started = [0.0] * len(argvs)
+    restart_at: list[float | None] = [time.monotonic()] * len(argvs)
     while True:
-        started = time.monotonic()
-        child = subprocess.Popen(argv)
-        code = child.wait()
-        if stopping or code == 0:
-            return code
-        if time.monotonic() - started > STABLE_AFTER:
-            pause = 1.0
-        log.warning("Celery worker exited with code %s; restarting in %.0f s "
-                    "(queued submissions are safe in the store)", code, pause)
-        deadline = time.monotonic() + pause
-        while time.monotonic() < deadline and not stopping:
-            time.sleep(0.1)
+        now = time.monotonic()
+        for i, argv in enumerate(argvs):
+            if restart_at[i] is not None and now >= restart_at[i] and not stopping:
+                children[i], started[i], restart_at[i] = subprocess.Popen(argv), now, None
+        time.sleep(0.1)
+        codes = [c.poll() if c is not None else None for c in children]
         if stopping:
-            return code
-        pause = min(pause * 2, RESTART_PAUSE_MAX)
+            for child in children:
+                if child is not None:
+                    child.wait()
+            return max((c.returncode or 0) for c in children if c is not None) if any(children) else 0
+        for i, code in enumerate(codes):
+            if code is None or restart_at[i] is not None:
+                continue
+            if code == 0:  # a clean exit of one pool (never asked for): stop the others too
+                forward(signal.SIGTERM, None)
+                break
+            if time.monotonic() - started[i] > STABLE_AFTER:
+                pauses[i] = 1.0
+            log.warning("Celery worker (%s) exited with code %s; restarting in %.0f s "
+                        "(queued submissions are safe in the store)", _queues_of(argvs[i]), code, pauses[i])
+            restart_at[i] = time.monotonic() + pauses[i]
+            pauses[i] = min(pauses[i] * 2, RESTART_PAUSE_MAX)
+
+
+def _queues_of(argv: list[str]) -> str:
+    return argv[argv.index("--queues") + 1] if "--queues" in argv else "?"

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -63,7 +64,8 @@ class Blob(Base):
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key", name="uq_submission_idem"),
-                      Index("uq_submission_report_version", "report_id", "version", unique=True))
+                      Index("uq_submission_report_version", "report_id", "version", unique=True),
+                      Index("ix_submissions_tenant_feed", "tenant_id", "feed_seq"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # also the review id
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
@@ -83,6 +85,11 @@ class Submission(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     queue_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # enqueue → task start
     streamed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    # the result stream's epoch (a marker key in Redis) the entry went into: another epoch means
+    # Redis lost the stream (restart without persistence) and the sweep publishes it again (issue 17)
+    stream_epoch: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # position in the cursor feed (GET /v1/reviews?since=), assigned after finishing, in commit order
+    feed_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True, unique=True)
     error: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)  # issue 16
     # issue 15: the report this draft is a version of (set when its review is stored), who sent it

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, false, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -195,20 +195,77 @@ def stuck_ids(session: Session, queued_after: float, lease_seconds: float, limit
     return list(rows)
 
 
+def orphaned_ids(session: Session, older_than: float, limit: int = 500) -> list[str]:
+    """Running for longer than ``older_than`` under a claim whose process (on this host) is gone: a
+    killed worker whose message was lost too (Redis restarted before the re-queued message ran).
+    Claims of other hosts wait for the lease."""
+    rows = session.execute(select(Submission.id, Submission.claim).where(
+        Submission.status == "running", Submission.started_at < utcnow() - timedelta(seconds=older_than))
+        .limit(limit)).all()
+    return [sid for sid, claim in rows if _owner_gone(claim)]
+
+
 def running_lease(settings) -> float:
     """How long a running claim is trusted: past the hard time limit the task is surely gone."""
     return settings.review_time_limit + 60.0
 
 
-def mark_requeued(session: Session, ids: list[str]) -> None:
-    if ids:
-        session.execute(update(Submission).where(Submission.id.in_(ids), Submission.status == "queued")
-                        .values(enqueued_at=utcnow()))
+def mark_requeued(session: Session, ids: list[str]) -> list[str]:
+    """Restart the queued clock of those still queued; returns them (a task may have claimed one)."""
+    if not ids:
+        return []
+    return list(session.scalars(update(Submission).where(Submission.id.in_(ids), Submission.status == "queued")
+                                .values(enqueued_at=utcnow()).returning(Submission.id)))
 
 
 def unstreamed_ids(session: Session, grace: float, limit: int = 500) -> list[str]:
+    """Finished, not (or no longer) on the stream; oldest first, so a rebuilt stream keeps the order."""
     deadline = utcnow() - timedelta(seconds=grace)
     return list(session.scalars(
         select(Submission.id).where(Submission.status.in_(FINISHED), Submission.streamed_at.is_(None),
-                                    Submission.finished_at < deadline).limit(limit)
+                                    Submission.finished_at < deadline)
+        .order_by(Submission.finished_at, Submission.id).limit(limit)
     ))
+
+
+def forget_lost_stream(session: Session, epoch: str, keep: int) -> int:
+    """Entries recorded in another epoch than ``epoch`` were in a stream Redis no longer has: mark the
+    newest ``keep`` of them (the stream's length cap; older ones had been trimmed anyway) unstreamed,
+    so the sweep publishes them again. Returns how many. Two range conditions instead of ``!=`` so
+    the index on stream_epoch serves the query that runs at every sweep."""
+    other = or_(Submission.stream_epoch < epoch, Submission.stream_epoch > epoch)
+    newest = list(session.scalars(select(Submission.id).where(other, Submission.streamed_at.is_not(None))
+                                  .order_by(Submission.streamed_at.desc()).limit(keep)))
+    if newest:
+        session.execute(update(Submission).where(Submission.id.in_(newest))
+                        .values(streamed_at=None, stream_epoch=None))
+    session.execute(update(Submission).where(other).values(stream_epoch=None))  # trimmed before: leave them
+    return len(newest)
+
+
+# --- the cursor feed (GET /v1/reviews?since=) --------------------------------
+
+FEED_LOCK = 0x7265766965  # PostgreSQL advisory lock: one numbering transaction at a time
+
+
+def number_finished(session: Session, limit: int = 1000) -> int:
+    """Give finished submissions their feed position, in one serialized transaction at a time, so
+    positions grow in commit order: a reader that has seen position n never finds a new n - 1 later.
+    Returns how many were numbered. Call in a transaction of its own; commit right after."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK})
+    else:  # SQLite: take the database's write lock before reading the current maximum
+        session.execute(update(Submission).where(false()).values(feed_seq=None))
+    todo = list(session.scalars(select(Submission.id).where(Submission.status.in_(FINISHED),
+                                                             Submission.feed_seq.is_(None))
+                                .order_by(Submission.finished_at, Submission.id).limit(limit)))
+    if todo:
+        top = session.scalar(select(func.max(Submission.feed_seq))) or 0
+        session.execute(update(Submission), [{"id": sid, "feed_seq": top + i} for i, sid in enumerate(todo, 1)])
+    return len(todo)
+
+
+def feed_page(session: Session, tenant_id: int, after: int, limit: int) -> list[Submission]:
+    return list(session.scalars(select(Submission).where(Submission.tenant_id == tenant_id,
+                                                         Submission.feed_seq > after)
+                                .order_by(Submission.feed_seq).limit(limit)))

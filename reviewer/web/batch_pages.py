@@ -33,7 +33,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(staff_user
     settings = request.app.state.settings
     values: dict = {}
     try:
-        await run_in_threadpool(check_submission_rate, settings, user.tenant_id)  # issue 11: per tenant
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id, 0)  # a token there? (issue 11)
         await read_body(request, MAX_BATCH_BYTES)
         form = await request.form(max_files=MAX_FILES, max_fields=20)
         require_csrf(form, user)
@@ -49,6 +49,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(staff_user
             await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
         drafts = await run_in_threadpool(batch_flow.drafts, uploads, settings.max_upload_bytes, check_draft,
                                          clean_name)
+        await run_in_threadpool(check_submission_rate, settings, user.tenant_id, len(drafts))  # per file (issue 17)
     except ServiceError as exc:
         return page(request, "new_batch.html", {"error": exc.message_zh, "values": values},
                     status=exc.status, user=user)

@@ -1,9 +1,17 @@
 """One delivery attempt: sign, POST through the SSRF-pinned transport, record, plan the next.
 
 Only 2xx counts as delivered. 410 Gone disables the endpoint. Anything else is
-retried with exponential backoff and full jitter (at least ``Retry-After`` when
-the receiver sends one) until ``webhook_retry_window`` (≥ 24 h) has passed since
-the sequence began.
+retried with exponential backoff, jittered upwards only (the first retry never
+comes before ``webhook_backoff_base``), and at least ``Retry-After`` when the
+receiver sends one, until ``webhook_retry_window`` (≥ 24 h) has passed since the
+sequence began. A wait that would end past the window is shortened so that the
+last attempt is made at the window's end.
+
+Every attempt has a total deadline (``webhook_deadline``: connect, send, status
+line and headers together; ``webhook_timeout`` still bounds each single read or
+write) and reads at most ``MAX_RESPONSE_BYTES`` of the answer's body, so a
+receiver that trickles bytes or answers with gigabytes holds a delivery thread
+for ``webhook_deadline`` seconds at most.
 """
 
 from __future__ import annotations
@@ -25,11 +33,32 @@ from reviewer.webhooks.ssrf import Allowlist, PinnedTransport, UnsafeURL
 log = logging.getLogger(__name__)
 
 
+MAX_RESPONSE_BYTES = 4096  # of a receiver's answer body; the rest is never read
+LAST_ATTEMPT_MARGIN = 1.0  # seconds: a wait shorter than this before the window's end is no new attempt
+
+
 def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
-    """Delay before retry number ``attempt`` (1-based): base·2^(n-1), capped, jittered 50–100 %."""
+    """Delay before retry number ``attempt`` (1-based): base·2^(n-1) plus up to 50 % jitter, capped.
+
+    The jitter only lengthens the wait, so retry n never comes before base·2^(n-1) (nor after the cap).
+    """
     rng = rng or random
     delay = min(cap, base * (2 ** (attempt - 1)))
-    return delay * (0.5 + rng.random() / 2)
+    return min(cap, delay * (1 + rng.random() / 2))
+
+
+def next_retry(attempt_number: int, retry_after: float | None, elapsed: float, settings,
+               rng: random.Random | None = None) -> float | None:
+    """Seconds until the next attempt after failed attempt ``attempt_number``, or None when the
+    sequence is over. Backoff, at least Retry-After; a wait past the retry window is shortened to
+    end at the window's end (one last attempt there), and after that attempt there is none."""
+    delay = backoff(attempt_number, settings.webhook_backoff_base, settings.webhook_backoff_max, rng)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    remaining = settings.webhook_retry_window - elapsed
+    if remaining < LAST_ATTEMPT_MARGIN:
+        return None
+    return min(delay, remaining)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -48,12 +77,23 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _post(url: str, body: bytes, headers: dict, settings) -> httpx.Response:
-    transport = PinnedTransport(Allowlist.parse(settings.webhook_allowlist), retries=0)
+def _post(url: str, body: bytes, headers: dict, settings) -> tuple[int, str | None]:
+    """(status code, Retry-After header) of one POST that ends by the attempt's deadline."""
+    deadline = time.monotonic() + settings.webhook_deadline
+    transport = PinnedTransport(Allowlist.parse(settings.webhook_allowlist), retries=0, deadline=deadline)
     with httpx.Client(transport=transport, timeout=settings.webhook_timeout, follow_redirects=False,
                       trust_env=False) as client:
-        return client.post(url, content=body, headers={**headers, "content-type": "application/json",
-                                                        "user-agent": "reviewer-webhooks/1"})
+        with client.stream("POST", url, content=body, headers={
+                **headers, "content-type": "application/json", "user-agent": "reviewer-webhooks/1"}) as resp:
+            try:  # a little of the body, undecoded; the answer is its status code
+                read = 0
+                for chunk in resp.iter_raw(1024):
+                    read += len(chunk)
+                    if read >= MAX_RESPONSE_BYTES:
+                        break
+            except httpx.HTTPError:
+                pass  # a body cut short or too slow changes nothing: the status code came
+            return resp.status_code, resp.headers.get("retry-after")
 
 
 def send_signed(url: str, body: bytes, secret: str, msg_id: str, settings) -> tuple[int | None, str | None,
@@ -65,9 +105,8 @@ def send_signed(url: str, body: bytes, secret: str, msg_id: str, settings) -> tu
     status_code, error, retry_after = None, None, None
     t0 = time.perf_counter()
     try:
-        resp = _post(url, body, sign_headers(secret, msg_id, body), settings)
-        status_code = resp.status_code
-        retry_after = retry_after_seconds(resp.headers.get("retry-after"))
+        status_code, retry_after_header = _post(url, body, sign_headers(secret, msg_id, body), settings)
+        retry_after = retry_after_seconds(retry_after_header)
     except UnsafeURL as exc:
         error = f"{exc.code}: {exc}"
     except httpx.HTTPError as exc:
@@ -78,7 +117,7 @@ def send_signed(url: str, body: bytes, secret: str, msg_id: str, settings) -> tu
 def attempt(session_factory, delivery_id: int, settings) -> float | None:
     """Make one attempt if the delivery is due. Returns seconds until the next try, or None."""
     with session_factory() as session:
-        if not claim_delivery(session, delivery_id, lock_seconds=settings.webhook_timeout + 30):
+        if not claim_delivery(session, delivery_id, lock_seconds=settings.webhook_deadline + 30):
             return None
         session.commit()  # the lock must be visible to other workers before we send
         d = session.get(Delivery, delivery_id)
@@ -103,13 +142,9 @@ def attempt(session_factory, delivery_id: int, settings) -> float | None:
             if ep.disabled_at is None:
                 ep.disabled_at, ep.disabled_reason = utcnow(), "receiver answered 410 Gone"
         else:
-            next_delay = backoff(d.attempt_count + 1, settings.webhook_backoff_base, settings.webhook_backoff_max)
-            if retry_after is not None:
-                next_delay = max(next_delay, min(retry_after, settings.webhook_retry_window))
             elapsed = (utcnow() - started_seq).total_seconds()
-            outcome = "retry" if elapsed + next_delay <= settings.webhook_retry_window else "failed"
-            if outcome == "failed":
-                next_delay = None
+            next_delay = next_retry(d.attempt_count + 1, retry_after, elapsed, settings)
+            outcome = "retry" if next_delay is not None else "failed"
         record_attempt(session, d, status_code=status_code, error=error, duration_ms=duration_ms,
                        outcome=outcome, next_delay=next_delay)
         session.commit()

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -134,12 +136,70 @@ def check_url(url: str, allowlist: Allowlist) -> list[IPAddress]:
     return ips
 
 
-class PinnedTransport(httpx.HTTPTransport):
-    """Checks every request's host and connects to the checked IP (Host header and SNI unchanged)."""
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write ends by a fixed moment (time.monotonic)."""
 
-    def __init__(self, allowlist: Allowlist, **kwargs):
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float):
+        self._inner, self._deadline = inner, deadline
+
+    def _left(self, timeout: float | None, exc: type[Exception]) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise exc("delivery attempt deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend, with every connection bound to one deadline: a peer that sends a
+    byte just before each read timeout cannot hold the request past it."""
+
+    def __init__(self, deadline: float):
+        self._inner, self._deadline = httpcore.SyncBackend(), deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("delivery attempt deadline passed")
+        stream = self._inner.connect_tcp(host, port, left if timeout is None else min(timeout, left),
+                                         local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover - never used
+        raise httpcore.ConnectError("unix sockets are not used for deliveries")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """Checks every request's host and connects to the checked IP (Host header and SNI unchanged).
+
+    ``deadline`` (a time.monotonic moment) bounds the whole exchange, not only each read."""
+
+    def __init__(self, allowlist: Allowlist, deadline: float | None = None, **kwargs):
         super().__init__(**kwargs)
         self._allowlist = allowlist
+        if deadline is not None:
+            # httpx builds its httpcore pool without a way to pass a network backend: build it here
+            self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                                 retries=kwargs.get("retries", 0),
+                                                 network_backend=_DeadlineBackend(deadline))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host

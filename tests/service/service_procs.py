@@ -96,7 +96,10 @@ def service_env(db_url: str, redis_url: str, **extra: str) -> dict:
 
 
 class Service:
-    """API + one Celery worker (2 processes, with beat), started against the given env."""
+    """API + `reviewer worker` (a review pool of 2 processes and a delivery pool of threads,
+    with beat), started against the given env."""
+
+    POOLS = 2  # `reviewer worker` runs a review pool and a delivery pool (issue 17)
 
     def __init__(self, env: dict, tmp: Path, concurrency: int = 2, beat: bool = True):
         self.env, self.tmp = env, tmp
@@ -110,7 +113,8 @@ class Service:
         self.worker = command("worker", *wargs, env=env, log=tmp / "worker.log")
         try:
             wait_until(self._api_up, 30, what=f"API on {self.url}\n{self.api.text()}")
-            wait_until(lambda: "ready." in self.worker.text() or not self.worker.alive(), 40, what="worker ready")
+            wait_until(lambda: self.ready_count() >= self.POOLS or not self.worker.alive(), 40,
+                       what="both worker pools ready")
             assert self.worker.alive(), self.worker.text()
         except BaseException:
             self.stop()
@@ -124,14 +128,25 @@ class Service:
         except httpx.HTTPError:
             return False
 
-    def pool_pids(self) -> list[int]:
-        """Pids of the worker's pool processes: `reviewer worker` supervises the Celery main
-        process, whose children are the pool."""
-        return [g for c in _children(self.worker.p.pid) for g in _children(c)]
+    def ready_count(self) -> int:
+        return self.worker.text().count("ready.")
 
-    def celery_pid(self) -> int | None:
-        kids = _children(self.worker.p.pid)
-        return kids[0] if kids else None
+    def pool_pids(self) -> list[int]:
+        """Pids of the review pool's processes: `reviewer worker` supervises the Celery main
+        processes (reviews: prefork, deliveries: threads), whose children are the pool."""
+        pid = self.celery_pid()
+        return _children(pid) if pid else []
+
+    def celery_pid(self, queue: str = "reviews") -> int | None:
+        """The Celery main process that consumes ``queue``."""
+        for kid in _children(self.worker.p.pid):
+            try:
+                argv = Path(f"/proc/{kid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--queues" in argv and argv[argv.index(b"--queues") + 1] == queue.encode():
+                return kid
+        return None
 
     def stop(self) -> None:
         for proc in (self.worker, self.api):

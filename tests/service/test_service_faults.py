@@ -162,7 +162,7 @@ def test_supervisor_restarts_a_celery_worker_that_died(stack):
     assert first is not None and stack.pool_pids()
     os.kill(first, signal.SIGKILL)
     wait_until(lambda: stack.celery_pid() not in (None, first), 30, interval=0.1, what="a new Celery process")
-    wait_until(lambda: stack.worker.text().count("ready.") >= 2, 60, what="the restarted worker to be ready")
+    wait_until(lambda: stack.ready_count() >= stack.POOLS + 1, 60, what="the restarted worker to be ready")
     assert "restarting in" in stack.worker.text() and stack.worker.alive()
 
     h = {"Authorization": f"Bearer {stack.tenant['api_key']}"}
