@@ -101,3 +101,44 @@ def test_a_2023_report_in_the_2019_layout_is_outdated():
     outdated = [f for f in r.findings if f.rule_id == "structure.outdated_template"]
     assert len(outdated) == 1 and outdated[0].severity == "error"
     assert "国办公开办函〔2021〕30号" in outdated[0].message
+
+
+# --- prose counts of a 2019/2020 report are checked against the trial format's own metrics (issue 14) ---
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reportgen import to_docx, to_html, to_txt_flattened, trial_spec  # noqa: E402
+
+_RENDER = {"txt": to_txt_flattened, "docx": to_docx, "html": to_html}
+
+
+@pytest.mark.parametrize("kind", sorted(_RENDER))
+def test_a_wrong_count_in_a_2020_report_is_an_error(kind: str) -> None:
+    spec = trial_spec(seed=3, zero_applications=False)
+    new = spec.table3["new"]["total"]
+    right = _RENDER[kind](spec)
+    before = review_bytes(right, f"r.{kind}", ReviewOptions(use_llm=False))
+    assert before.format == GOV_2019.id
+    assert not [f for f in before.findings if f.rule_id == "crossref.claim_vs_table"]
+    assert before.report.cells["table3/new/total"] == new  # the table was read: silence is not blindness
+    spec.sections["一"] = [p.replace(f"共收到政府信息公开申请{new}件", f"共收到政府信息公开申请{new + 5}件")
+                          for p in spec.sections["一"]]
+    after = review_bytes(_RENDER[kind](spec), f"w.{kind}", ReviewOptions(use_llm=False))
+    errors = [f for f in after.findings if f.rule_id == "crossref.claim_vs_table"]
+    assert len(errors) == 1 and errors[0].severity == "error" and errors[0].actual == str(new + 5)
+
+
+def test_the_trial_format_declares_metrics_of_its_own_tables() -> None:
+    from reviewer.formats import GOV_2019 as fmt
+
+    assert fmt.metric("apply.other").cells == ("table3/other_handling/total",)
+    assert fmt.metric("normative.issued").cells == ("table2_1/normative/made",)
+    cells = {c for m in fmt.metrics for c in m.cells}
+    tables = {t.id: t for t in fmt.tables}
+    for ref in cells:  # every metric addresses a cell the trial format really has
+        table, row, col = ref.split("/")
+        tables[table].row(row), tables[table].column(col)

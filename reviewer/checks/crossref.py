@@ -5,7 +5,7 @@ from __future__ import annotations
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 from reviewer.extract.facts import CellValue, Claim, PartsGroup, ReportFacts
 from reviewer.findings import Finding
-from reviewer.formats import FORMATS
+from reviewer.formats import own_format
 from reviewer.formats.model import Reading
 
 CLAIM_MISMATCH = Rule("crossref.claim_vs_table", "crossref", "error", "正文所述数字与表格不一致")
@@ -20,7 +20,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
     split that adds up to it is self-consistent: its parts are checked instead.
     Public: the LLM review verifies the claims it extracts through this too.
     """
-    fmt = FORMATS[facts.format_id]
+    fmt = own_format(facts)
     split_ok = {id(g.whole) for g in groups if abs(sum(p.value for p in g.parts) - g.whole.value) < 1e-6}
     out: list[Finding] = []
     for claim in claims:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reviewer.checks.crossref import evaluate_reading
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 from reviewer.extract.facts import Claim, ReportFacts
-from reviewer.formats import FORMATS
+from reviewer.formats import own_format
 
 ALL_DONE = Rule("crossref.all_done_vs_table", "crossref", "warning",
                 "正文称申请已全部办结或案件均已审结，但表格有结转下年度或尚未审结的")
@@ -49,7 +49,7 @@ def all_done_against_table(ctx: Context):
 @check(PERCENT)
 def percentages(ctx: Context):
     facts = ctx.facts
-    fmt = FORMATS[facts.format_id]
+    fmt = own_format(facts)
     for st in facts.statements:
         if st.kind == "percent":
             count = _count_before(facts, st)

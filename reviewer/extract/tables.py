@@ -425,18 +425,23 @@ def present_unreadable(spec: TableSpec, stream: Stream, start: int, limit: int,
     return table
 
 
-def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
-    """Section 四's table has no row label: its 15 values follow the third “总计” header.
+def read_column_groups(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
+    """A table laid out as column groups with no row label (section 四's: 行政复议 / 未经复议直接起诉 /
+    复议后起诉, each 结果维持 … 总计): its values follow the last group's closing header.
 
-    Every “行政复议” from ``start`` on is tried as the table's top-left corner, since
-    prose (“…政府信息公开行政复议和行政诉讼情况…”) mentions it before the table does.
+    Every occurrence of the table's first marker (its top-left header) from ``start`` on is tried as the
+    corner, since prose (“…政府信息公开行政复议和行政诉讼情况…”) mentions it before the table does.
     """
     text = stream.text
-    total = re.compile(loose_pattern("总计"))
+    corner = spec.markers[0]
+    closing = spec.columns[-1].label.split("·")[-1]  # the header that ends each group (“总计”)
+    groups = len(dict.fromkeys(c.label.split("·")[0] for c in spec.columns))
+    total = re.compile(loose_pattern(closing))
     reader = TableReader(spec, fmt, stream)
-    for anchor in re.compile(loose_pattern("行政复议")).finditer(text, start, limit):
+    row = spec.rows[0].key
+    for anchor in re.compile(loose_pattern(corner)).finditer(text, start, limit):
         pos = anchor.end()
-        for _ in range(3):
+        for _ in range(groups):
             m = total.search(text, pos, min(limit, pos + 600))
             if not m:
                 break
@@ -445,11 +450,11 @@ def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: i
             found = _litigation_cells(stream, pos, limit, len(spec.columns))
             if found is not None:
                 cells, runs = found
-                read = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
-                return reader._resolve({"counts": read})
-    first = re.compile(loose_pattern("行政复议")).search(text, start, limit)
+                read = RowRead(row, pos, cells=cells) if cells else RowRead(row, pos, runs=runs)
+                return reader._resolve({row: read})
+    first = re.compile(loose_pattern(corner)).search(text, start, limit)
     if first:
-        present = present_unreadable(spec, stream, first.start(), limit, ("行政复议", "结果维持", "尚未审结"))
+        present = present_unreadable(spec, stream, first.start(), limit, spec.markers)
         if present is not None:
             return present
     table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reviewer.formats.model import ColumnSpec, Relation, RowSpec, SectionSpec, TableSpec
+from reviewer.formats.model import (ColumnSpec, Metric, Reading, Relation, RowSpec, SectionSpec, Subject,
+                                    TableSpec)
 
 # Headings are recognised by meaning (reviewer/extract/sections.py): a numbered heading is a
 # section when its words satisfy ``keywords`` and avoid ``excludes``; ``aliases`` are the exact
@@ -144,6 +145,8 @@ LITIGATION_TABLE = TableSpec(
     rows=(RowSpec("counts", "行政复议、行政诉讼情况"),),
     columns=LITIGATION_COLUMNS,
     anchor=("行政复议", "结果维持"),
+    # no title row of its own in most drafts: read as column groups, searched after table 三 (or from section 三)
+    layout="column_groups", follows="table3", markers=("行政复议", "结果维持", "尚未审结"),
     relations=tuple(
         Relation(f"table4.{g}_total", (f"counts/{g}_total",),
                  tuple(f"counts/{g}_{o}" for o, _ in _OUTCOMES if o != "total"),
@@ -152,3 +155,95 @@ LITIGATION_TABLE = TableSpec(
         for g, gl in _GROUPS
     ),
 )
+
+
+# ---------------------------------------------------------------- what prose counts --
+# where an item is published: the same item goes out on several of them
+CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
+                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
+                 "档案馆", "图书馆")
+# What a counted number is about, from the words of its own sentence (docs/real-reports.md §A): only a
+# count whose subject is applications is compared with the application rows; documents counted by their
+# disclosure attribute (“制发文件500条，其中主动公开200条、依申请公开260条”) are not applications.
+SUBJECTS = (
+    Subject("applications", "政府信息公开申请", nouns=("申请",), units=("件", "条", "个", "项"),
+            metrics=("apply.",), not_nouns=("依申请公开", "依申请主动公开")),
+    Subject("cases", "行政复议、行政诉讼案件", nouns=("复议", "诉讼"), units=("件", "起", "宗", "个"),
+            metrics=("review.", "litigation.")),
+    Subject("documents", "文件、公文、政府信息", nouns=("文件", "公文", "发文", "文稿"),
+            verbs=("制发", "印发", "制作", "形成", "产生", "拟制", "发文", "办理公文", "起草"),
+            units=("条", "份", "篇", "件"), metrics=("proactive.", "rules.", "normative.", "interpretation.")),
+    Subject("channels", "发布渠道", nouns=CHANNEL_WORDS, units=("条", "篇")),
+    Subject("fees", "收费", nouns=("收费", "处理费"), units=("元", "万元"), metrics=("fees.", "fee.")),
+)
+# Categories of what is proactively disclosed: they partition the whole (each item has one category),
+# unlike channels (one item goes out on several). 规范性文件 ⊂ 政策文件, so neither is listed here.
+PROACTIVE_CATEGORIES = ("机构职能", "机构信息", "领导信息", "人事信息", "人事", "工作动态", "政务动态", "动态信息",
+                        "通知公告", "公示公告", "公告公示", "规划计划", "计划规划", "统计信息", "统计数据",
+                        "财政资金", "财政预决算", "预决算", "财政信息", "政府采购", "招标采购", "应急管理",
+                        "重点领域", "民生信息", "业务工作", "行政执法", "行政权力", "部门文件", "政策文件")
+
+
+def _row_cells(table: TableSpec, rows: tuple[str, ...], column: str = "total") -> tuple[str, ...]:
+    return tuple(f"{table.id}/{r}/{column}" for r in rows)
+
+
+def application_metrics(t3: TableSpec) -> tuple[Metric, ...]:
+    """What prose can count of applications, in this format's section-三 table (both formats share it,
+    but for what （六）其他处理 holds)."""
+    def under(parent: str) -> tuple[str, ...]:
+        rows = tuple(r.key for r in t3.rows if r.parent == parent)
+        return rows or (parent,)
+
+    other = under("other_group") if any(r.key == "other_group" for r in t3.rows) else ("other_handling",)
+    labels = tuple((c.key, c.label) for c in t3.columns if c.key != "total")
+    return (
+        Metric("apply.new", "本年新收政府信息公开申请数量", _row_cells(t3, ("new",))),
+        Metric("apply.carried", "上年结转政府信息公开申请数量", _row_cells(t3, ("carried",))),
+        Metric("apply.handled", "本年度办理结果总计（办结/答复数）", _row_cells(t3, ("results_total",))),
+        Metric("apply.disclosed", "予以公开数", _row_cells(t3, ("disclosed",))),
+        Metric("apply.partial", "部分公开数", _row_cells(t3, ("partial",))),
+        Metric("apply.withheld", "不予公开数", _row_cells(t3, under("withheld"))),
+        Metric("apply.unavailable", "无法提供数", _row_cells(t3, under("unavailable"))),
+        Metric("apply.not_processed", "不予处理数", _row_cells(t3, under("not_processed"))),
+        Metric("apply.other", "其他处理数", _row_cells(t3, other)),
+        Metric("apply.forward", "结转下年度继续办理数", _row_cells(t3, ("forward",))),
+        *(Metric(f"apply.new.{c}", f"本年新收申请中{label}提出的数量", (f"{t3.id}/new/{c}",)) for c, label in labels),
+        *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"{t3.id}/carried/{c}",), llm=False)
+          for c, label in labels),
+        # “共收到申请12件，其中自然人10件…”: the applicant split of whatever 收到 means
+        *(Metric(f"apply.received.{c}", f"收到的申请中{label}提出的数量", readings=(
+            Reading(f"本年新收申请中{label}提出的数量", (f"apply.new.{c}",)),
+            Reading(f"{label}的本年新收与上年结转之和", (f"apply.new.{c}", f"apply.carried.{c}"))), llm=False)
+          for c, label in labels),
+        # Metrics of a wording, not of a cell: what the verb can mean in table 三 (docs/real-reports.md §A).
+        Metric("apply.received", "收到/受理的政府信息公开申请数量", readings=(
+            Reading("本年新收申请数", ("apply.new",)),
+            Reading("本年新收与上年结转之和", ("apply.new", "apply.carried")))),
+        Metric("apply.processed", "办理的政府信息公开申请数量", readings=(
+            Reading("（七）总计", ("apply.handled",)),
+            Reading("（七）总计与结转下年度之和", ("apply.handled", "apply.forward")))),
+        Metric("apply.answered", "办结/答复的政府信息公开申请数量", readings=(
+            Reading("（七）总计（含上年结转）", ("apply.handled",)),
+            Reading("（七）总计减上年结转（本年新收中办结的）", ("apply.handled",), ("apply.carried",)))),
+    )
+
+
+def appeal_metrics(table: TableSpec = LITIGATION_TABLE) -> tuple[Metric, ...]:
+    """行政复议 / 行政诉讼 counts; newly arisen cases are at most table 四's 总计 (which includes
+    carried-over and pending ones)."""
+    t = table.id
+    return (
+        Metric("review.total", "政府信息公开行政复议总数", (f"{t}/counts/review_total",)),
+        Metric("review.corrected", "行政复议结果纠正数", (f"{t}/counts/review_corrected",)),
+        Metric("litigation.total", "政府信息公开行政诉讼总数", (f"{t}/counts/direct_total", f"{t}/counts/after_total")),
+        Metric("litigation.corrected", "行政诉讼结果纠正数",
+               (f"{t}/counts/direct_corrected", f"{t}/counts/after_corrected")),
+        Metric("review.pending", "行政复议尚未审结数", (f"{t}/counts/review_pending",), llm=False),
+        Metric("litigation.pending", "行政诉讼尚未审结数", (f"{t}/counts/direct_pending", f"{t}/counts/after_pending"),
+               llm=False),
+        Metric("review.new", "新发生的政府信息公开行政复议数", readings=(
+            Reading("行政复议总计（含上年结转、尚未审结）", ("review.total",), at_most=True),)),
+        Metric("litigation.new", "新发生的政府信息公开行政诉讼数", readings=(
+            Reading("行政诉讼总计（含上年结转、尚未审结）", ("litigation.total",), at_most=True),)),
+    )

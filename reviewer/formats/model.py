@@ -91,6 +91,11 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     relations: tuple[Relation, ...] = ()
     anchor: tuple[str, ...] = ()  # text that marks where the table starts (e.g. “第二十条第（一）项”)
+    # how its cells are laid out: "rows" (a label per row, cells after it) or "column_groups" (one row of
+    # cells under two header rows, e.g. table 四: 行政复议 / 诉讼 groups of 结果维持 … 总计)
+    layout: str = "rows"
+    follows: str | None = None  # a table without a title row of its own is searched after this one
+    markers: tuple[str, ...] = ()  # header words that show the table is there even when no cell can be read
 
     # Cached per instance (cached_property writes past the frozen __setattr__): hashing a
     # whole TableSpec for an lru_cache key costs more than the lookups it saves.
@@ -172,6 +177,28 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """What a counted number in the prose is about, recognised from the words of its sentence.
+
+    ``metrics``: id prefixes of the metrics about this subject; a count is compared with a metric's
+    cells only when its sentence is about the metric's subject (docs/real-reports.md §A).
+    """
+
+    id: str
+    label: str  # Chinese, for messages
+    nouns: tuple[str, ...] = ()  # words naming it (“申请”, “文件”)
+    units: tuple[str, ...] = ()  # units it is counted in
+    verbs: tuple[str, ...] = ()  # verbs that make a noun-less sentence about it (“制发…500条”)
+    metrics: tuple[str, ...] = ()
+    not_nouns: tuple[str, ...] = ()  # longer words that contain a noun but do not name it (依申请公开)
+
+    def named_in(self, text: str) -> bool:
+        for word in self.not_nouns:
+            text = text.replace(word, "")
+        return any(n in text for n in self.nouns)
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     id: str
     name: str
@@ -181,7 +208,21 @@ class ReportFormat:
     metrics: tuple[Metric, ...] = ()
     valid_years: tuple[int, int] = (0, 9999)  # report years this format is current for
     markers: tuple[str, ...] = ()  # phrases only this format's template has
+    subjects: tuple[Subject, ...] = ()  # what prose counts can be about (see ``Subject``)
+    categories: tuple[str, ...] = ()  # categories that partition the proactively disclosed total
     notes: dict[str, str] = field(default_factory=dict)
+
+    def applies_to(self, year: int | None) -> bool:
+        """Whether this format is the one in force for a report of ``year``."""
+        return year is not None and self.valid_years[0] <= year <= self.valid_years[1]
+
+    def subject(self, subject_id: str) -> Subject | None:
+        return next((s for s in self.subjects if s.id == subject_id), None)
+
+    def subject_of(self, metric_id: str) -> Subject | None:
+        """The subject a metric counts (“apply.new+apply.carried” → applications)."""
+        first = metric_id.split("+")[0]
+        return next((s for s in self.subjects if first.startswith(s.metrics)), None) if first else None
 
     def table(self, table_id: str) -> TableSpec:
         for t in self.tables:
