@@ -23,7 +23,7 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
     fmt = own_format(facts)
     split_ok = {id(g.whole) for g in groups if abs(sum(p.value for p in g.parts) - g.whole.value) < 1e-6}
     out: list[Finding] = []
-    for claim in claims:
+    for claim in _same_row_parts_summed(claims):
         readings = fmt.readings(claim.metric)
         if not readings or id(claim) in split_ok:
             continue
@@ -45,6 +45,24 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
             [claim.location] + [c.location for c in cells],
             expected=f"{relation}{fmt_num(total)}", actual=fmt_num(claim.value), evidence=[claim.quote],
             suggestion=f"核对后统一正文与表格：正文所述数字应与表格中{reading.label}一致", origin=claim.origin))
+    return out
+
+
+def _same_row_parts_summed(claims: list[Claim]) -> list[Claim]:
+    """Parts of one split that count the same quantity (“其中予以公开1件、同意公开2件”: both 予以公开) are
+    one claim of their sum: the table holds their total, never each of them."""
+    by_key: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        if c.part_of:
+            by_key.setdefault((c.part_of, c.metric), []).append(c)
+    out = []
+    for c in claims:
+        same = by_key.get((c.part_of, c.metric), []) if c.part_of else []
+        if len(same) < 2:
+            out.append(c)
+        elif c is same[0]:
+            quote = "、".join(p.quote for p in same)
+            out.append(c.model_copy(update={"value": sum(p.value for p in same), "quote": quote}))
     return out
 
 

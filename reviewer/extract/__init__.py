@@ -13,7 +13,7 @@ from reviewer.extract.tables import TableReader, present_unreadable, read_column
 from reviewer.extract.textnorm import compact, loose_pattern
 from reviewer.extract.years import year_mentions
 from reviewer.findings import Location
-from reviewer.formats import ReportFormat, detect_layout, format_for_year
+from reviewer.formats import DEFAULT_FORMAT, FORMATS, ReportFormat, detect_layout, format_for_year
 
 _ARTEFACTS = re.compile(
     r"\[(?:bookmark|image|footnote|comment)[^\]]*\]|_GoBack|HYPERLINK\s+\"[^\"]*\"|PAGEREF\s+\S+|"
@@ -121,7 +121,8 @@ def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, 
         return
     from reviewer.extract.statements import extract_statements
 
-    claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year)
+    claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year,
+                                   fmt=FORMATS.get(facts.template or facts.format_id, DEFAULT_FORMAT))
     facts.claims = claims
     facts.parts_groups = groups
     facts.statements = extract_statements(doc, facts.sections, table_spans)

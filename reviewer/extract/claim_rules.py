@@ -22,7 +22,7 @@ FILL = r"[^\d]{0,14}?"  # a short stretch of words, never another number
 OUTCOME_TAIL = rf"(?:答复)?(?:的)?(?:申请)?{TAIL}$"
 ISSUE_VERBS = ("制发", "印发", "出台", "制定", "发布", "新增")
 DISCLOSURE_WORDS = ("信息公开", "依申请", "政务公开")
-APPLY_DENY = ("复议", "诉讼")
+APPLY_DENY = ("复议", "诉讼")  # the nouns of the format's “cases” subject (formats/common.py SUBJECTS)
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,9 @@ RULES: tuple[Rule, ...] = (
     _rule("proactive.total", rf"主动(?:在|通过|于)[^\d]{{0,12}}?公开[^\d]{{0,8}}?信息{TAIL}$", keys=("主动",),
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", r"主动公开(?:了)?(?:共计|共|累计)?$", r"^(?:各类|各项)?(?:政府)?信息",
+          keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
+    # “在主动公开的80条中，政策文件12条、…”: the whole of a category breakdown
+    _rule("proactive.total", r"(?:在|于)主动公开(?:的)?(?:各类)?(?:政府)?(?:信息)?$", r"^(?:政府)?(?:信息)?中$",
           keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
           keys=("公开政府信息",), deny=("申请", "通过"), total=True),

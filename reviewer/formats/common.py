@@ -177,11 +177,10 @@ SUBJECTS = (
     Subject("fees", "收费", nouns=("收费", "处理费"), units=("元", "万元"), metrics=("fees.", "fee.")),
 )
 # Categories of what is proactively disclosed: they partition the whole (each item has one category),
-# unlike channels (one item goes out on several). 规范性文件 ⊂ 政策文件, so neither is listed here.
-PROACTIVE_CATEGORIES = ("机构职能", "机构信息", "领导信息", "人事信息", "人事", "工作动态", "政务动态", "动态信息",
-                        "通知公告", "公示公告", "公告公示", "规划计划", "计划规划", "统计信息", "统计数据",
-                        "财政资金", "财政预决算", "预决算", "财政信息", "政府采购", "招标采购", "应急管理",
-                        "重点领域", "民生信息", "业务工作", "行政执法", "行政权力", "部门文件", "政策文件")
+# unlike channels (one item goes out on several). Cross-cutting ones (重点领域, 民生, 行政执法) and nested ones
+# (规范性文件 ⊂ 政策文件) are not listed: a part naming one leaves the sum a warning.
+PROACTIVE_CATEGORIES = ("机构职能", "机构信息", "领导信息", "人事信息", "工作动态", "政务动态", "通知公告", "公示公告",
+                        "规划计划", "计划规划", "统计信息", "财政资金", "财政预决算", "政策文件")
 
 
 def _row_cells(table: TableSpec, rows: tuple[str, ...], column: str = "total") -> tuple[str, ...]:
