@@ -117,7 +117,7 @@ class YearMention(BaseModel):
     section: str | None
     # done: work stated as done; narration: the year opens a sentence narrating the body's work
     # (“2023年，本局认真贯彻落实…”) without saying it is done; plan; other (dates, comparisons, periods)
-    kind: Literal["done", "narration", "plan", "other"]
+    kind: Literal["done", "narration", "plan", "report", "other"]  # report: an annual report named as done
 
 
 class ReportFacts(BaseModel):
