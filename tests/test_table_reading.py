@@ -82,8 +82,35 @@ def test_no_valid_split_makes_the_table_unreadable_without_arithmetic_findings()
     spec.table3["new"]["total"] += 1  # row 一 now prints “53011011”: no cut adds up
     result = review(crawled(spec))
     (f,) = _table_findings(result, "format.table_unreadable", T3)
-    assert "没有任何拆分方式" in f.message and "本年新收政府信息公开申请数量" in f.message
+    # it says which relation cannot hold under any split (issue 14)
+    assert "无论怎样拆分" in f.message and "本年新收政府信息公开申请数量" in f.message
+    assert "各类申请人之和应等于总计" in f.message
     assert not any(fired(result, r) for r in ARITHMETIC)
+
+
+def test_a_row_with_as_many_digits_as_cells_is_certain_and_its_failure_an_error():
+    spec = clean_spec()
+    spec.table3["carried"] = {c: 0 for c in spec.table3["carried"]}
+    spec.table3["carried"]["natural"] = 3  # crawled “3000000”: one digit per cell, 总计 0 — no other reading
+    result = review(crawled(spec))
+    assert "二、上年结转政府信息公开申请数量3000000" in crawled(spec)
+    assert not _table_findings(result, "format.table_unreadable", T3)
+    (f,) = [f for f in fired(result, "table3.row_total") if f.locations[0].row == "carried"]
+    assert f.severity == "error"
+    assert result.report.cells["table3/carried/natural"] == 3 and result.report.cells["table3/carried/total"] == 0
+
+
+def test_fewer_digits_than_cells_stays_unreadable():
+    spec = clean_spec()
+    spec.table3["carried"] = {c: 0 for c in spec.table3["carried"]}
+    spec.table3["carried"]["natural"] = 3
+    # a blank vanished: six digits for seven cells, so which cell is missing is unknown
+    text = crawled(spec).replace("二、上年结转政府信息公开申请数量3000000", "二、上年结转政府信息公开申请数量300000")
+    assert "数量300000" in text
+    result = review(text)
+    assert not [f for f in result.findings if f.severity == "error"]
+    assert [f for f in result.findings if f.severity == "warning" and "收到和处理政府信息公开申请情况表" in f.message]
+    assert result.report.cells["table3/carried/natural"] is None  # not guessed
 
 
 def test_ambiguous_section_two_row_is_unreadable_and_not_guessed():

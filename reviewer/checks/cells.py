@@ -38,7 +38,8 @@ def cells(ctx: Context):
                           where,
                           suggestion="提交带表格结构的原文（.docx 或含表格的网页），或在数字之间补上分隔")
         elif table.inferred:
-            yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分",
+            forced = "；其中数字个数与单元格数相同的行，每格一位数字，拆分唯一" if table.forced_rows else ""
+            yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分{forced}",
                           [c.location for c in table.cells.values() if c.inferred][:3],
                           suggestion="发布稿请保留表格结构")
         implied = blank_implied_values(spec, table)

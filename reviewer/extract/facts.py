@@ -52,6 +52,7 @@ class LogicalTable(BaseModel):
     problem: str | None = None  # why not readable, in Chinese
     problem_location: Location | None = None  # the row that could not be read
     inferred: bool = False  # some cells were recovered by splitting digits
+    forced_rows: list[str] = Field(default_factory=list)  # rows whose digits were as many as their cells (certain)
     cells: dict[str, CellValue] = Field(default_factory=dict)  # key: "row/column"
     missing_rows: list[str] = Field(default_factory=list)
     block_ids: list[str] = Field(default_factory=list)

@@ -266,16 +266,28 @@ class TableReader:
                 choices[key] = [rr.cells]
                 continue
             rels = row_rel.get(key, [])
+            if _forced(rr.runs, self.ncols):
+                # as many digits as cells: one digit per cell is the only reading, whatever the relations say
+                choices[key] = [[_sub_raw(run, i, 1) for run in rr.runs for i in range(len(run.text))]]
+                table.forced_rows.append(key)
+                continue
             cands = split_runs([r.text for r in rr.runs], self.ncols,
                                lambda vals, rels=rels, key=key: _row_ok(vals, rels, col_keys, key))
             if cands is None:  # too many digits to try every cutting: unreadable, not guessed
                 overlong.append(key)
                 cands = []
             choices[key] = [[_sub_raw(rr.runs[ri], off, n) for _v, ri, off, n in cand] for cand in cands]
-        chosen = self._combine(choices, col_keys)
+        chosen, count = self._combine(choices, col_keys)
+        if chosen is None and count == 0 and table.forced_rows:
+            # a forced row is certain even when it breaks a relation (that is the finding): the other rows are
+            # split by the relations that do not involve it
+            broken = {k for k in table.forced_rows
+                      if not _row_ok([parse_cell(c.text, True)["value"] for c in choices[k][0]], row_rel.get(k, []),
+                                     col_keys, k)}
+            chosen, count = self._combine(choices, col_keys, without=broken or set(table.forced_rows))
         if chosen is None:
             table.readable = False
-            table.problem = self._ambiguity(choices, overlong)
+            table.problem = self._ambiguity(choices, overlong, row_rel, count)
             table.problem_location = self._problem_location(choices, reads)
             chosen = {k: v[0] for k, v in choices.items() if len(v) == 1}
         for key, cells in chosen.items():
@@ -289,28 +301,52 @@ class TableReader:
                                  key=lambda b: int(b[1:]))
         return table
 
-    def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str]) -> dict[str, list[Raw]] | None:
+    def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str],
+                 without: set[str] = frozenset()) -> tuple[dict[str, list[Raw]] | None, int | None]:
+        """The one combination of row readings under which every relation holds, and how many there are
+        (None: not counted — too many, or a row has no reading at all)."""
         fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
         open_rows = [k for k, v in choices.items() if len(v) != 1]
         if not open_rows:
-            return fixed
+            return fixed, 1
         if any(not choices[k] for k in open_rows):
-            return None
+            return None, None
         sizes = 1
         for k in open_rows:
             sizes *= len(choices[k])
         if sizes > 200_000:
-            return None
-        insts = [i for i in self.spec.relation_instances()
-                 if any(ref.split("/")[0] in open_rows for ref in i.refs)]
+            return None, None
+        insts = [i for i in self._open_instances(open_rows) if not any(ref.split("/")[0] in without for ref in i.refs)]
         solutions = []
         for combo in itertools.product(*(choices[k] for k in open_rows)):
             trial = {**fixed, **dict(zip(open_rows, combo))}
             if all(_holds(i, trial, col_keys) is not False for i in insts):
                 solutions.append(trial)
                 if len(solutions) > 1:
-                    return None
-        return solutions[0] if solutions else None
+                    return None, 2
+        return (solutions[0], 1) if solutions else (None, 0)
+
+    def _open_instances(self, open_rows: list[str]) -> list[RelationInstance]:
+        return [i for i in self.spec.relation_instances() if any(ref.split("/")[0] in open_rows for ref in i.refs)]
+
+    def _never_hold(self, choices: dict[str, list[list[Raw]]], col_keys: list[str]) -> list[str]:
+        """Relations that fail under every reading of the rows they involve (each tried on its own rows)."""
+        open_rows = [k for k, v in choices.items() if len(v) > 1]
+        fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
+        out = []
+        for inst in self._open_instances(open_rows):
+            rows = sorted({ref.split("/")[0] for ref in inst.refs} & set(open_rows))
+            if any(r not in choices for r in {ref.split("/")[0] for ref in inst.refs}):
+                continue
+            size = 1
+            for r in rows:
+                size *= len(choices[r])
+            if size > 20_000:
+                continue
+            if not any(_holds(inst, {**fixed, **dict(zip(rows, combo))}, col_keys) is not False
+                       for combo in itertools.product(*(choices[r] for r in rows))):
+                out.append(inst.description)
+        return out
 
     def _problem_location(self, choices: dict[str, list[list[Raw]]], reads: dict[str, RowRead]) -> Location | None:
         bad = [k for k, v in choices.items() if len(v) != 1 and reads[k].runs]
@@ -323,16 +359,23 @@ class TableReader:
         return Location(section=self.spec.section, block_id=self.stream.block_id(runs[0].start), span=span,
                         text=text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
 
-    def _ambiguity(self, choices: dict[str, list[list[Raw]]], overlong: list[str] = ()) -> str:
+    def _ambiguity(self, choices: dict[str, list[list[Raw]]], overlong: list[str] = (),
+                   row_rel: dict[str, list[RelationInstance]] | None = None, count: int | None = None) -> str:
         names = {r.key: r.full_label for r in self.rows}
         if overlong:
             return (f"“{'、'.join(names[k] for k in overlong[:3])}”等行的数字连成过长的一串，拆分方式过多，"
                     "无法可靠读取")
-        none = [names[k] for k, v in choices.items() if not v]
+        none = [k for k, v in choices.items() if not v]
         many = [names[k] for k, v in choices.items() if len(v) > 1]
         if none:
-            return (f"“{'、'.join(none[:3])}”等行的数字粘连在一起，且没有任何拆分方式能满足表内勾稽关系，"
-                    "无法可靠读取")
+            failing = [i.description for k in none for i in (row_rel or {}).get(k, [])]
+            why = f"：无论怎样拆分，{'；'.join(failing[:2])}都不成立" if failing else "，且没有任何拆分方式能满足表内勾稽关系"
+            return f"“{'、'.join(names[k] for k in none[:3])}”等行的数字粘连在一起{why}，无法可靠读取"
+        if count == 0:
+            col_keys = [c.key for c in self.spec.columns]
+            failing = self._never_hold(choices, col_keys)
+            why = f"无论怎样拆分，{'；'.join(failing[:2])}都不成立" if failing else "没有任何一种拆分能使表内勾稽关系同时成立"
+            return f"“{'、'.join(many[:3])}”等行的数字粘连在一起，{why}，无法可靠读取"
         return f"“{'、'.join(many[:3])}”等行的数字粘连在一起，存在多种拆分方式，无法可靠读取"
 
     def _cell_value(self, row: str, col: str, raw: Raw) -> CellValue:
@@ -373,6 +416,11 @@ _DECIMAL_RUN = re.compile(r"\d+\.\d+")
 def _is_run(text: str, decimals: bool = False) -> bool:
     """Digits whose cell boundaries may be lost; with a money column, one amount may be among them."""
     return text.isdigit() or (decimals and bool(_DECIMAL_RUN.fullmatch(text)))
+
+
+def _forced(runs: list[Raw], ncols: int) -> bool:
+    """Exactly as many digits as cells (no amount among them): every cell holds one digit, the only reading."""
+    return sum(len(r.text) for r in runs) == ncols and all(r.text.isdigit() for r in runs)
 
 
 def _sub_raw(run: Raw, offset: int, length: int) -> Raw:
