@@ -61,6 +61,7 @@ _VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
 # “3022条（门户网站2251条、微信公众号771条）”: a breakdown in parentheses, without 其中 (not “（含…）”)
 _PAREN_PARTS_RE = re.compile(r"[（(](?!含|包括|包含|其中包括|约|同比|较|比|占)")
+_AMONG = re.compile(r"(?:政府)?(?:信息)?中$")  # “在主动公开的80条（信息）中，…”: the parts follow
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)(?:结转|转结)")
 _THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
@@ -555,7 +556,7 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
         head = _compact(s[whole.after_end:whole.after_end + 16])
-        among = whole.after.startswith("中") and head[:1] in "，,：:"  # “在主动公开的80条中，政策文件12条、…”
+        among = _AMONG.match(whole.after) is not None and head[:1] in "，,：:"  # “在主动公开的80条中，政策文件12条、…”
         parenthesised = not among and not _PART_OF_RE.match(head)
         bracketed = head[:1] in "（("  # “答复申请3件（其中已主动公开的1件、同意公开的2件）”
         if parenthesised and not _PAREN_PARTS_RE.match(head):

@@ -1,0 +1,123 @@
+"""Realistic reports for the wording families of issue 14, one that must stay silent and one that must fire,
+each in .txt (one cell per line), .docx and .html. Written into ``reports/`` (then run
+``python tests/real/corpus.py --update`` and review the expected findings):
+
+    python tests/real/families.py --write
+
+Figures and narrative are invented (tests/reportgen.py builds consistent tables); agency names are real
+for realism only. ``FAMILIES`` says, per family, the sentence each report adds; ``family_counts`` counts
+how many corpus reports contain a family's wording (the closing note of issue 14).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from reportgen import consistent_spec, rewrite_prose, to_docx, to_html, to_txt_flattened  # noqa: E402
+
+RENDER = {"txt": to_txt_flattened, "docx": to_docx, "html": to_html}
+RESULT_ROWS = ("disclosed", "partial", "withheld_secret", "withheld_law", "withheld_safety", "withheld_third_party",
+               "withheld_internal", "withheld_process", "withheld_enforcement", "withheld_query", "unavailable_none",
+               "unavailable_create", "unavailable_unclear", "np_petition", "np_repeat", "np_publication", "np_mass",
+               "np_confirm", "other_no_correction", "other_no_fee", "other_other")
+
+
+def _all_disclosed(spec) -> None:
+    """Every result of the year is 予以公开 (so “其中已主动公开的…、同意公开的…” adds up to it)."""
+    t3 = spec.table3
+    for col in t3["results_total"]:
+        for row in RESULT_ROWS:
+            t3[row][col] = 0
+        t3["disclosed"][col] = t3["results_total"][col]
+
+
+def _documents(spec, fire: bool) -> None:
+    spec.sections["二"].append("本年度共制发各类文件500条，其中主动公开200条、依申请公开260条、不予公开40条；"
+                               "印发公文86份，其中依申请公开及不予公开30份。")
+    if fire:  # the documents stay silent; a wrong application count in the same report still fires
+        new = spec.table3["new"]["total"]
+        spec.sections["三"].append(f"本年度新收政府信息公开申请{new + 3}件。")
+
+
+def _bracket(spec, fire: bool) -> None:
+    _all_disclosed(spec)
+    done = spec.table3["results_total"]["total"]
+    stated = done + 2 if fire else done
+    first = 1 if stated > 1 else 0
+    spec.sections["三"].append(f"全年答复政府信息公开申请{stated}件（其中已主动公开的{first}件、同意公开的{stated - first}件）。")
+
+
+def _categories(spec, fire: bool) -> None:
+    last = 60 if fire else 45  # 12+8+15+45 = 80; with 60: 95 > 80
+    spec.sections["二"].append(f"在主动公开的80条信息中，政策文件12条、机构职能8条、人事信息15条、其他{last}条。"
+                               "同一信息在门户网站和政务新媒体同步发布，其中门户网站80条、微信公众号66条。")
+
+
+def _stale_year(spec, fire: bool) -> None:
+    n = spec.year
+    if fire:
+        spec.sections["一"].append(f"{n + 1}年1月，编制完成{n + 1}年度政府信息公开工作年度报告并在门户网站公开。")
+        spec.sections["二"].append(f"{n - 1}年，在主动公开的信息中，工作动态120条、通知公告36条。")
+    else:
+        spec.sections["一"].append(f"{n}年1月，按时编制完成{n - 1}年度政府信息公开工作年度报告并在门户网站公开。")
+        spec.sections["二"].append(f"主动公开信息较{n - 1}年增加12条。")
+
+
+FAMILIES = {
+    "documents": (_documents, ("乌兰察布市商务局", 2023, 21), re.compile(r"(?:制发|印发)[^。]{0,12}?(?:文件|公文)\d+[条份篇]")),
+    "bracket": (_bracket, ("铜陵市郊区人民政府", 2024, 22), re.compile(r"\d+件[（(]其中")),
+    "categories": (_categories, ("黄山市屯溪区教育局", 2022, 23), re.compile(r"在主动公开的\d+条[^。]{0,4}中")),
+    "stale_year": (_stale_year, ("玉溪市红塔区市场监督管理局", 2025, 24),
+                   re.compile(r"编制完成\d{4}年度|(?:^|[。\n])\d{4}年，在主动公开")),
+}
+
+
+def build(family: str, fire: bool):
+    add, (agency, year, seed), _ = FAMILIES[family]
+    spec = consistent_spec(agency=agency, year=year, seed=seed, zero_applications=False, vary_wording=True)
+    if family == "bracket":
+        _all_disclosed(spec)
+        rewrite_prose(spec, seed)
+    add(spec, fire)
+    return spec
+
+
+def write() -> list[Path]:
+    out = []
+    for i, family in enumerate(FAMILIES, 1):
+        for fire in (False, True):
+            spec = build(family, fire)
+            for ext, render in RENDER.items():
+                path = HERE / "reports" / f"{'F' if fire else 'C'}{i + 30:02d}-{family}-{spec.year}-{ext}.{ext}"
+                path.write_bytes(render(spec))
+                out.append(path)
+    return out
+
+
+def family_counts() -> dict[str, list[str]]:
+    """For each family, the corpus reports whose text has its wording."""
+    from corpus import CORPUS, ROOT
+
+    from reviewer.ingest import read_bytes
+
+    found: dict[str, list[str]] = {f: [] for f in FAMILIES}
+    for name, (path, _) in sorted(CORPUS.items()):
+        text = "".join(read_bytes((ROOT / path).read_bytes(), Path(path).name).text.split())
+        for family, (_, _, pattern) in FAMILIES.items():
+            if pattern.search(text):
+                found[family].append(name)
+    return found
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parents[1]))
+    if "--write" in sys.argv:
+        for p in write():
+            print(p.relative_to(HERE))
+    if "--count" in sys.argv:
+        for family, names in family_counts().items():
+            print(f"{family}: {len(names)} reports: {', '.join(names)}")
