@@ -66,19 +66,33 @@ def _same_row_parts_summed(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def metric_cells(fmt, facts: ReportFacts, metric_id: str, values: bool = True) -> list[CellValue] | None:
+    """The cells a metric of the format addresses, as read; None when the format has no such metric, a
+    table is unreadable, or (with ``values``) a cell has no value. Checks address metrics, never cell keys."""
+    metric = fmt.metric(metric_id)
+    if metric is None or not metric.cells:
+        return None
+    cells = []
+    for ref in metric.cells:
+        table_id, row, col = ref.split("/")
+        table = facts.tables.get(table_id)
+        cell = table.get(row, col) if table and table.readable else None
+        if cell is None or (values and cell.value is None):
+            return None
+        cells.append(cell)
+    return cells
+
+
 def evaluate_reading(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:
     """The reading's value in the tables and the cells it adds (subtracted ones included); None if unreadable."""
     total, cells = 0.0, []
     for sign, metric_ids in ((1, reading.plus), (-1, reading.minus)):
         for metric_id in metric_ids:
-            for ref in fmt.metric(metric_id).cells:
-                table_id, row, col = ref.split("/")
-                table = facts.tables.get(table_id)
-                cell = table.get(row, col) if table and table.readable else None
-                if cell is None or cell.value is None:
-                    return None
-                total += sign * cell.value
-                cells.append(cell)
+            got = metric_cells(fmt, facts, metric_id)
+            if got is None:
+                return None
+            total += sign * sum(c.value for c in got)
+            cells.extend(got)
     return (total, cells) if cells else None
 
 

@@ -207,6 +207,8 @@ def application_metrics(t3: TableSpec) -> tuple[Metric, ...]:
         Metric("apply.not_processed", "不予处理数", _row_cells(t3, under("not_processed"))),
         Metric("apply.other", "其他处理数", _row_cells(t3, other)),
         Metric("apply.forward", "结转下年度继续办理数", _row_cells(t3, ("forward",))),
+        # the catch-all among the results: （六）3.其他 (2021), the whole （六）其他处理 (2019 trial format)
+        Metric("apply.other_catchall", "兜底的“其他”处理数", _row_cells(t3, (other[-1],)), llm=False),
         *(Metric(f"apply.new.{c}", f"本年新收申请中{label}提出的数量", (f"{t3.id}/new/{c}",)) for c, label in labels),
         *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"{t3.id}/carried/{c}",), llm=False)
           for c, label in labels),

@@ -47,6 +47,8 @@ METRICS = (
     Metric("proactive.total", "主动公开政府信息总数", (), "条"),
     Metric("rules.issued", "本年新制作规章数量", ("table2_1/rules/made",)),
     Metric("normative.issued", "本年新制作规范性文件数量", ("table2_1/normative/made",)),
+    Metric("rules.all", "规章一行各栏", ("table2_1/rules/made", "table2_1/rules/published", "table2_1/rules/total"),
+           llm=False),
     Metric("license.decisions", "行政许可处理决定数量", ("table2_5/license/decisions",)),
     Metric("penalty.decisions", "行政处罚处理决定数量", ("table2_6/penalty/decisions",)),
     Metric("coercion.decisions", "行政强制处理决定数量", ("table2_6/coercion/decisions",)),

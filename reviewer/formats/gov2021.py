@@ -42,6 +42,8 @@ METRICS = (
     Metric("license.decisions", "行政许可处理决定数量", ("table2_5/license/decisions",)),
     Metric("penalty.decisions", "行政处罚处理决定数量", ("table2_6/penalty/decisions",)),
     Metric("coercion.decisions", "行政强制处理决定数量", ("table2_6/coercion/decisions",)),
+    Metric("rules.all", "规章一行各栏", ("table2_1/rules/issued", "table2_1/rules/abolished", "table2_1/rules/in_force"),
+           llm=False),
     Metric("fees.amount", "行政事业性收费金额（万元）", ("table2_8/fees/amount",), "万元"),
     *application_metrics(_T3),
     *appeal_metrics(),
