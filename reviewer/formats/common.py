@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.formats.model import (ColumnSpec, Metric, Reading, Relation, RowSpec, SectionSpec, Subject,
+from reviewer.formats.model import (ColumnSpec, Metric, Ratio, Reading, Relation, RowSpec, SectionSpec, Subject,
                                     TableSpec)
 
 # Headings are recognised by meaning (reviewer/extract/sections.py): a numbered heading is a
@@ -248,3 +248,12 @@ def appeal_metrics(table: TableSpec = LITIGATION_TABLE) -> tuple[Metric, ...]:
         Metric("litigation.new", "新发生的政府信息公开行政诉讼数", readings=(
             Reading("行政诉讼总计（含上年结转、尚未审结）", ("litigation.total",), at_most=True),)),
     )
+
+
+# Percentages of applications, through the readings of their metrics: 办结率 is what was closed (with or
+# without last year's) over what was received (new, or new and carried over); a share (“予以公开8件，占72.7%”)
+# is of the received or of the handled applications.
+RATIOS = (
+    Ratio("apply.closed_rate", "办结率", "apply.answered", ("apply.received",)),
+    Ratio("apply.share", "占申请总数的比例", "", ("apply.received", "apply.handled")),
+)

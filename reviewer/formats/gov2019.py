@@ -6,7 +6,7 @@ government-procurement table; （六）其他处理 has no sub-rows.
 
 from __future__ import annotations
 
-from reviewer.formats.common import (PROACTIVE_CATEGORIES, SECTIONS, LITIGATION_TABLE, SUBJECTS, appeal_metrics,
+from reviewer.formats.common import (PROACTIVE_CATEGORIES, RATIOS, SECTIONS, LITIGATION_TABLE, SUBJECTS, appeal_metrics,
                                      application_metrics, applications_table)
 from reviewer.formats.model import ColumnSpec, Metric, ReportFormat, RowSpec, TableSpec
 
@@ -67,6 +67,7 @@ GOV_2019 = ReportFormat(
     metrics=METRICS,
     valid_years=(2019, 2020),
     subjects=SUBJECTS,
+    ratios=RATIOS,
     categories=PROACTIVE_CATEGORIES,
     markers=("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "采购总金额", "上一年项目数量"),
 )

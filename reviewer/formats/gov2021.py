@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.formats.common import (PROACTIVE_CATEGORIES, SECTIONS, LITIGATION_TABLE, SUBJECTS, appeal_metrics, application_metrics,
+from reviewer.formats.common import (PROACTIVE_CATEGORIES, RATIOS, SECTIONS, LITIGATION_TABLE, SUBJECTS, appeal_metrics, application_metrics,
                                      applications_table)
 from reviewer.formats.model import ColumnSpec, Metric, ReportFormat, RowSpec, TableSpec
 
@@ -62,6 +62,7 @@ GOV_2021 = ReportFormat(
     metrics=METRICS,
     valid_years=(2021, 9999),
     subjects=SUBJECTS,
+    ratios=RATIOS,
     categories=PROACTIVE_CATEGORIES,
     markers=("本年制发件数", "现行有效件数", "本年处理决定数量", "申请人逾期未按收费通知要求缴纳费用"),
 )

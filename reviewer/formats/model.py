@@ -177,6 +177,19 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A percentage prose states, as a quotient of metrics: each side may mean any of its metrics' readings.
+
+    ``numerator`` "" means the count stated just before the percentage (“予以公开8件，占72.7%”).
+    """
+
+    id: str
+    label: str  # Chinese: “办结率”
+    numerator: str
+    denominators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Subject:
     """What a counted number in the prose is about, recognised from the words of its sentence.
 
@@ -209,12 +222,16 @@ class ReportFormat:
     valid_years: tuple[int, int] = (0, 9999)  # report years this format is current for
     markers: tuple[str, ...] = ()  # phrases only this format's template has
     subjects: tuple[Subject, ...] = ()  # what prose counts can be about (see ``Subject``)
+    ratios: tuple[Ratio, ...] = ()  # percentages prose states: “办结率”, a share of the applications
     categories: tuple[str, ...] = ()  # categories that partition the proactively disclosed total
     notes: dict[str, str] = field(default_factory=dict)
 
     def applies_to(self, year: int | None) -> bool:
         """Whether this format is the one in force for a report of ``year``."""
         return year is not None and self.valid_years[0] <= year <= self.valid_years[1]
+
+    def ratio(self, ratio_id: str) -> Ratio | None:
+        return next((r for r in self.ratios if r.id == ratio_id), None)
 
     def subject(self, subject_id: str) -> Subject | None:
         return next((s for s in self.subjects if s.id == subject_id), None)
