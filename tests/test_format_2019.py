@@ -142,3 +142,34 @@ def test_the_trial_format_declares_metrics_of_its_own_tables() -> None:
     for ref in cells:  # every metric addresses a cell the trial format really has
         table, row, col = ref.split("/")
         tables[table].row(row), tables[table].column(col)
+
+
+def test_the_llm_prompt_and_table_summary_take_the_metrics_of_the_reports_own_format() -> None:
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+    from reviewer.llm.narrative import table_summary
+    from reviewer.llm.prompts import load_prompt
+
+    trial = load_prompt("narrative", "v2", None, GOV_2019.id).system
+    current = load_prompt("narrative", "v2").system
+    assert "本年新制作规范性文件数量" in trial and "本年新制作规范性文件数量" not in current
+    assert "现行有效规章件数" in current and "现行有效规章件数" not in trial
+    spec = trial_spec(seed=3, zero_applications=False)
+    facts = extract(read_bytes(to_docx(spec), "r.docx"))
+    summary = table_summary(facts)
+    assert f"normative.issued={spec.table2['normative']['made']}" in summary
+    assert f"apply.other={spec.table3['other_handling']['total']}" in summary
+
+
+def test_carry_over_is_compared_across_formats_by_metric() -> None:
+    # a 2020 report in the trial format carries over into the 2021 report (both address apply.* metrics)
+    from reviewer.crossreport.continuity import _metric
+    from reviewer.crossreport.model import Report
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+
+    spec = trial_spec(seed=3, zero_applications=False)
+    doc = read_bytes(to_docx(spec), "r.docx")
+    facts = extract(doc)
+    report = Report(doc=doc, facts=facts, review=review_bytes(to_docx(spec), "r.docx", ReviewOptions(use_llm=False)))
+    assert _metric(report, "apply.forward").value == spec.table3["forward"]["total"]

@@ -212,6 +212,8 @@ def application_metrics(t3: TableSpec) -> tuple[Metric, ...]:
         *(Metric(f"apply.new.{c}", f"本年新收申请中{label}提出的数量", (f"{t3.id}/new/{c}",)) for c, label in labels),
         *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"{t3.id}/carried/{c}",), llm=False)
           for c, label in labels),
+        *(Metric(f"apply.forward.{c}", f"结转下年度申请中{label}提出的数量", (f"{t3.id}/forward/{c}",), llm=False)
+          for c, label in labels),
         # “共收到申请12件，其中自然人10件…”: the applicant split of whatever 收到 means
         *(Metric(f"apply.received.{c}", f"收到的申请中{label}提出的数量", readings=(
             Reading(f"本年新收申请中{label}提出的数量", (f"apply.new.{c}",)),

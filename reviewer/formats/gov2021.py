@@ -51,7 +51,6 @@ METRICS = (
     Metric("interpretation.total", "发布政策解读数量", (), "篇"),
 )
 
-LLM_METRICS = tuple(m for m in METRICS if m.llm)  # what the LLM may name a claim as
 
 GOV_2021 = ReportFormat(
     id="gov-disclosure-2021",
