@@ -173,3 +173,20 @@ def test_carry_over_is_compared_across_formats_by_metric() -> None:
     facts = extract(doc)
     report = Report(doc=doc, facts=facts, review=review_bytes(to_docx(spec), "r.docx", ReviewOptions(use_llm=False)))
     assert _metric(report, "apply.forward").value == spec.table3["forward"]["total"]
+
+
+@pytest.mark.parametrize("kind", sorted(_RENDER))
+def test_the_trial_layout_in_a_2021_report_is_one_finding(kind: str) -> None:
+    # section 二 in the trial layout (with its 第二十条第（九）项), table 三 in the 2021 one: the outdated template is
+    # the one problem — the old format's own rows and tables are not demanded on top
+    from reportgen import T3_ROWS, ReportSpec, consistent_spec
+
+    class Mixed(ReportSpec):
+        t3_rows = property(lambda self: T3_ROWS)
+
+    spec = trial_spec(year=2021, seed=3, zero_applications=False)
+    spec.table3 = consistent_spec(year=2021, seed=3, zero_applications=False).table3
+    spec.__class__ = Mixed
+    result = review_bytes(_RENDER[kind](spec), f"m.{kind}", ReviewOptions(use_llm=False))
+    structure = [f.rule_id for f in result.findings if f.category == "structure" and f.severity != "info"]
+    assert structure == ["structure.outdated_template"], [f.message for f in result.findings]
