@@ -205,3 +205,36 @@ def test_dash_zeros_one_per_line_and_page_numbers_are_read(zero: str) -> None:
     result = review(_plain_cell_lines(spec, zero, page_numbers=True))
     assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
     assert not fired(result, "structure.missing_rows")
+
+
+# --- rows of real PDFs: labels by normalised text, a damaged label by position (issue 14) ---
+
+def _damage(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+def _law_spec():
+    return applications_spec({("withheld_law", "natural"): 1, ("disclosed", "natural"): 2})
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md"])
+def test_a_damaged_row_label_is_read_by_position_with_a_note(fmt):
+    text = _damage(render(_law_spec(), fmt), "2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+    result = review(text, f"draft.{fmt}")
+    assert result.report.cells["table3/withheld_law/total"] == 1  # never leave a readable row unread
+    assert not fired(result, "structure.missing_rows")
+    (f,) = fired(result, "format.row_label_damaged")
+    assert f.severity == "info" and f.actual == "2.其他法律行政止公开" and f.locations[0].row == "withheld_law"
+    assert not [x for x in result.findings if x.severity == "error"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_a_wrapped_label_with_spaces_is_read_without_a_note(fmt):
+    spec = applications_spec({("partial", "natural"): 2})
+    brk = "\n" if fmt == "txt" else "<br>"
+    text = _damage(render(spec, fmt), "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                   f"（二）部分公开（区分处理的，只计这一情 形，不{brk}计其他情形）")
+    result = review(text, f"draft.{fmt}")
+    assert result.report.cells["table3/partial/total"] == 2
+    assert not fired(result, "format.row_label_damaged") and not fired(result, "structure.missing_rows")

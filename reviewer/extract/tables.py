@@ -33,6 +33,7 @@ _TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
 _VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
 _NEXT_WORDS_NUMBER = re.compile(r"\s(\d{1,4})\.?$")
+_DAMAGED_LABEL = re.compile(r"[\u4e00-\u9fff]{2}")  # a label cell: words, not a value
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RowRead:
     cells: list[Raw] | None = None  # exactly ncols, when read directly
     runs: list[Raw] = field(default_factory=list)  # digit runs needing a split
     anchored: bool = True
+    damaged: Raw | None = None  # a printed label the format does not know, placed by position
 
 
 def _numbering_regex(number: str) -> str:
@@ -201,8 +203,9 @@ class TableReader:
                     return RowRead(row.key, m.start(), runs=cells)
             pos = m.end()
 
-    def _value_rows(self, start: int, limit: int) -> list[tuple[int, list[Raw]]]:
-        """Table rows that hold exactly a row's worth of values and no label."""
+    def _value_rows(self, start: int, limit: int) -> list[tuple[int, list[Raw], Raw | None]]:
+        """Table rows that hold exactly a row's worth of values and no label the format knows: none at all,
+        or a damaged one (“2.其他法律行政止公开”, a character dropped in the template), returned with it."""
         out = []
         text = self.stream.text
         i = text.find(ROW, start, limit)
@@ -212,11 +215,17 @@ class TableReader:
             body = text[i + 1:end]
             if body.startswith(CELL):
                 cells = _cells_after_label(self.stream, i + 1, end)
+                label = None
                 if cells:
                     cells = _trim(cells, self.ncols)
+                    texts = [c for c in cells if c.text]
+                    if len(cells) > self.ncols and len(texts) > self.ncols and _DAMAGED_LABEL.search(texts[0].text) \
+                            and not self.stop.search(texts[0].text):
+                        label = texts[0]
+                        cells = _trim(cells[cells.index(label) + 1:], self.ncols)
                     if len(cells) == self.ncols and any(_NUMBER.match(c.text) for c in cells) and \
                             all(_NUMBER.match(c.text) or c.text in _DASHES or not c.text for c in cells):
-                        out.append((i, cells))
+                        out.append((i, cells, label))
             i = j
         return out
 
@@ -227,7 +236,7 @@ class TableReader:
             return
         used = {c.start for rr in reads.values() for c in (rr.cells or rr.runs)}
         first = min(rr.label_start for rr in reads.values())
-        orphans = [(p, cells) for p, cells in self._value_rows(first, limit)
+        orphans = [(p, cells, label) for p, cells, label in self._value_rows(first, limit)
                    if not any(c.start in used for c in cells)]
         keys = [r.key for r in self.rows]
         anchored = sorted((keys.index(k), rr.label_start) for k, rr in reads.items())
@@ -237,8 +246,8 @@ class TableReader:
                 continue
             between = [o for o in orphans if p0 < o[0] < p1]
             if len(between) == len(gap):
-                for key, (p, cells) in zip(gap, between):
-                    reads[key] = RowRead(key, p, cells=cells, anchored=False)
+                for key, (p, cells, label) in zip(gap, between):
+                    reads[key] = RowRead(key, p, cells=cells, anchored=False, damaged=label)
 
     # -- values ---------------------------------------------------------
     def _row_relations(self) -> dict[str, list[RelationInstance]]:
@@ -257,6 +266,12 @@ class TableReader:
             table.readable = False
             return table
         table.missing_rows = [r.key for r in self.rows if r.key not in reads]
+        for key, rr in reads.items():
+            if rr.damaged is not None:
+                span = self.stream.span(rr.damaged.start, rr.damaged.end)
+                table.damaged_labels[key] = Location(
+                    section=self.spec.section, block_id=self.stream.block_id(rr.damaged.start), span=span,
+                    text=rr.damaged.text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
         col_keys = [c.key for c in self.spec.columns]
         row_rel = self._row_relations()
         choices: dict[str, list[list[Raw]]] = {}
