@@ -238,3 +238,32 @@ def test_a_wrapped_label_with_spaces_is_read_without_a_note(fmt):
     result = review(text, f"draft.{fmt}")
     assert result.report.cells["table3/partial/total"] == 2
     assert not fired(result, "format.row_label_damaged") and not fired(result, "structure.missing_rows")
+
+
+def _other_as_one_row(extra: int = 0):
+    from reportgen import T3_ROWS_2019, ReportSpec
+
+    class OneRow(ReportSpec):  # a 2021 report whose template prints （六）其他处理 as one row (WPS)
+        t3_rows = property(lambda self: T3_ROWS_2019)
+
+    spec = applications_spec({("other_no_correction", "natural"): 2, ("other_other", "commercial"): 1,
+                              ("disclosed", "natural"): 3})
+    t3 = spec.table3
+    t3["other_handling"] = {c: sum(t3[r][c] for r in ("other_no_correction", "other_no_fee", "other_other"))
+                            for c in t3["new"]}
+    t3["other_handling"]["natural"] += extra
+    t3["other_handling"]["total"] += extra
+    spec.__class__ = OneRow
+    return spec
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_other_handling_printed_as_one_row_is_accepted_and_checked(fmt):
+    from rulehelpers import review_spec
+
+    result = review_spec(_other_as_one_row(), fmt)
+    assert result.report.cells["table3/other_group/total"] == 3  # read, not left out
+    assert not fired(result, "structure.missing_rows")
+    assert [f for f in result.findings if f.severity != "info"] == []
+    wrong = review_spec(_other_as_one_row(extra=1), fmt)  # the one row still takes part in the relations
+    assert {f.rule_id for f in wrong.findings if f.severity == "error"} == {"table3.results_total"}

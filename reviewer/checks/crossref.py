@@ -73,7 +73,7 @@ def metric_cells(fmt, facts: ReportFacts, metric_id: str, values: bool = True) -
     if metric is None or not metric.cells:
         return None
     cells = []
-    for ref in metric.cells:
+    for ref in dict.fromkeys(_merged(facts, r) for r in metric.cells):
         table_id, row, col = ref.split("/")
         table = facts.tables.get(table_id)
         cell = table.get(row, col) if table and table.readable else None
@@ -81,6 +81,14 @@ def metric_cells(fmt, facts: ReportFacts, metric_id: str, values: bool = True) -
             return None
         cells.append(cell)
     return cells
+
+
+def _merged(facts: ReportFacts, ref: str) -> str:
+    """An item's ref as the group's when the draft printed the group as one row (“（六）其他处理”)."""
+    table_id, row, col = ref.split("/")
+    table = facts.tables.get(table_id)
+    group = table.merged_rows.get(row) if table is not None else None
+    return f"{table_id}/{group}/{col}" if group else ref
 
 
 def evaluate_reading(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:

@@ -53,6 +53,8 @@ class LogicalTable(BaseModel):
     problem_location: Location | None = None  # the row that could not be read
     inferred: bool = False  # some cells were recovered by splitting digits
     forced_rows: list[str] = Field(default_factory=list)  # rows whose digits were as many as their cells (certain)
+    # groups printed as one row without their items (“（六）其他处理”): item row → group row
+    merged_rows: dict[str, str] = Field(default_factory=dict)
     # rows read by position whose printed label the format does not know (a typo in the template): row → label
     damaged_labels: dict[str, Location] = Field(default_factory=dict)
     cells: dict[str, CellValue] = Field(default_factory=dict)  # key: "row/column"

@@ -183,7 +183,25 @@ class TableReader:
                 reads[row.key] = found
                 pos = found.label_start + 1
         self._place_orphans(reads, start, limit)
-        return self._resolve(reads)
+        merged = self._groups_as_one_row(reads, start, limit)
+        table = self._resolve(reads)
+        table.merged_rows = merged
+        table.missing_rows = [k for k in table.missing_rows if k not in merged]
+        return table
+
+    def _groups_as_one_row(self, reads: dict[str, RowRead], start: int, limit: int) -> dict[str, str]:
+        """A group the format allows as one row (``RowSpec.one_row``), printed so: none of its items found,
+        its own label followed by a row's worth of values. Read under the group's key; item → group."""
+        merged: dict[str, str] = {}
+        for group in self.spec.rows:
+            items = [r.key for r in self.spec.rows if r.parent == group.key]
+            if not group.one_row or not items or any(k in reads for k in items):
+                continue
+            found = self._find_row(group, start, limit)
+            if found is not None and found.cells is not None:
+                reads[group.key] = RowRead(group.key, found.label_start, cells=found.cells)
+                merged.update({k: group.key for k in items})
+        return merged
 
     def _find_row(self, row: RowSpec, pos: int, limit: int) -> RowRead | None:
         pat = self.patterns[row.key]

@@ -86,7 +86,8 @@ def _items(items, parent) -> tuple[RowSpec, ...]:
 
 def applications_rows(other_has_items: bool) -> tuple[RowSpec, ...]:
     """Rows of the section-三 table; the 2019 trial format has no items under （六）."""
-    other = (RowSpec("other_group", "其他处理", "（六）", group_only=True), *_items(OTHER_HANDLING, "other_group")) \
+    other = (RowSpec("other_group", "其他处理", "（六）", group_only=True, one_row=True),
+             *_items(OTHER_HANDLING, "other_group")) \
         if other_has_items else (RowSpec("other_handling", "其他处理", "（六）"),)
     return (
         RowSpec("new", "本年新收政府信息公开申请数量", "一、"),

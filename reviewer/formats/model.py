@@ -39,6 +39,9 @@ class RowSpec:
     aliases: tuple[str, ...] = ()
     parent: str | None = None  # for sub-items, the key of the group row they belong to
     group_only: bool = False  # a heading row with no cells of its own (e.g. “（三）不予公开”)
+    # a group some drafts print as one row without its items (“（六）其他处理” in WPS templates): its values
+    # are then the items' sum, and relations over all its items use them
+    one_row: bool = False
 
     @property
     def full_label(self) -> str:
@@ -127,6 +130,29 @@ class TableSpec:
 
     def column(self, key: str) -> ColumnSpec:
         return self._columns_by_key[key]
+
+
+def merge_instances(instances: list[RelationInstance], merged: dict[str, str]) -> list[RelationInstance]:
+    """The instances over a table where some groups were printed as one row (``merged``: item row → group
+    row): the items' refs become the group's (once per side), and instances that became alike are one."""
+    if not merged:
+        return instances
+    out: dict[tuple, RelationInstance] = {}
+    for inst in instances:
+        sides = []
+        for side in (inst.lhs, inst.rhs):
+            refs = []
+            for ref in side:
+                row, col = ref.split("/")
+                ref = f"{merged[row]}/{col}" if row in merged else ref
+                if ref not in refs:
+                    refs.append(ref)
+            sides.append(tuple(refs))
+        if set(sides[0]) & set(sides[1]):
+            continue  # an item's row total became the group's: kept once, below
+        new = RelationInstance(inst.relation, inst.key, sides[0], sides[1], inst.description)
+        out.setdefault((inst.id, new.lhs, new.rhs), new)
+    return list(out.values())
 
 
 def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
