@@ -67,12 +67,18 @@ def _stale_year(spec, fire: bool) -> None:
         spec.sections["二"].append(f"主动公开信息较{n - 1}年增加12条。")
 
 
+# what each family adds, the agency/year/seed of its reports, and the wording class it is about (searched in
+# every corpus report, whitespace removed, to count the reports a family touches)
 FAMILIES = {
-    "documents": (_documents, ("乌兰察布市商务局", 2023, 21), re.compile(r"(?:制发|印发)[^。]{0,12}?(?:文件|公文)\d+[条份篇]")),
-    "bracket": (_bracket, ("铜陵市郊区人民政府", 2024, 22), re.compile(r"\d+件[（(]其中")),
-    "categories": (_categories, ("黄山市屯溪区教育局", 2022, 23), re.compile(r"在主动公开的\d+条[^。]{0,4}中")),
+    "documents": (_documents, ("乌兰察布市商务局", 2023, 21),
+                  re.compile(r"(?:制发|印发|制作|形成|产生|拟制)[^。；]{0,12}?(?:文件|公文|发文|政府信息)[^。；]{0,4}?\d+[条份篇件]"
+                             r"[^。]{0,40}?(?:依申请公开|不予公开)")),
+    "bracket": (_bracket, ("铜陵市郊区人民政府", 2024, 22), re.compile(r"\d+件[（(]其中[^）)]{0,40}?\d+件[^）)]{0,40}?[）)]")),
+    "categories": (_categories, ("黄山市屯溪区教育局", 2022, 23),
+                   re.compile(r"在主动公开的\d+条|主动公开[^。]{0,24}?\d+条[，,（(]其中[^。]{0,30}?"
+                              r"(?:政策文件|机构职能|人事信息|工作动态|通知公告|公示公告|规划计划)")),
     "stale_year": (_stale_year, ("玉溪市红塔区市场监督管理局", 2025, 24),
-                   re.compile(r"编制完成\d{4}年度|(?:^|[。\n])\d{4}年，在主动公开")),
+                   re.compile(r"(?:编制|发布|完成)[^。]{0,6}?(?P<y>\d{4})年度[^。]{0,12}?报告|(?:^|[。\n])(?P<z>\d{4})年，在主动公开")),
 }
 
 
@@ -99,7 +105,8 @@ def write() -> list[Path]:
 
 
 def family_counts() -> dict[str, list[str]]:
-    """For each family, the corpus reports whose text has its wording."""
+    """For each family, the corpus reports whose text has a wording of its class (the stale-year family:
+    a report naming a year's report, or N−1 opening a sentence on proactive disclosure)."""
     from corpus import CORPUS, ROOT
 
     from reviewer.ingest import read_bytes
