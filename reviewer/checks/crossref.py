@@ -55,6 +55,8 @@ def _same_row_parts_summed(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         if c.part_of:
             by_key.setdefault((c.part_of, c.metric), []).append(c)
+    if all(len(same) == 1 for same in by_key.values()):
+        return claims  # the usual case: nothing to sum
     out = []
     for c in claims:
         same = by_key.get((c.part_of, c.metric), []) if c.part_of else []
@@ -73,7 +75,10 @@ def metric_cells(fmt, facts: ReportFacts, metric_id: str, values: bool = True) -
     if metric is None or not metric.cells:
         return None
     cells = []
-    for ref in dict.fromkeys(_merged(facts, r) for r in metric.cells):
+    refs = metric.cells
+    if any(t.merged_rows for t in facts.tables.values()):
+        refs = tuple(dict.fromkeys(_merged(facts, r) for r in refs))
+    for ref in refs:
         table_id, row, col = ref.split("/")
         table = facts.tables.get(table_id)
         cell = table.get(row, col) if table and table.readable else None

@@ -194,8 +194,10 @@ class TableReader:
         its own label followed by a row's worth of values. Read under the group's key; item → group."""
         merged: dict[str, str] = {}
         for group in self.spec.rows:
+            if not group.one_row:
+                continue
             items = [r.key for r in self.spec.rows if r.parent == group.key]
-            if not group.one_row or not items or any(k in reads for k in items):
+            if not items or any(k in reads for k in items):
                 continue
             found = self._find_row(group, start, limit)
             if found is not None and found.cells is not None:
