@@ -34,12 +34,12 @@ from reviewer.extract.numerals import fold, parse_number
 from reviewer.extract.claim_rules import _KEY_INDEX, RULES, ZERO_RULES, Rule, ZeroRule
 from reviewer.findings import Location
 from reviewer.formats import DEFAULT_FORMAT, ReportFormat
-from reviewer.formats.common import CHANNEL_WORDS
+from reviewer.formats.common import CHANNEL_WORDS, COUNT_UNITS
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
 _UNIT_WORD = {"个": ("月", "工作日", "小时", "百分点", "季度", "自然日", "部门", "单位", "方面"),
               "件": ("事",), "条": ("例", "款", "线", "龙"), "项": ("目",), "元": ("素",)}
-UNIT_CHARS = "件条个篇项份起宗则元"
+UNIT_CHARS = "".join(sorted(COUNT_UNITS)) + "元"  # 万元 is found from its 元
 _NUM_CHARS = frozenset("0123456789零〇一二两三四五六七八九十百千万亿")
 _NUM_BODY = _NUM_CHARS | frozenset(".,，")
 _GAP = frozenset(" \t\n\r\u3000\xa0")  # allowed between a number and its unit (“34 件”, “2\n件”)

@@ -159,6 +159,21 @@ LITIGATION_TABLE = TableSpec(
 
 
 # ---------------------------------------------------------------- what prose counts --
+# Units prose counts in (a count, or money) and the verbs that say what an application count is: 新收 is this
+# year's new applications; 收到/受理/接收 may include last year's carried-over ones; 办理/处理 may include what is
+# carried forward; 办结/答复 may include or leave out last year's carried-over cases (docs/real-reports.md §A).
+# The first word found before the number picks the metric, whose readings the format declares.
+COUNT_UNITS = frozenset("件条个篇项份起宗则")
+MONEY_UNITS = frozenset({"元", "万元"})
+VERBS: dict[str, tuple[tuple[str, str], ...]] = {
+    "received": (("新收", "apply.new"), ("新增", "apply.new"), ("收", "apply.received"), ("受理", "apply.received"),
+                 ("接", "apply.received")),
+    "handled": (("办理完毕", "apply.answered"), ("办理完成", "apply.answered"), ("处理完毕", "apply.answered"),
+                ("办结", "apply.answered"), ("答复", "apply.answered"), ("办理", "apply.processed"),
+                ("处理", "apply.processed")),
+}
+APPEAL_NOUNS = ("复议", "诉讼")  # the “cases” subject: a sentence naming them never counts applications
+
 # where an item is published: the same item goes out on several of them
 CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
                  "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
@@ -169,7 +184,7 @@ CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", 
 SUBJECTS = (
     Subject("applications", "政府信息公开申请", nouns=("申请",), units=("件", "条", "个", "项"),
             metrics=("apply.",), not_nouns=("依申请公开", "依申请主动公开")),
-    Subject("cases", "行政复议、行政诉讼案件", nouns=("复议", "诉讼"), units=("件", "起", "宗", "个"),
+    Subject("cases", "行政复议、行政诉讼案件", nouns=APPEAL_NOUNS, units=("件", "起", "宗", "个"),
             metrics=("review.", "litigation.")),
     Subject("documents", "文件、公文、政府信息", nouns=("文件", "公文", "发文", "文稿"),
             verbs=("制发", "印发", "制作", "形成", "产生", "拟制", "发文", "办理公文", "起草"),
