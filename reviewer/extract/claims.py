@@ -370,16 +370,12 @@ def _other_subject(scan: _Scan, q: _Quantity) -> str:
     """The subject the sentence so far is about when it is not applications ("" when it may be): cases
     (复议/诉讼 named anywhere before the number), or documents (a document noun and a making verb, no
     application named — 依申请公开 is a document's disclosure attribute, not an application)."""
-    fmt = scan.fmt
     so_far = _compact(scan.text.s[scan.text.sentence_start(q.start):q.start])
-    cases = fmt.subject("cases")
-    if cases is not None and cases.named_in(so_far):
-        return cases.id
-    docs, apps = fmt.subject("documents"), fmt.subject("applications")
-    if docs is not None and q.unit in docs.units and docs.named_in(so_far) and any(v in so_far for v in docs.verbs) \
-            and not (apps is not None and apps.named_in(so_far + q.near)):
-        return docs.id
-    return ""
+    about = scan.fmt.other_subject("apply.new", so_far, q.unit)
+    apps = scan.fmt.subject("applications")
+    if about == "documents" and apps is not None and apps.named_in(q.near):
+        return ""  # “…共制发…，收到申请5件”: the clause itself names applications
+    return about
 
 
 def _in_part(scan: _Scan, q: _Quantity) -> bool:

@@ -262,6 +262,22 @@ class ReportFormat:
     def subject(self, subject_id: str) -> Subject | None:
         return next((s for s in self.subjects if s.id == subject_id), None)
 
+    def other_subject(self, metric_id: str, text: str, unit: str | None = None) -> str:
+        """The subject ``text`` (a sentence up to the number, whitespace removed) is about when it cannot be
+        the application count ``metric_id`` claims; "" when it may be. Cases: 复议/诉讼 named. Documents: a
+        document noun and a making verb, in a documents unit, and no application named (依申请公开 is a
+        document's disclosure attribute, not an application)."""
+        own = self.subject_of(metric_id)
+        if own is None or own.id != "applications":
+            return ""
+        cases, docs = self.subject("cases"), self.subject("documents")
+        if cases is not None and cases.named_in(text):
+            return cases.id
+        if docs is not None and (unit is None or unit in docs.units) and docs.named_in(text) \
+                and any(v in text for v in docs.verbs) and not own.named_in(text):
+            return docs.id
+        return ""
+
     def subject_of(self, metric_id: str) -> Subject | None:
         """The subject a metric counts (“apply.new+apply.carried” → applications)."""
         first = metric_id.split("+")[0]
