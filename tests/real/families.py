@@ -104,6 +104,56 @@ def write() -> list[Path]:
     return out
 
 
+def _damaged_label_docx(spec) -> bytes:
+    """The Word file with the template's own typo in one row label (“2.其他法律行政止公开”)."""
+    import io
+    import zipfile
+
+    zin = zipfile.ZipFile(io.BytesIO(to_docx(spec)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.decode().replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开").encode()
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def write_pdf_rows() -> list[Path]:
+    """Rows of WPS-style tables (C35/F35, .docx and the PDF LibreOffice exports from it): a row label with the
+    template's typo, read by position; （六）其他处理 printed as one row. F35's damaged row breaks its row total."""
+    from lohelpers import convert_all
+    from reportgen import T3_ROWS_2019, ReportSpec
+    from rulehelpers import applications_spec
+
+    class OneRow(ReportSpec):
+        t3_rows = property(lambda self: T3_ROWS_2019)
+
+    out = []
+    for fire in (False, True):
+        spec = applications_spec({("withheld_law", "natural"): 1, ("disclosed", "natural"): 2, ("partial", "commercial"): 1,
+                                  ("other_no_correction", "natural"): 2}, year=2024)
+        agency, spec.agency = spec.agency, "宣城市宣州区自然资源和规划局"
+        spec.title = f"{spec.agency}2024年政府信息公开工作年度报告"
+        spec.intro = [p.replace(agency, spec.agency) for p in spec.intro]
+        spec.sections = {k: [p.replace(agency, spec.agency) for p in v] for k, v in spec.sections.items()}
+        t3 = spec.table3
+        t3["other_handling"] = {c: sum(t3[r][c] for r in ("other_no_correction", "other_no_fee", "other_other"))
+                                for c in t3["new"]}
+        if fire:
+            t3["withheld_law"]["total"] += 1  # the row read by position: its 总计 no longer adds up
+        spec.__class__ = OneRow
+        name = f"{'F' if fire else 'C'}35-wps-rows-2024"
+        docx = _damaged_label_docx(spec)
+        pdf = convert_all({f"{name}.docx": docx}, "pdf")[f"{name}.docx"]
+        for ext, data in (("docx", docx), ("pdf", pdf)):
+            path = HERE / "reports" / f"{name}-{ext}.{ext}"
+            path.write_bytes(data)
+            out.append(path)
+    return out
+
+
 def family_counts() -> dict[str, list[str]]:
     """For each family, the corpus reports whose text has a wording of its class (the stale-year family:
     a report naming a year's report, or N−1 opening a sentence on proactive disclosure)."""
@@ -123,7 +173,7 @@ def family_counts() -> dict[str, list[str]]:
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parents[1]))
     if "--write" in sys.argv:
-        for p in write():
+        for p in write() + write_pdf_rows():
             print(p.relative_to(HERE))
     if "--count" in sys.argv:
         for family, names in family_counts().items():
