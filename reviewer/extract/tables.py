@@ -314,12 +314,7 @@ class TableReader:
             choices[key] = [[_sub_raw(rr.runs[ri], off, n) for _v, ri, off, n in cand] for cand in cands]
         chosen, count = self._combine(choices, col_keys)
         if chosen is None and count == 0 and table.forced_rows:
-            # a forced row is certain even when it breaks a relation (that is the finding): the other rows are
-            # split by the relations that do not involve it
-            broken = {k for k in table.forced_rows
-                      if not _row_ok([parse_cell(c.text, True)["value"] for c in choices[k][0]], row_rel.get(k, []),
-                                     col_keys, k)}
-            chosen, count = self._combine(choices, col_keys, without=broken or set(table.forced_rows))
+            chosen, count = self._combine_around_forced(choices, col_keys, table.forced_rows, row_rel)
         if chosen is None:
             table.readable = False
             table.problem = self._ambiguity(choices, overlong, row_rel, count)
@@ -338,6 +333,7 @@ class TableReader:
 
     def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str],
                  without: set[str] = frozenset()) -> tuple[dict[str, list[Raw]] | None, int | None]:
+        """``without``: cell refs whose relations are left out."""
         """The one combination of row readings under which every relation holds, and how many there are
         (None: not counted — too many, or a row has no reading at all)."""
         fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
@@ -351,7 +347,7 @@ class TableReader:
             sizes *= len(choices[k])
         if sizes > 200_000:
             return None, None
-        insts = [i for i in self._open_instances(open_rows) if not any(ref.split("/")[0] in without for ref in i.refs)]
+        insts = [i for i in self._open_instances(open_rows) if not any(ref in without for ref in i.refs)]
         solutions = []
         for combo in itertools.product(*(choices[k] for k in open_rows)):
             trial = {**fixed, **dict(zip(open_rows, combo))}
@@ -360,6 +356,28 @@ class TableReader:
                 if len(solutions) > 1:
                     return None, 2
         return (solutions[0], 1) if solutions else (None, 0)
+
+    def _combine_around_forced(self, choices: dict[str, list[list[Raw]]], col_keys: list[str], forced: list[str],
+                               row_rel: dict[str, list[RelationInstance]]) -> tuple[dict[str, list[Raw]] | None, int]:
+        """A forced row is certain even when it breaks a relation (that is the finding), but one of its cells is
+        then wrong. For each cell it may be, split the other rows by the relations that leave that cell out; the
+        split is used only when every such hypothesis that admits one gives the same (nothing is guessed)."""
+        broken = [k for k in forced
+                  if not _row_ok([parse_cell(c.text, True)["value"] for c in choices[k][0]], row_rel.get(k, []),
+                                 col_keys, k)]
+        if len(broken) != 1:
+            return None, 0
+        row = broken[0]
+        found: dict[tuple, dict[str, list[Raw]]] = {}
+        for col in col_keys:
+            chosen, count = self._combine(choices, col_keys, without={f"{row}/{col}"})
+            if count == 2 or count is None:
+                return None, 2  # several splits under this hypothesis: not certain
+            if chosen is not None:
+                found[tuple((k, tuple(c.text for c in v)) for k, v in sorted(chosen.items()))] = chosen
+        if len(found) == 1:
+            return next(iter(found.values())), 1
+        return None, (2 if found else 0)
 
     def _open_instances(self, open_rows: list[str]) -> list[RelationInstance]:
         return [i for i in self.spec.relation_instances() if any(ref.split("/")[0] in open_rows for ref in i.refs)]

@@ -154,6 +154,29 @@ def write_pdf_rows() -> list[Path]:
     return out
 
 
+def write_crawled() -> list[Path]:
+    """Crawled pages whose table cells run together (C36/F36): the 上年结转 row prints as many digits as cells
+    (“1000001”, “3000000”), so its split is forced; in F36 its 总计 (0) cannot be the sum (3)."""
+    from reportgen import to_crawled
+
+    out = []
+    for fire in (False, True):
+        spec = consistent_spec(agency="南平市建阳区卫生健康局", year=2023, seed=26, zero_applications=False)
+        t3 = spec.table3
+        for col in t3["carried"]:
+            t3["carried"][col] = 0
+        for col in ("natural", "total"):  # one carried-over application, carried forward again
+            t3["carried"][col] = 3 if fire else 1
+            t3["forward"][col] += 3 if fire else 1
+        if fire:
+            t3["carried"]["total"] = 0  # printed “3000000”: the 总计 typed as 0
+        rewrite_prose(spec, 26)
+        path = HERE / "reports" / f"{'F' if fire else 'C'}36-crawled-forced-{spec.year}.txt"
+        path.write_bytes(to_crawled(spec))
+        out.append(path)
+    return out
+
+
 def family_counts() -> dict[str, list[str]]:
     """For each family, the corpus reports whose text has a wording of its class (the stale-year family:
     a report naming a year's report, or N−1 opening a sentence on proactive disclosure)."""
@@ -173,7 +196,7 @@ def family_counts() -> dict[str, list[str]]:
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parents[1]))
     if "--write" in sys.argv:
-        for p in write() + write_pdf_rows():
+        for p in write() + write_pdf_rows() + write_crawled():
             print(p.relative_to(HERE))
     if "--count" in sys.argv:
         for family, names in family_counts().items():
