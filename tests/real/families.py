@@ -193,11 +193,29 @@ def family_counts() -> dict[str, list[str]]:
     return found
 
 
+def table_counts() -> dict[str, list[str]]:
+    """Corpus reports whose tables were read by the issue-14 table rules: a forced row, a damaged label read by
+    position, a group printed as one row."""
+    from corpus import CORPUS, ROOT
+
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+
+    found: dict[str, list[str]] = {"forced_rows": [], "damaged_labels": [], "one_row_groups": []}
+    for name, (path, _) in sorted(CORPUS.items()):
+        tables = extract(read_bytes((ROOT / path).read_bytes(), Path(path).name)).tables.values()
+        for key, attr in (("forced_rows", "forced_rows"), ("damaged_labels", "damaged_labels"),
+                          ("one_row_groups", "merged_rows")):
+            if any(getattr(t, attr) for t in tables):
+                found[key].append(name)
+    return found
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parents[1]))
     if "--write" in sys.argv:
         for p in write() + write_pdf_rows() + write_crawled():
             print(p.relative_to(HERE))
     if "--count" in sys.argv:
-        for family, names in family_counts().items():
+        for family, names in {**family_counts(), **table_counts()}.items():
             print(f"{family}: {len(names)} reports: {', '.join(names)}")
