@@ -159,7 +159,8 @@ def _numeral(n: int) -> str:
 def list_ordinals(ctx: Context):
     headings = _marks(ctx, _PAREN_ORDINAL, "（{}）")
     for pattern, form in ((_IS_ORDINAL, "{}是"), (_PAREN_ORDINAL, "（{}）")):
-        for section, marks in _marks(ctx, pattern, form).items():
+        found = headings if pattern is _PAREN_ORDINAL else _marks(ctx, pattern, form)
+        for section, marks in found.items():
             seq = _Sequence(backwards_restarts=pattern is _IS_ORDINAL)
             # a “一是…二是” list restarts under each new sub-heading “（二）改进措施” (its 一是 may be unseen)
             subheads = [h.span[0] for h in headings.get(section, [])] if pattern is _IS_ORDINAL else []

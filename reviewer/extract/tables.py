@@ -347,7 +347,9 @@ class TableReader:
             sizes *= len(choices[k])
         if sizes > 200_000:
             return None, None
-        insts = [i for i in self._open_instances(open_rows) if not any(ref in without for ref in i.refs)]
+        insts = self._open_instances(open_rows)
+        if without:
+            insts = [i for i in insts if not any(ref in without for ref in i.refs)]
         solutions = []
         for combo in itertools.product(*(choices[k] for k in open_rows)):
             trial = {**fixed, **dict(zip(open_rows, combo))}
