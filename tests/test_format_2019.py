@@ -190,3 +190,20 @@ def test_the_trial_layout_in_a_2021_report_is_one_finding(kind: str) -> None:
     result = review_bytes(_RENDER[kind](spec), f"m.{kind}", ReviewOptions(use_llm=False))
     structure = [f.rule_id for f in result.findings if f.category == "structure" and f.severity != "info"]
     assert structure == ["structure.outdated_template"], [f.message for f in result.findings]
+
+
+def test_a_future_revision_is_one_more_format_with_its_markers_and_years(monkeypatch) -> None:
+    from dataclasses import replace
+
+    import reviewer.formats as formats
+
+    future = replace(formats.GOV_2021, id="gov-disclosure-2031", valid_years=(2031, 9999),
+                     markers=("本年新增数据项甲", "本年新增数据项乙"))
+    current = replace(formats.GOV_2021, valid_years=(2021, 2030))
+    monkeypatch.setitem(formats.FORMATS, future.id, future)
+    monkeypatch.setitem(formats.FORMATS, current.id, current)
+    assert formats.format_for_year(2031) is future and formats.format_for_year(2025) is current
+    assert formats.format_for_year(2019) is formats.GOV_2019 and formats.format_for_year(2012) is formats.GOV_2019
+    assert formats.detect_layout("……本年新增数据项甲……本年新增数据项乙……") is future
+    assert formats.detect_layout("本年新制作数量 本年新公开数量 对外公开总数量") is formats.GOV_2019
+    assert formats.detect_layout("没有任何标记") is formats.DEFAULT_FORMAT
