@@ -427,3 +427,39 @@ def test_year_given_by_the_caller_wins() -> None:
     doc = text_doc("年度报告\n2023年，我局收到政府信息公开申请3件。\n")
     assert [c.value for c in extract_claims(doc, [])[0]] == [3]  # the first year found is 2023
     assert extract_claims(doc, [], year=2024)[0] == []  # a 2024 report speaking of 2023
+
+
+# --- a count is compared with the table only when its subject is known (issue 14) ---
+
+def _claims_and_groups(sentence: str, year: int = 2023):
+    doc = text_doc(f"某局{year}年政府信息公开工作年度报告\n{sentence}\n")
+    return extract_claims(doc, [])
+
+
+@pytest.mark.parametrize("sentence", [
+    "全年制发各类文件500条，其中主动公开200条、依申请公开260条、不予公开40条。",
+    "本年度共制发公文860份，其中主动公开560份，依申请公开及不予公开300份。",
+    "全年印发文件120篇，其中依申请公开20篇、不予公开5篇。",
+])
+def test_documents_counted_by_disclosure_attribute_are_not_applications(sentence: str) -> None:
+    claims, _ = _claims_and_groups(sentence)
+    assert not [c for c in claims if c.metric.startswith("apply.")]
+
+
+def test_an_application_sentence_with_the_same_units_is_still_read() -> None:
+    # the subject test must not blind the reader: 申请 names applications whatever the unit
+    assert ("apply.received", 12) in claims_of("全年共接收政府信息公开申请12条，其中不予公开2条。")
+
+
+def test_a_bracketed_split_with_a_part_outside_the_rows_leaves_the_total_compared() -> None:
+    claims, groups = _claims_and_groups("全年答复申请3件（其中已主动公开的1件、同意公开的2件）。")
+    assert [(c.metric, c.value) for c in claims] == [("apply.answered", 3)]  # the total is read, the parts are not
+    assert not groups
+
+
+def test_a_category_breakdown_is_a_group_whose_parts_cannot_overlap() -> None:
+    _, groups = _claims_and_groups("在主动公开的80条中，政策文件12条、机构职能8条、人事信息15条、其他60条。")
+    (g,) = groups
+    assert g.whole.value == 80 and [p.value for p in g.parts] == [12, 8, 15, 60] and g.overlap == "none"
+    _, groups = _claims_and_groups("本年度主动公开政府信息120条，其中门户网站100条、微信公众号80条。")
+    assert groups[0].overlap == "channels"

@@ -101,3 +101,109 @@ def test_a_2023_report_in_the_2019_layout_is_outdated():
     outdated = [f for f in r.findings if f.rule_id == "structure.outdated_template"]
     assert len(outdated) == 1 and outdated[0].severity == "error"
     assert "国办公开办函〔2021〕30号" in outdated[0].message
+
+
+# --- prose counts of a 2019/2020 report are checked against the trial format's own metrics (issue 14) ---
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reportgen import to_docx, to_html, to_txt_flattened, trial_spec  # noqa: E402
+
+_RENDER = {"txt": to_txt_flattened, "docx": to_docx, "html": to_html}
+
+
+@pytest.mark.parametrize("kind", sorted(_RENDER))
+def test_a_wrong_count_in_a_2020_report_is_an_error(kind: str) -> None:
+    spec = trial_spec(seed=3, zero_applications=False)
+    new = spec.table3["new"]["total"]
+    right = _RENDER[kind](spec)
+    before = review_bytes(right, f"r.{kind}", ReviewOptions(use_llm=False))
+    assert before.format == GOV_2019.id
+    assert not [f for f in before.findings if f.rule_id == "crossref.claim_vs_table"]
+    assert before.report.cells["table3/new/total"] == new  # the table was read: silence is not blindness
+    spec.sections["一"] = [p.replace(f"共收到政府信息公开申请{new}件", f"共收到政府信息公开申请{new + 5}件")
+                          for p in spec.sections["一"]]
+    after = review_bytes(_RENDER[kind](spec), f"w.{kind}", ReviewOptions(use_llm=False))
+    errors = [f for f in after.findings if f.rule_id == "crossref.claim_vs_table"]
+    assert len(errors) == 1 and errors[0].severity == "error" and errors[0].actual == str(new + 5)
+
+
+def test_the_trial_format_declares_metrics_of_its_own_tables() -> None:
+    from reviewer.formats import GOV_2019 as fmt
+
+    assert fmt.metric("apply.other").cells == ("table3/other_handling/total",)
+    assert fmt.metric("normative.issued").cells == ("table2_1/normative/made",)
+    cells = {c for m in fmt.metrics for c in m.cells}
+    tables = {t.id: t for t in fmt.tables}
+    for ref in cells:  # every metric addresses a cell the trial format really has
+        table, row, col = ref.split("/")
+        tables[table].row(row), tables[table].column(col)
+
+
+def test_the_llm_prompt_and_table_summary_take_the_metrics_of_the_reports_own_format() -> None:
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+    from reviewer.llm.narrative import table_summary
+    from reviewer.llm.prompts import load_prompt
+
+    trial = load_prompt("narrative", "v2", None, GOV_2019.id).system
+    current = load_prompt("narrative", "v2").system
+    assert "本年新制作规范性文件数量" in trial and "本年新制作规范性文件数量" not in current
+    assert "现行有效规章件数" in current and "现行有效规章件数" not in trial
+    spec = trial_spec(seed=3, zero_applications=False)
+    facts = extract(read_bytes(to_docx(spec), "r.docx"))
+    summary = table_summary(facts)
+    assert f"normative.issued={spec.table2['normative']['made']}" in summary
+    assert f"apply.other={spec.table3['other_handling']['total']}" in summary
+
+
+def test_carry_over_is_compared_across_formats_by_metric() -> None:
+    # a 2020 report in the trial format carries over into the 2021 report (both address apply.* metrics)
+    from reviewer.crossreport.continuity import _metric
+    from reviewer.crossreport.model import Report
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+
+    spec = trial_spec(seed=3, zero_applications=False)
+    doc = read_bytes(to_docx(spec), "r.docx")
+    facts = extract(doc)
+    report = Report(doc=doc, facts=facts, review=review_bytes(to_docx(spec), "r.docx", ReviewOptions(use_llm=False)))
+    assert _metric(report, "apply.forward").value == spec.table3["forward"]["total"]
+
+
+@pytest.mark.parametrize("kind", sorted(_RENDER))
+def test_the_trial_layout_in_a_2021_report_is_one_finding(kind: str) -> None:
+    # section 二 in the trial layout (with its 第二十条第（九）项), table 三 in the 2021 one: the outdated template is
+    # the one problem — the old format's own rows and tables are not demanded on top
+    from reportgen import T3_ROWS, ReportSpec, consistent_spec
+
+    class Mixed(ReportSpec):
+        t3_rows = property(lambda self: T3_ROWS)
+
+    spec = trial_spec(year=2021, seed=3, zero_applications=False)
+    spec.table3 = consistent_spec(year=2021, seed=3, zero_applications=False).table3
+    spec.__class__ = Mixed
+    result = review_bytes(_RENDER[kind](spec), f"m.{kind}", ReviewOptions(use_llm=False))
+    structure = [f.rule_id for f in result.findings if f.category == "structure" and f.severity != "info"]
+    assert structure == ["structure.outdated_template"], [f.message for f in result.findings]
+
+
+def test_a_future_revision_is_one_more_format_with_its_markers_and_years(monkeypatch) -> None:
+    from dataclasses import replace
+
+    import reviewer.formats as formats
+
+    future = replace(formats.GOV_2021, id="gov-disclosure-2031", valid_years=(2031, 9999),
+                     markers=("本年新增数据项甲", "本年新增数据项乙"))
+    current = replace(formats.GOV_2021, valid_years=(2021, 2030))
+    monkeypatch.setitem(formats.FORMATS, future.id, future)
+    monkeypatch.setitem(formats.FORMATS, current.id, current)
+    assert formats.format_for_year(2031) is future and formats.format_for_year(2025) is current
+    assert formats.format_for_year(2019) is formats.GOV_2019 and formats.format_for_year(2012) is formats.GOV_2019
+    assert formats.detect_layout("……本年新增数据项甲……本年新增数据项乙……") is future
+    assert formats.detect_layout("本年新制作数量 本年新公开数量 对外公开总数量") is formats.GOV_2019
+    assert formats.detect_layout("没有任何标记") is formats.DEFAULT_FORMAT

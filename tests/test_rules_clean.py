@@ -105,6 +105,9 @@ RULE_TESTS = {
         "test_rules_format.py::test_non_numeric_cell_silent_for_decimals_in_the_fee_amount_column"),
     "format.negative_count": ("test_rules_format.py::test_negative_count_fires_for_a_negative_number",
                               "test_rules_format.py::test_negative_count_silent_for_a_lone_dash"),
+    "format.row_label_damaged": (
+        "test_table_reading.py::test_a_damaged_row_label_is_read_by_position_with_a_note",
+        "test_table_reading.py::test_a_wrapped_label_with_spaces_is_read_without_a_note"),
     "format.cells_inferred": (
         "test_table_reading.py::test_unique_split_gives_an_info_and_no_arithmetic_finding",
         "test_table_reading.py::test_separated_cells_are_not_marked_inferred"),

@@ -108,3 +108,28 @@ def test_doubled_word_silent_where_a_place_or_body_meets_the_term_it_introduces(
     spec.sections["一"].append("某市政府政府信息公开专栏和各部门部门预算决算公开专栏均按期更新，政务服务服务中心设置查阅点。")
     result = review_spec(spec)
     assert not fired(result, "format.doubled_word"), [f.message for f in result.findings]
+
+
+# --- issue 14: lists restart under a new sub-heading; a heading may follow a closing bracket ---
+
+@pytest.mark.parametrize("fmt", sorted(RENDER))
+def test_list_ordinals_restart_under_each_sub_heading_even_when_the_first_is_glued_to_it(fmt):
+    spec = clean_spec()
+    spec.sections["五"] = ["（一）存在的问题一是公开内容不够全面，二是解读形式比较单一。"
+                          "（二）改进措施一是加强公开力度，二是丰富解读形式，三是强化培训。"]
+    result = review_spec(spec, fmt)
+    assert not fired(result, "format.list_ordinals"), [f.message for f in result.findings]
+    # still a real break inside the second list
+    spec.sections["五"] = ["（一）存在的问题一是公开内容不够全面，二是解读形式比较单一。"
+                          "（二）改进措施：一是加强公开力度，二是丰富解读形式，二是强化培训。"]
+    (f,) = only(review_spec(spec, fmt), "format.list_ordinals")
+    assert "“二是”重复出现" in f.message
+
+
+def test_a_sub_heading_right_after_a_closing_bracket_is_still_a_heading():
+    spec = clean_spec()
+    spec.sections["五"] = ["（一）存在问题：培训不足（每季度仅一次）（三）改进措施：加强公开力度。"]
+    (f,) = only(review_spec(spec), "format.list_ordinals")
+    assert "缺少“（二）”" in f.message
+    spec.sections["五"] = ["（一）存在问题：培训不足（每季度仅一次）（二）改进措施：加强公开力度（三）其他：无。"]
+    assert not fired(review_spec(spec), "format.list_ordinals")

@@ -186,3 +186,36 @@ def test_narrative_year_silent_for_next_years_targets():
     spec = clean_spec()
     spec.sections["五"].append(f"{spec.year + 1}年目标：发布政策解读信息20篇。")
     assert _review(spec).findings == []
+
+
+# --- issue 14: a report naming itself with the wrong year; N−1 for this year's figures anywhere ---
+
+def test_narrative_year_fires_for_a_report_that_names_itself_next_year():
+    spec = clean_spec()
+    spec.sections["一"].append("2024年1月，编制完成2024年度政府信息公开工作年度报告并在门户网站公开。")
+    (f,) = only(_review(spec), "period.narrative_year")
+    assert f.severity == "error" and f.actual == "2024年度" and f.expected == "2023年度"
+
+
+def test_narrative_year_silent_for_the_reports_own_and_last_years_report():
+    spec = clean_spec()
+    spec.sections["一"].append("2024年1月，按时编制完成2023年度政府信息公开工作年度报告。")
+    spec.sections["六"].append("2023年1月按时发布2022年度政府信息公开工作年度报告。")
+    spec.sections["五"].append("我局将于2025年1月编制2024年度政府信息公开工作年度报告。")
+    result = _review(spec)
+    assert not [f for f in result.findings if f.rule_id.startswith("period.") and f.severity != "info"]
+    assert [y for y in result_years(spec) if y.kind == "report"]  # the report names were read
+
+
+def test_stale_year_fires_for_last_years_figures_outside_the_opening():
+    spec = clean_spec()
+    spec.sections["二"].append("2022年，在主动公开的信息中，工作动态120条、通知公告36条。")
+    (f,) = only(_review(spec), "period.stale_year")
+    assert f.severity == "warning" and f.locations[0].section == "二"
+
+
+def result_years(spec):
+    from reviewer.extract import extract
+    from reviewer.ingest import read_bytes
+
+    return extract(read_bytes(render(spec).encode("utf-8"), "draft.txt")).years

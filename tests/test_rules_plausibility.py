@@ -69,6 +69,19 @@ def test_fees_in_yuan_silent_for_amounts_plausible_for_the_level(agency, amount)
     assert result.findings == [], [f.message for f in result.findings]
 
 
+@pytest.mark.parametrize("amount", ["18651.064104", "12500.0625", "30001.50123"])
+@pytest.mark.parametrize("fmt", ["txt", "html", "md"])
+def test_fees_in_yuan_silent_for_wan_yuan_exact_to_the_yuan(amount, fmt):
+    # 4–6 decimals of 万元 is a yuan (jiao, fen) amount converted to 万元, not one entered in 元 (issue 14)
+    spec = clean_spec(agency="某县示例局")
+    result = review_spec(spec, fmt, cells={("table2", "fees", "amount"): amount})
+    assert result.report.cells["table2_8/fees/amount"] == float(amount)  # read: silence is not blindness
+    assert not fired(result, "table2.fees_in_yuan")
+    # the same size without the decimals is still a likely 元 entry
+    result = review_spec(clean_spec(agency="某县示例局"), fmt, cells={("table2", "fees", "amount"): amount.split(".")[0]})
+    assert fired(result, "table2.fees_in_yuan")
+
+
 # --- table3.other_handling_share ----------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", sorted(RENDER))

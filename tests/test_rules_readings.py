@@ -93,10 +93,14 @@ def test_channels_may_overlap_but_no_channel_exceeds_the_whole(fmt: str) -> None
     spec = _with("本年度依申请公开情况见下表。")
     spec.sections["一"][1] = "（一）主动公开。本年度主动公开政府信息120条，其中门户网站100条、微信公众号80条。"
     assert not fired(review_spec(spec, fmt), "crossref.parts_exceed_whole")  # one item on several channels
-    # content parts may overlap too, but less often: likely a slip
-    spec.sections["一"][1] = "（一）主动公开。本年度主动公开政府信息120条，其中机构职能信息100条、政策文件80条。"
+    # parts that are not all categories of the format may overlap (重点领域 cuts across the others): likely a slip
+    spec.sections["一"][1] = "（一）主动公开。本年度主动公开政府信息120条，其中重点领域信息100条、政策文件80条。"
     (f,) = fired(review_spec(spec, fmt), "crossref.parts_exceed_whole")
     assert f.severity == "warning"
+    # categories partition the whole (each item has one): above it is an error (issue 14)
+    spec.sections["一"][1] = "（一）主动公开。本年度主动公开政府信息120条，其中机构职能信息100条、政策文件80条。"
+    (f,) = fired(review_spec(spec, fmt), "crossref.parts_exceed_whole")
+    assert f.severity == "error"
     # a breakdown in parentheses presents itself as the whole's composition
     spec.sections["一"][1] = "（一）主动公开。本年度主动公开政府信息3022条（门户网站2251条、微信公众号788条）。"
     (f,) = fired(review_spec(spec, fmt), "crossref.parts_exceed_whole")

@@ -82,8 +82,35 @@ def test_no_valid_split_makes_the_table_unreadable_without_arithmetic_findings()
     spec.table3["new"]["total"] += 1  # row 一 now prints “53011011”: no cut adds up
     result = review(crawled(spec))
     (f,) = _table_findings(result, "format.table_unreadable", T3)
-    assert "没有任何拆分方式" in f.message and "本年新收政府信息公开申请数量" in f.message
+    # it says which relation cannot hold under any split (issue 14)
+    assert "无论怎样拆分" in f.message and "本年新收政府信息公开申请数量" in f.message
+    assert "各类申请人之和应等于总计" in f.message
     assert not any(fired(result, r) for r in ARITHMETIC)
+
+
+def test_a_row_with_as_many_digits_as_cells_is_certain_and_its_failure_an_error():
+    spec = clean_spec()
+    spec.table3["carried"] = {c: 0 for c in spec.table3["carried"]}
+    spec.table3["carried"]["natural"] = 3  # crawled “3000000”: one digit per cell, 总计 0 — no other reading
+    result = review(crawled(spec))
+    assert "二、上年结转政府信息公开申请数量3000000" in crawled(spec)
+    assert not _table_findings(result, "format.table_unreadable", T3)
+    (f,) = [f for f in fired(result, "table3.row_total") if f.locations[0].row == "carried"]
+    assert f.severity == "error"
+    assert result.report.cells["table3/carried/natural"] == 3 and result.report.cells["table3/carried/total"] == 0
+
+
+def test_fewer_digits_than_cells_stays_unreadable():
+    spec = clean_spec()
+    spec.table3["carried"] = {c: 0 for c in spec.table3["carried"]}
+    spec.table3["carried"]["natural"] = 3
+    # a blank vanished: six digits for seven cells, so which cell is missing is unknown
+    text = crawled(spec).replace("二、上年结转政府信息公开申请数量3000000", "二、上年结转政府信息公开申请数量300000")
+    assert "数量300000" in text
+    result = review(text)
+    assert not [f for f in result.findings if f.severity == "error"]
+    assert [f for f in result.findings if f.severity == "warning" and "收到和处理政府信息公开申请情况表" in f.message]
+    assert result.report.cells["table3/carried/natural"] is None  # not guessed
 
 
 def test_ambiguous_section_two_row_is_unreadable_and_not_guessed():
@@ -178,3 +205,65 @@ def test_dash_zeros_one_per_line_and_page_numbers_are_read(zero: str) -> None:
     result = review(_plain_cell_lines(spec, zero, page_numbers=True))
     assert not [f for f in result.findings if f.severity != "info"], [f.message for f in result.findings]
     assert not fired(result, "structure.missing_rows")
+
+
+# --- rows of real PDFs: labels by normalised text, a damaged label by position (issue 14) ---
+
+def _damage(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+def _law_spec():
+    return applications_spec({("withheld_law", "natural"): 1, ("disclosed", "natural"): 2})
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "md"])
+def test_a_damaged_row_label_is_read_by_position_with_a_note(fmt):
+    text = _damage(render(_law_spec(), fmt), "2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+    result = review(text, f"draft.{fmt}")
+    assert result.report.cells["table3/withheld_law/total"] == 1  # never leave a readable row unread
+    assert not fired(result, "structure.missing_rows")
+    (f,) = fired(result, "format.row_label_damaged")
+    assert f.severity == "info" and f.actual == "2.其他法律行政止公开" and f.locations[0].row == "withheld_law"
+    assert not [x for x in result.findings if x.severity == "error"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html"])
+def test_a_wrapped_label_with_spaces_is_read_without_a_note(fmt):
+    spec = applications_spec({("partial", "natural"): 2})
+    brk = "\n" if fmt == "txt" else "<br>"
+    text = _damage(render(spec, fmt), "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                   f"（二）部分公开（区分处理的，只计这一情 形，不{brk}计其他情形）")
+    result = review(text, f"draft.{fmt}")
+    assert result.report.cells["table3/partial/total"] == 2
+    assert not fired(result, "format.row_label_damaged") and not fired(result, "structure.missing_rows")
+
+
+def _other_as_one_row(extra: int = 0):
+    from reportgen import T3_ROWS_2019, ReportSpec
+
+    class OneRow(ReportSpec):  # a 2021 report whose template prints （六）其他处理 as one row (WPS)
+        t3_rows = property(lambda self: T3_ROWS_2019)
+
+    spec = applications_spec({("other_no_correction", "natural"): 2, ("other_other", "commercial"): 1,
+                              ("disclosed", "natural"): 3})
+    t3 = spec.table3
+    t3["other_handling"] = {c: sum(t3[r][c] for r in ("other_no_correction", "other_no_fee", "other_other"))
+                            for c in t3["new"]}
+    t3["other_handling"]["natural"] += extra
+    t3["other_handling"]["total"] += extra
+    spec.__class__ = OneRow
+    return spec
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_other_handling_printed_as_one_row_is_accepted_and_checked(fmt):
+    from rulehelpers import review_spec
+
+    result = review_spec(_other_as_one_row(), fmt)
+    assert result.report.cells["table3/other_group/total"] == 3  # read, not left out
+    assert not fired(result, "structure.missing_rows")
+    assert [f for f in result.findings if f.severity != "info"] == []
+    wrong = review_spec(_other_as_one_row(extra=1), fmt)  # the one row still takes part in the relations
+    assert {f.rule_id for f in wrong.findings if f.severity == "error"} == {"table3.results_total"}

@@ -7,7 +7,7 @@ from reviewer.checks.rootcause import implied_value, localise
 from reviewer.extract.facts import LogicalTable
 from reviewer.findings import Finding
 from reviewer.formats import FORMATS
-from reviewer.formats.model import RelationInstance, TableSpec
+from reviewer.formats.model import RelationInstance, TableSpec, merge_instances
 
 ROOT_CAUSE = Rule("arithmetic.root_cause", "arithmetic", "info",
                   "多条勾稽关系不成立时，指出只需更正哪几个单元格即可全部成立")
@@ -38,7 +38,7 @@ def relations(ctx: Context):
 
 def _table_relations(spec: TableSpec, table: LogicalTable, ctx: Context):
     values = _values(table)
-    instances = spec.relation_instances()
+    instances = merge_instances(spec.relation_instances(), table.merged_rows)
     broken: list[RelationInstance] = []
     findings: list[Finding] = []
     for inst in instances:
@@ -105,9 +105,9 @@ def _rank_by_prose(fixes, table: LogicalTable, ctx: Context):
     to the number the prose states (and disagrees when it breaks a claim that held).
     Returns (fixes in order, whether the first is uniquely best).
     """
-    from reviewer.formats import FORMATS
+    from reviewer.formats import own_format
 
-    fmt = FORMATS[ctx.facts.format_id]
+    fmt = own_format(ctx.facts)
     refs_of = {}
     for claim in ctx.facts.claims:
         metric = fmt.metric(claim.metric)
@@ -135,7 +135,7 @@ def blanks_mean_zero(spec: TableSpec, table: LogicalTable) -> bool:
     """Whether reading every blank/dash cell as 0 leaves every relation holding."""
     values = {k: (0.0 if c.status in ("blank", "dash") else c.value) for k, c in table.cells.items()}
     values = {k: v for k, v in values.items() if v is not None}
-    for inst in spec.relation_instances():
+    for inst in merge_instances(spec.relation_instances(), table.merged_rows):
         if all(r in values for r in inst.refs):
             if abs(sum(values[r] for r in inst.lhs) - sum(values[r] for r in inst.rhs)) > 1e-6:
                 return False
@@ -145,7 +145,7 @@ def blanks_mean_zero(spec: TableSpec, table: LogicalTable) -> bool:
 def blank_implied_values(spec: TableSpec, table: LogicalTable) -> dict[str, float]:
     """For blank/dash cells: the value the relations imply, where they imply exactly one."""
     values = _values(table)
-    instances = spec.relation_instances()
+    instances = merge_instances(spec.relation_instances(), table.merged_rows)
     out = {}
     for key, cell in table.cells.items():
         if cell.status in ("blank", "dash"):

@@ -12,6 +12,8 @@ NON_NUMERIC = Rule("format.non_numeric_cell", "format", "warning", "应填数字
 NEGATIVE = Rule("format.negative_count", "format", "error", "数量为负数")
 UNREADABLE = Rule("format.table_unreadable", "format", "warning", "表格数字粘连或残缺，无法可靠读取，相关核对未进行")
 INFERRED = Rule("format.cells_inferred", "format", "info", "表格单元格边界丢失，已按勾稽关系唯一确定各数")
+DAMAGED_LABEL = Rule("format.row_label_damaged", "format", "info",
+                     "表格某行的行标签与标准格式不符（模板笔误），已按其在前后两行之间的位置读取")
 
 
 @check(ARTEFACT)
@@ -23,6 +25,18 @@ def artefacts(ctx: Context):
         where = f"第{locs[0].section}部分" if locs[0].section else "文中"
         yield finding(ARTEFACT.id, f"{where}残留格式转换标记“{text}”" + (f"（共{len(locs)}处）" if len(locs) > 1 else ""),
                       locs, evidence=[text], suggestion=f"删除“{text}”")
+
+
+@check(DAMAGED_LABEL)
+def damaged_labels(ctx: Context):
+    for spec in ctx.layout.tables:
+        table = ctx.facts.tables.get(spec.id)
+        for key, loc in (table.damaged_labels.items() if table else ()):
+            yield finding(DAMAGED_LABEL.id,
+                          f"“{spec.title}”中的行标签“{loc.text}”与标准格式的“{loc.label}”不符（疑为模板笔误），"
+                          "已按它在前后两行之间的位置作为该行读取",
+                          [loc], expected=loc.label, actual=loc.text, evidence=[loc.text or ""],
+                          suggestion=f"按标准格式把行标签改为“{loc.label}”")
 
 
 @check(BLANK, DASH, NON_NUMERIC, NEGATIVE, UNREADABLE, INFERRED)
@@ -38,7 +52,8 @@ def cells(ctx: Context):
                           where,
                           suggestion="提交带表格结构的原文（.docx 或含表格的网页），或在数字之间补上分隔")
         elif table.inferred:
-            yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分",
+            forced = "；其中数字个数与单元格数相同的行，每格一位数字，拆分唯一" if table.forced_rows else ""
+            yield finding(INFERRED.id, f"“{spec.title}”的单元格边界已丢失（数字连在一起），已按表内勾稽关系唯一拆分{forced}",
                           [c.location for c in table.cells.values() if c.inferred][:3],
                           suggestion="发布稿请保留表格结构")
         implied = blank_implied_values(spec, table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 from reviewer.extract.facts import CellValue, Claim, PartsGroup, ReportFacts
 from reviewer.findings import Finding
-from reviewer.formats import FORMATS
+from reviewer.formats import own_format
 from reviewer.formats.model import Reading
 
 CLAIM_MISMATCH = Rule("crossref.claim_vs_table", "crossref", "error", "正文所述数字与表格不一致")
@@ -20,10 +20,10 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
     split that adds up to it is self-consistent: its parts are checked instead.
     Public: the LLM review verifies the claims it extracts through this too.
     """
-    fmt = FORMATS[facts.format_id]
+    fmt = own_format(facts)
     split_ok = {id(g.whole) for g in groups if abs(sum(p.value for p in g.parts) - g.whole.value) < 1e-6}
     out: list[Finding] = []
-    for claim in claims:
+    for claim in _same_row_parts_summed(claims):
         readings = fmt.readings(claim.metric)
         if not readings or id(claim) in split_ok:
             continue
@@ -48,19 +48,64 @@ def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGrou
     return out
 
 
+def _same_row_parts_summed(claims: list[Claim]) -> list[Claim]:
+    """Parts of one split that count the same quantity (“其中予以公开1件、同意公开2件”: both 予以公开) are
+    one claim of their sum: the table holds their total, never each of them."""
+    by_key: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        if c.part_of:
+            by_key.setdefault((c.part_of, c.metric), []).append(c)
+    if all(len(same) == 1 for same in by_key.values()):
+        return claims  # the usual case: nothing to sum
+    out = []
+    for c in claims:
+        same = by_key.get((c.part_of, c.metric), []) if c.part_of else []
+        if len(same) < 2:
+            out.append(c)
+        elif c is same[0]:
+            quote = "、".join(p.quote for p in same)
+            out.append(c.model_copy(update={"value": sum(p.value for p in same), "quote": quote}))
+    return out
+
+
+def metric_cells(fmt, facts: ReportFacts, metric_id: str, values: bool = True) -> list[CellValue] | None:
+    """The cells a metric of the format addresses, as read; None when the format has no such metric, a
+    table is unreadable, or (with ``values``) a cell has no value. Checks address metrics, never cell keys."""
+    metric = fmt.metric(metric_id)
+    if metric is None or not metric.cells:
+        return None
+    cells = []
+    refs = metric.cells
+    if any(t.merged_rows for t in facts.tables.values()):
+        refs = tuple(dict.fromkeys(_merged(facts, r) for r in refs))
+    for ref in refs:
+        table_id, row, col = ref.split("/")
+        table = facts.tables.get(table_id)
+        cell = table.get(row, col) if table and table.readable else None
+        if cell is None or (values and cell.value is None):
+            return None
+        cells.append(cell)
+    return cells
+
+
+def _merged(facts: ReportFacts, ref: str) -> str:
+    """An item's ref as the group's when the draft printed the group as one row (“（六）其他处理”)."""
+    table_id, row, col = ref.split("/")
+    table = facts.tables.get(table_id)
+    group = table.merged_rows.get(row) if table is not None else None
+    return f"{table_id}/{group}/{col}" if group else ref
+
+
 def evaluate_reading(fmt, facts: ReportFacts, reading: Reading) -> tuple[float, list[CellValue]] | None:
     """The reading's value in the tables and the cells it adds (subtracted ones included); None if unreadable."""
     total, cells = 0.0, []
     for sign, metric_ids in ((1, reading.plus), (-1, reading.minus)):
         for metric_id in metric_ids:
-            for ref in fmt.metric(metric_id).cells:
-                table_id, row, col = ref.split("/")
-                table = facts.tables.get(table_id)
-                cell = table.get(row, col) if table and table.readable else None
-                if cell is None or cell.value is None:
-                    return None
-                total += sign * cell.value
-                cells.append(cell)
+            got = metric_cells(fmt, facts, metric_id)
+            if got is None:
+                return None
+            total += sign * sum(c.value for c in got)
+            cells.extend(got)
     return (total, cells) if cells else None
 
 

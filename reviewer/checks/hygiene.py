@@ -70,7 +70,8 @@ def doubled_words(ctx: Context):
 _IS_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,、！!？?）)”\s])|(?<=做到)|(?<=包括)|(?<=坚持)|(?<=重点)|(?<=主要)"
                          r"|(?<=表现在)|(?<=体现在)|(?<=具体))([一二三四五六七八九十]{1,3})是(?!否)")
 # “（一）”, “（二）” … at a clause boundary (not 第二十条第（一）项), not a table row label
-_PAREN_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,！!？?”\s]))[（(]([一二三四五六七八九十]{1,3})[）)]")
+# (a heading may follow a closing bracket directly: “…（每季度一次）（二）改进措施”)
+_PAREN_ORDINAL = re.compile(r"(?:^|(?<=[。；;：:，,！!？?”）)\s]))[（(]([一二三四五六七八九十]{1,3})[）)]")
 # what follows a “（X）” that is not a list item: a clause reference (第二十条第（五）、（六）项, also
 # when a line wrap put it at a line start) or a table-三 row label left outside the table
 _NOT_ITEM = re.compile(r"(?:[、和及与至][（(][一二三四五六七八九十]{1,3}[）)])*(?:项|款|目)"
@@ -156,10 +157,18 @@ def _numeral(n: int) -> str:
 
 @check(ORDINALS)
 def list_ordinals(ctx: Context):
+    headings = _marks(ctx, _PAREN_ORDINAL, "（{}）")
     for pattern, form in ((_IS_ORDINAL, "{}是"), (_PAREN_ORDINAL, "（{}）")):
-        for section, marks in _marks(ctx, pattern, form).items():
+        found = headings if pattern is _PAREN_ORDINAL else _marks(ctx, pattern, form)
+        for section, marks in found.items():
             seq = _Sequence(backwards_restarts=pattern is _IS_ORDINAL)
+            # a “一是…二是” list restarts under each new sub-heading “（二）改进措施” (its 一是 may be unseen)
+            subheads = [h.span[0] for h in headings.get(section, [])] if pattern is _IS_ORDINAL else []
+            last = None
             for mark in marks:
+                if last is not None and any(last < p < mark.span[0] for p in subheads):
+                    seq = _Sequence(backwards_restarts=True)
+                last = mark.span[0]
                 prev = seq.feed(mark)
                 if prev is None:
                     continue

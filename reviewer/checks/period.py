@@ -64,7 +64,13 @@ def narrative_years(ctx: Context):
         from reviewer.findings import Location
 
         loc = Location(**loc_kw)
-        if y.kind == "done" and y.year == n + 1:  # next year's work cannot be done yet
+        if y.kind == "report" and y.year == n + 1:  # the report for N+1 cannot exist when N's is written
+            yield finding(DONE_YEAR.id,
+                          f"{n}年度报告中，“{_short(y.text)}”称{y.year}年度的年度报告已经编制或发布；"
+                          f"本报告是{n}年度报告，年份应为{n}年度",
+                          [loc], expected=f"{n}年度", actual=f"{y.year}年度", evidence=[y.text],
+                          suggestion=f"若指本报告，改为“{n}年度”；若是上一年度报告，改为“{n - 1}年度”")
+        elif y.kind == "done" and y.year == n + 1:  # next year's work cannot be done yet
             # certain only when the sentence says it is done (了/已/取得); “2024年完成改造” in an improvement
             # plan may be a plan written without 将
             certain = bool(_SURELY_DONE.search(y.text)) or y.section != "五"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from reviewer.checks.agency_level import can_make_rules, classify
+from reviewer.checks.crossref import metric_cells
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.formats import own_format
 
 RULES_POWER = Rule("table2.rules_by_non_rulemaker", "crossref", "warning",
                    "第二十条第（一）项填有规章，但本机关无权制定规章（只有国务院部门及省、设区的市人民政府可以）")
@@ -28,16 +30,14 @@ FEE_LIMITS = {"county_department": 10_000, "county_government": 100_000, "city_d
 OTHER_SHARE_LIMIT = 0.30
 OTHER_MIN_CASES = 5
 _YUAN_HEADER = re.compile(r"(?<!万)元")
+_YUAN_EXACT = re.compile(r"\.\d{4,6}\s*$")  # 4–6 decimals of 万元: exact to the yuan / jiao / fen
 
 
 @check(RULES_POWER)
 def rules_power(ctx: Context):
     if can_make_rules(ctx.facts.agency) is not False:
         return
-    table = ctx.facts.tables.get("table2_1")
-    if table is None or not table.readable:
-        return
-    cells = [c for k, c in table.cells.items() if c.row == "rules" and c.value]
+    cells = [c for c in metric_cells(own_format(ctx.facts), ctx.facts, "rules.all", values=False) or () if c.value]
     if not cells:
         return
     shown = "、".join(f"{c.location.label}为{fmt_num(c.value)}" for c in cells)
@@ -62,13 +62,15 @@ def _fee_limit(agency: str | None) -> tuple[int, str]:
 
 @check(FEES_IN_YUAN)
 def fees_in_yuan(ctx: Context):
-    table = ctx.facts.tables.get("table2_8")
-    cell = table.get("fees", "amount") if table is not None and table.readable else None
+    (cell,) = metric_cells(own_format(ctx.facts), ctx.facts, "fees.amount") or (None,)
     if cell is None or not cell.value or not cell.span:
         return
     limit, who = _fee_limit(ctx.facts.agency)
     if cell.value < limit:
         return
+    if _YUAN_EXACT.search(cell.raw):
+        return  # 18651.064104: 万元 to the yuan (or fen), a converted amount, not one entered in 元
+    table = ctx.facts.tables[cell.table]
     head = ctx.doc.text[table.span[0]:cell.span[0]] if table.span else ""
     if "万元" not in head and _YUAN_HEADER.search(head):
         return  # the draft's own column says 元: the unit is stated, not mistaken
@@ -81,27 +83,20 @@ def fees_in_yuan(ctx: Context):
                   suggestion=f"核实单位：若{fmt_num(cell.value)}是元，应填{as_wan:g}（万元）")
 
 
-def _other_rows(ctx: Context) -> list[str]:
-    spec = next((t for t in ctx.layout.tables if t.id == "table3"), None)
-    if spec is None:
-        return []
-    return [r.key for r in spec.rows if r.key in ("other_handling", "other_other")]
-
-
 @check(OTHER_SHARE)
 def other_share(ctx: Context):
-    table = ctx.facts.tables.get("table3")
-    if table is None or not table.readable:
-        return
-    total = table.get("results_total", "total")
-    cells = [table.get(r, "total") for r in _other_rows(ctx)]
-    if total is None or not total.value or not cells or any(c is None or c.value is None for c in cells):
+    fmt = own_format(ctx.facts)
+    (total,) = metric_cells(fmt, ctx.facts, "apply.handled") or (None,)
+    cells = metric_cells(fmt, ctx.facts, "apply.other_catchall")
+    if total is None or not total.value or not cells:
         return
     other = sum(c.value for c in cells)
     share = other / total.value
     if other < OTHER_MIN_CASES or share <= OTHER_SHARE_LIMIT:
         return
-    label = "（六）其他处理" if cells[0].row == "other_handling" else "（六）其他处理中的“3.其他”"
+    row = ctx.layout.table(cells[0].table).row(cells[0].row)
+    parent = ctx.layout.table(cells[0].table).row(row.parent) if row.parent else None
+    label = f"{parent.full_label}中的“{row.full_label}”" if parent else row.full_label
     yield finding(OTHER_SHARE.id,
                   f"{label}共{fmt_num(other)}件，占本年度办理结果（七）总计{fmt_num(total.value)}件的"
                   f"{share:.0%}，比例偏高；兜底情形过多时，上级主管部门会要求说明",

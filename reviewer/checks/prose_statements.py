@@ -6,10 +6,10 @@ total a share is of), so a failure is a warning: likely wrong, not certain.
 
 from __future__ import annotations
 
-from reviewer.checks.crossref import evaluate_reading
+from reviewer.checks.crossref import evaluate_reading, metric_cells
 from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
 from reviewer.extract.facts import Claim, ReportFacts
-from reviewer.formats import FORMATS
+from reviewer.formats import own_format
 
 ALL_DONE = Rule("crossref.all_done_vs_table", "crossref", "warning",
                 "正文称申请已全部办结或案件均已审结，但表格有结转下年度或尚未审结的")
@@ -17,28 +17,29 @@ PERCENT = Rule("crossref.percentage", "crossref", "warning", "正文所述百分
 PROSE_BALANCE = Rule("crossref.prose_totals", "crossref", "warning",
                      "正文自身的数字对不上：收到（含上年结转）应等于办结加结转下年度")
 
-_PENDING = {"review": ("review_pending",), "litigation": ("direct_pending", "after_pending")}
-# the table quantities a share or rate of applications can be of
-_BASES = ("apply.new", "apply.new+apply.carried", "apply.handled")
+# the metrics prose totals are grouped by (what 收到 and what 办结 may be stated as)
 _RECEIVED = ("apply.received", "apply.new", "apply.new+apply.carried")
 _CLOSED = ("apply.answered", "apply.processed", "apply.handled")
+# what an “all closed” sentence about appeals is contradicted by, by the word it names
+_PENDING = (("复议", "review.pending"), ("诉讼", "litigation.pending"))
 
 
 @check(ALL_DONE)
 def all_done_against_table(ctx: Context):
     facts = ctx.facts
-    t3, t4 = facts.tables.get("table3"), facts.tables.get("table4")
+    fmt = own_format(facts)
     for st in facts.statements:
-        if st.kind == "all_done" and t3 is not None and t3.readable:
-            cell = t3.get("forward", "total")
+        if st.kind == "all_done":
+            (cell,) = metric_cells(fmt, facts, "apply.forward") or (None,)
             if cell is not None and cell.value:
                 yield finding(ALL_DONE.id, f"正文称“{st.sentence}”，但表格中结转下年度继续办理的申请为{fmt_num(cell.value)}件",
                               [st.location, cell.location], expected="0", actual=fmt_num(cell.value),
                               evidence=[st.sentence],
                               suggestion="若确有申请结转下年度，改写为“除N件结转下年度继续办理外，其余均已办结”；否则核对表格")
-        elif st.kind == "all_closed_appeals" and t4 is not None and t4.readable:
-            kinds = [k for k, word in (("review", "复议"), ("litigation", "诉讼")) if word in st.sentence] or list(_PENDING)
-            cells = [c for k in kinds for col in _PENDING[k] if (c := t4.get("counts", col)) is not None and c.value]
+        elif st.kind == "all_closed_appeals":
+            metrics = [m for word, m in _PENDING if word in st.sentence] or [m for _, m in _PENDING]
+            found = [metric_cells(fmt, facts, m) for m in metrics]
+            cells = [c for got in found if got for c in got if c.value]
             if cells:
                 pending = sum(c.value for c in cells)
                 yield finding(ALL_DONE.id, f"正文称“{st.sentence}”，但表格中尚未审结的案件为{fmt_num(pending)}件",
@@ -46,16 +47,28 @@ def all_done_against_table(ctx: Context):
                               evidence=[st.sentence], suggestion="核对表格“尚未审结”栏与正文表述")
 
 
+def _values(fmt, facts: ReportFacts, metric_ids: tuple[str, ...]) -> list[float]:
+    """Every value the metrics' readings take in the tables (the readings engine: what a word can mean)."""
+    out = []
+    for metric_id in metric_ids:
+        for reading in fmt.readings(metric_id):
+            got = evaluate_reading(fmt, facts, reading)
+            if got is not None:
+                out.append(got[0])
+    return out
+
+
 @check(PERCENT)
 def percentages(ctx: Context):
     facts = ctx.facts
-    fmt = FORMATS[facts.format_id]
+    fmt = own_format(facts)
+    share, rate = fmt.ratio("apply.share"), fmt.ratio("apply.closed_rate")
     for st in facts.statements:
-        if st.kind == "percent":
+        if st.kind == "percent" and share is not None:
             count = _count_before(facts, st)
-            if count is None or not count.metric.startswith("apply."):
+            if count is None or fmt.subject_of(count.metric) is not fmt.subject_of(share.denominators[0]):
                 continue
-            bases = [b for b in (_table_value(fmt, facts, m) for m in _BASES) if b]
+            bases = [b for b in _values(fmt, facts, share.denominators) if b]
             bases += [c.value for c in facts.claims if c.metric in (*_RECEIVED, *_CLOSED) and c.value
                       and c.location.block_id == st.location.block_id and c.location.span[0] < count.location.span[0]]
             if not bases or any(_printed_as(100 * count.value / b, st.value, st.location.text) for b in bases):
@@ -64,18 +77,16 @@ def percentages(ctx: Context):
             yield finding(PERCENT.id, f"正文称“{count.quote}”占{fmt_num(st.value)}%，但按所述总数计算不是这个比例（{shown}）",
                           [st.location, count.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="按“该项数量÷申请总数×100%”重新计算，并写明是占哪个总数的比例")
-        elif st.kind == "rate":
-            received = [v for v in (_table_value(fmt, facts, m) for m in ("apply.new", "apply.new+apply.carried")) if v]
-            closed = [v for v in (_table_value(fmt, facts, m) for m in ("apply.handled",)) if v is not None]
-            carried = _table_value(fmt, facts, "apply.carried") or 0
-            closed += [c - carried for c in closed]
+        elif st.kind == "rate" and rate is not None:
+            received = [v for v in _values(fmt, facts, rate.denominators) if v]
+            closed = _values(fmt, facts, (rate.numerator,))
             if not received or not closed:
                 continue
             rates = {100 * c / r for r in received for c in closed}
             if any(_printed_as(r, st.value, st.location.text) for r in rates):
                 continue
             main = 100 * closed[0] / received[-1]  # （七）总计 ÷ (新收＋上年结转)
-            yield finding(PERCENT.id, f"正文称办结率为{fmt_num(st.value)}%，但按表格计算（（七）总计÷新收与上年结转之和）"
+            yield finding(PERCENT.id, f"正文称{rate.label}为{fmt_num(st.value)}%，但按表格计算（（七）总计÷新收与上年结转之和）"
                           f"为{main:.1f}%，按其他口径也不是{fmt_num(st.value)}%",
                           [st.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="有申请结转下年度时，办结率不是100%；按表格重新计算或删去该比率")
@@ -135,14 +146,6 @@ def _count_before(facts: ReportFacts, st) -> Claim | None:
                 0 <= st.location.span[0] - c.location.span[1] <= 12:
             best = c
     return best
-
-
-def _table_value(fmt, facts: ReportFacts, metric_id: str) -> float | None:
-    readings = fmt.readings(metric_id)
-    if len(readings) != 1:
-        return None
-    got = evaluate_reading(fmt, facts, readings[0])
-    return got[0] if got else None
 
 
 def _printed_as(exact: float, printed: float, text: str | None) -> bool:

@@ -17,31 +17,39 @@ from reviewer.checks.registry import fmt_num as _num
 from reviewer.crossreport.model import Report
 from reviewer.extract.facts import CellValue
 from reviewer.findings import Finding
-from reviewer.formats import GOV_2021
+from reviewer.checks.crossref import metric_cells
+from reviewer.formats import own_format
 
-# labels from the format declaration (the carry-over columns, the rows whose 现行有效件数 carry on)
-T3_COLUMNS = {c.key: c.label for c in GOV_2021.table("table3").columns}
-T2_ROWS = {r.key: r.label for r in GOV_2021.table("table2_1").rows}
+# the metrics compared across years, from each report's own format (a 2020 report in the trial format
+# carries over into a 2021 one): per applicant column, then the 总计
+_COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other", "")
+_IN_FORCE = ("rules", "normative")
 
 
-def _cell(report: Report, table: str, row: str, col: str) -> CellValue | None:
-    t = report.facts.tables.get(table)
-    if t is None or not t.found or not t.readable:
+def _metric(report: Report, metric_id: str) -> CellValue | None:
+    cells = metric_cells(own_format(report.facts), report.facts, metric_id)
+    if not cells or len(cells) != 1 or not cells[0].readable:
         return None
-    cell = t.get(row, col)
-    return cell if cell is not None and cell.readable else None
+    return cells[0]
+
+
+def _column_label(cell: CellValue, fallback: str) -> str:
+    label = cell.location.label or ""
+    return label.split(" / ")[-1] if " / " in label else fallback
 
 
 def carry_over(this: Report, last: Report) -> list[Finding]:
     out = []
-    for col, label in T3_COLUMNS.items():
-        now, before = _cell(this, "table3", "carried", col), _cell(last, "table3", "forward", col)
+    for col in _COLUMNS:
+        suffix = f".{col}" if col else ""
+        now, before = _metric(this, f"apply.carried{suffix}"), _metric(last, f"apply.forward{suffix}")
         if now is None or before is None or now.value == before.value:
             continue
+        label = _column_label(now, col or "总计")
         loc = now.location.model_copy(update={"label": now.location.label or f"二、上年结转 / {label}"})
         message = (f"{label}列：本年“上年结转政府信息公开申请数量”为{_num(now.value)}，"
                    f"但{last.name}的“结转下年度继续办理”为{_num(before.value)}")
-        total = col == "total"
+        total = not col
         if not total:
             message += "。若本年发生机构改革（承接了其他机关的未办结申请）或调整了申请人类别，个别列可能合理地不一致"
         out.append(finding(
@@ -56,13 +64,14 @@ def carry_over(this: Report, last: Report) -> list[Finding]:
 
 def in_force(this: Report, last: Report) -> list[Finding]:
     out = []
-    for row, label in T2_ROWS.items():
-        now = _cell(this, "table2_1", row, "in_force")
-        before = _cell(last, "table2_1", row, "in_force")
-        issued = _cell(this, "table2_1", row, "issued")
-        abolished = _cell(this, "table2_1", row, "abolished")
+    for kind in _IN_FORCE:
+        now = _metric(this, f"{kind}.in_force")
+        before = _metric(last, f"{kind}.in_force")
+        issued = _metric(this, f"{kind}.issued")
+        abolished = _metric(this, f"{kind}.abolished")
         if None in (now, before, issued, abolished):
             continue
+        label = (now.location.label or kind).split(" / ")[0]
         expected = before.value + issued.value - abolished.value
         if abs(now.value - expected) < 1e-9:
             continue

@@ -8,6 +8,7 @@ from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
 from reviewer.findings import Review
 from reviewer.crossreport.names import normalise_agency
+from reviewer.formats import FORMATS
 
 
 @dataclass(eq=False)  # identity, not deep comparison of whole documents
@@ -34,7 +35,10 @@ class Report:
 
 
 # What the cross-report checks read of a report's facts: the logical tables compared across years.
-COMPARED_TABLES = ("table3", "table2_1")
+# (the tables holding the metrics continuity.py compares, in every format)
+COMPARED_TABLES = tuple(sorted({ref.split("/")[0] for f in FORMATS.values() for m in f.metrics
+                                if m.id.startswith(("apply.carried", "apply.forward", "rules.", "normative."))
+                                for ref in m.cells}))
 
 
 def slim_inputs(doc: Document, facts: ReportFacts) -> tuple[Document, ReportFacts]:

@@ -9,11 +9,11 @@ from reviewer.extract.facts import LogicalTable, ReportFacts, SectionInfo
 from reviewer.extract.header import read_header, read_period, signature_agency
 from reviewer.extract.sections import find_heading_hits, primary_sections
 from reviewer.extract.stream import Stream, build_stream
-from reviewer.extract.tables import TableReader, present_unreadable, read_litigation
+from reviewer.extract.tables import TableReader, present_unreadable, read_column_groups
 from reviewer.extract.textnorm import compact, loose_pattern
 from reviewer.extract.years import year_mentions
 from reviewer.findings import Location
-from reviewer.formats import GOV_2019, GOV_2021, ReportFormat, detect_layout
+from reviewer.formats import DEFAULT_FORMAT, FORMATS, ReportFormat, detect_layout, format_for_year
 
 _ARTEFACTS = re.compile(
     r"\[(?:bookmark|image|footnote|comment)[^\]]*\]|_GoBack|HYPERLINK\s+\"[^\"]*\"|PAGEREF\s+\S+|"
@@ -24,9 +24,7 @@ _ARTEFACTS = re.compile(
 
 def choose_format(doc: Document, year: int | None) -> tuple[ReportFormat, ReportFormat]:
     """(format the report should follow by its year, layout its tables are in)."""
-    layout = detect_layout(doc.text)
-    due = GOV_2019 if year is not None and year <= 2020 else GOV_2021
-    return due, layout
+    return format_for_year(year), detect_layout(doc.text)
 
 
 def extract(doc: Document) -> ReportFacts:
@@ -77,15 +75,15 @@ def read_tables(layout: ReportFormat, stream: Stream, facts: ReportFacts) -> dic
     limit = len(stream.text)
     for spec in layout.tables:
         start, anchored = _table_start(spec, stream, facts)
-        if spec.id == "table4":  # no label of its own: search after table 三, or from section 三 on
-            t3 = tables.get("table3")
-            sec3 = next((s for s in facts.sections if s.key == "三"), None)
-            if t3 is not None and t3.span:
-                start = stream.offset_of(t3.span[1])
-            elif sec3 is not None:
-                start = stream.offset_of(sec3.start)
-        if spec.id == "table4":
-            table = read_litigation(spec, layout, stream, start, limit)
+        if spec.follows:  # no title of its own: search after the table it follows, or from its section on
+            before = tables.get(spec.follows)
+            sec = next((s for s in facts.sections if s.key == layout.table(spec.follows).section), None)
+            if before is not None and before.span:
+                start = stream.offset_of(before.span[1])
+            elif sec is not None:
+                start = stream.offset_of(sec.start)
+        if spec.layout == "column_groups":
+            table = read_column_groups(spec, layout, stream, start, limit)
         else:
             table = TableReader(spec, layout, stream).read(start, limit)
             if not table.found and anchored:
@@ -123,7 +121,8 @@ def _add_claims(doc: Document, facts: ReportFacts, table_spans: list[tuple[int, 
         return
     from reviewer.extract.statements import extract_statements
 
-    claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year)
+    claims, groups = extract_claims(doc, facts.sections, table_spans, year=facts.year,
+                                   fmt=FORMATS.get(facts.template or facts.format_id, DEFAULT_FORMAT))
     facts.claims = claims
     facts.parts_groups = groups
     facts.statements = extract_statements(doc, facts.sections, table_spans)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-COUNT_UNITS = frozenset("件条个篇项份起宗则")
-MONEY_UNITS = frozenset({"元", "万元"})
+from reviewer.formats.common import APPEAL_NOUNS, COUNT_UNITS, MONEY_UNITS, VERBS  # the format's vocabulary
+
 
 # ---------------------------------------------------------------- patterns --
 # Optional words between a measure and its number: “申请数量为”, “共计”, “达到”.
@@ -22,7 +22,7 @@ FILL = r"[^\d]{0,14}?"  # a short stretch of words, never another number
 OUTCOME_TAIL = rf"(?:答复)?(?:的)?(?:申请)?{TAIL}$"
 ISSUE_VERBS = ("制发", "印发", "出台", "制定", "发布", "新增")
 DISCLOSURE_WORDS = ("信息公开", "依申请", "政务公开")
-APPLY_DENY = ("复议", "诉讼")
+APPLY_DENY = APPEAL_NOUNS  # the nouns of the format's “cases” subject: never an application count
 
 
 @dataclass(frozen=True)
@@ -139,13 +139,9 @@ def _appeal(metric: str, noun: str, deny: tuple[str, ...]) -> list[Rule]:
     ]
 
 
-# 新收 is this year's new applications; 收到/受理/接收 may include last year's carried-over ones
-_RECEIVED = (("新收", "apply.new"), ("新增", "apply.new"), ("收", "apply.received"), ("受理", "apply.received"),
-             ("接", "apply.received"))
-# 办理/处理 may include what is carried forward; 办结/答复 may include or leave out last year's carried-over cases
-_HANDLED = (("办理完毕", "apply.answered"), ("办理完成", "apply.answered"), ("处理完毕", "apply.answered"),
-            ("办结", "apply.answered"), ("答复", "apply.answered"), ("办理", "apply.processed"),
-            ("处理", "apply.processed"))
+# what a verb counts (新收 → apply.new, 受理 → apply.received …): declared with the format's vocabulary
+_RECEIVED = VERBS["received"]
+_HANDLED = VERBS["handled"]
 
 RULES: tuple[Rule, ...] = (
     # 上年结转 / 结转下年度 first: their clauses also say 申请 and 办理.
@@ -187,6 +183,9 @@ RULES: tuple[Rule, ...] = (
     _rule("proactive.total", rf"主动(?:在|通过|于)[^\d]{{0,12}}?公开[^\d]{{0,8}}?信息{TAIL}$", keys=("主动",),
           deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", r"主动公开(?:了)?(?:共计|共|累计)?$", r"^(?:各类|各项)?(?:政府)?信息",
+          keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
+    # “在主动公开的80条中，政策文件12条、…”: the whole of a category breakdown
+    _rule("proactive.total", r"(?:在|于)主动公开(?:的)?(?:各类)?(?:政府)?(?:信息)?$", r"^(?:政府)?(?:信息)?中$",
           keys=("主动公开",), deny=("申请", "解读", "规范性文件", "规章"), total=True),
     _rule("proactive.total", rf"(?:全年|本年度?|今年|累计|共计?|合计|总计)公开(?:各类)?政府信息{TAIL}$",
           keys=("公开政府信息",), deny=("申请", "通过"), total=True),

@@ -31,13 +31,15 @@ from typing import Iterable, Sequence
 from reviewer.document import Document
 from reviewer.extract.facts import Claim, PartsGroup, SectionInfo, section_at
 from reviewer.extract.numerals import fold, parse_number
-from reviewer.extract.claim_rules import _KEY_INDEX, APPLY_DENY, RULES, ZERO_RULES, Rule, ZeroRule
+from reviewer.extract.claim_rules import _KEY_INDEX, RULES, ZERO_RULES, Rule, ZeroRule
 from reviewer.findings import Location
+from reviewer.formats import DEFAULT_FORMAT, ReportFormat
+from reviewer.formats.common import CHANNEL_WORDS, COUNT_UNITS
 
 # The unit is really the start of another word: 3个月, 一件事, 两条例.
 _UNIT_WORD = {"个": ("月", "工作日", "小时", "百分点", "季度", "自然日", "部门", "单位", "方面"),
               "件": ("事",), "条": ("例", "款", "线", "龙"), "项": ("目",), "元": ("素",)}
-UNIT_CHARS = "件条个篇项份起宗则元"
+UNIT_CHARS = "".join(sorted(COUNT_UNITS)) + "元"  # 万元 is found from its 元
 _NUM_CHARS = frozenset("0123456789零〇一二两三四五六七八九十百千万亿")
 _NUM_BODY = _NUM_CHARS | frozenset(".,，")
 _GAP = frozenset(" \t\n\r\u3000\xa0")  # allowed between a number and its unit (“34 件”, “2\n件”)
@@ -59,6 +61,7 @@ _VETO_AFTER_START = ("以上", "以下", "左右", "%", "％")
 _PART_OF_RE = re.compile(r"[，,；;。（(]?其中(?!包括|包含|含)[，,：:]?")
 # “3022条（门户网站2251条、微信公众号771条）”: a breakdown in parentheses, without 其中 (not “（含…）”)
 _PAREN_PARTS_RE = re.compile(r"[（(](?!含|包括|包含|其中包括|约|同比|较|比|占)")
+_AMONG = re.compile(r"(?:政府)?(?:信息)?中$")  # “在主动公开的80条（信息）中，…”: the parts follow
 _INCLUDES_CARRIED = re.compile(r"[（(，,]?(?:含|包括|包含|其中)(?:上一?年度?|去年)(?:结转|转结)")
 _THIS_YEAR_NEW = re.compile(r"(?:本年度?|当年|今年)新增")
 # A sentence that refers back (“涉及的行政诉讼数为0件”) takes its context from the one before.
@@ -209,20 +212,22 @@ class _Scan:
     text: _Text
     sections: list[SectionInfo]
     year: int | None
+    fmt: ReportFormat = DEFAULT_FORMAT
     block_starts: list[int] = field(default_factory=list)
     block_ids: list[str] = field(default_factory=list)
 
 
 def extract_claims(doc: Document, sections: list[SectionInfo], exclude: Sequence[tuple[int, int]] = (),
-                   year: int | None = None) -> tuple[list[Claim], list[PartsGroup]]:
+                   year: int | None = None, fmt: ReportFormat = DEFAULT_FORMAT) -> tuple[list[Claim], list[PartsGroup]]:
     """Numeric claims of the prose and the “其中” groups among them, in document order.
 
     ``exclude``: character ranges of ``doc.text`` not to read (where table data was read).
     ``year``: the report's year (the title year); found near the top when not given.
     Figures in a sentence that names another year are skipped.
+    ``fmt``: the format whose vocabulary (subjects, categories) says what a count is about.
     """
     text = _Text(doc, exclude)
-    scan = _Scan(doc, text, sorted(sections, key=lambda s: s.start), year or _report_year(text.s))
+    scan = _Scan(doc, text, sorted(sections, key=lambda s: s.start), year or _report_year(text.s), fmt)
     blocks = [b for b in doc.blocks if b.kind != "table"]
     scan.block_starts = [b.span[0] for b in blocks]
     scan.block_ids = [b.id for b in blocks]
@@ -328,7 +333,7 @@ def _classify(scan: _Scan, q: _Quantity) -> tuple[Rule | None, str | None]:
         return None, None
     in_part = _in_part(scan, q)
     near = q.before + q.near
-    appeal = None  # whether the sentence so far is about 复议/诉讼 (computed once, when needed)
+    about = None  # the subject the sentence so far names, when not the metric's (computed once, when needed)
     for rule in (RULES[i] for i in candidates):
         if q.unit not in rule.units:
             continue
@@ -344,10 +349,11 @@ def _classify(scan: _Scan, q: _Quantity) -> tuple[Rule | None, str | None]:
                            q.clause[1]):
             continue
         if rule.metric.startswith("apply."):
-            if appeal is None:
-                appeal = any(w in _compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) for w in APPLY_DENY)
-            if appeal:
-                return None, None  # “被申请行政复议2件（含上年结转1件）”: never an application count
+            if about is None:
+                about = _other_subject(scan, q)
+            if about:
+                # “被申请行政复议2件（含上年结转1件）”, “制发文件500条，其中…依申请公开260条”: not applications
+                return None, None
         # a wide rule (复议/诉讼) takes its verb from the whole sentence so far: “发生复议2起，诉讼1起”
         metric = rule.metric_for(_compact(scan.text.s[scan.text.sentence_start(q.start):q.start]) if rule.wide
                                  else q.before)
@@ -358,6 +364,18 @@ def _classify(scan: _Scan, q: _Quantity) -> tuple[Rule | None, str | None]:
             return None, None
         return (None, None) if _vetoed(scan, q.before, q.after, q.start) else (rule, metric)
     return None, None
+
+
+def _other_subject(scan: _Scan, q: _Quantity) -> str:
+    """The subject the sentence so far is about when it is not applications ("" when it may be): cases
+    (复议/诉讼 named anywhere before the number), or documents (a document noun and a making verb, no
+    application named — 依申请公开 is a document's disclosure attribute, not an application)."""
+    so_far = _compact(scan.text.s[scan.text.sentence_start(q.start):q.start])
+    about = scan.fmt.other_subject("apply.new", so_far, q.unit)
+    apps = scan.fmt.subject("applications")
+    if about == "documents" and apps is not None and apps.named_in(q.near):
+        return ""  # “…共制发…，收到申请5件”: the clause itself names applications
+    return about
 
 
 def _in_part(scan: _Scan, q: _Quantity) -> bool:
@@ -481,11 +499,6 @@ def _block(scan: _Scan, offset: int) -> str | None:
 
 
 # ---------------------------------------------------------------- “其中” groups --
-# where an item is published: the same item goes out on several of them
-CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
-                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
-                 "档案馆", "图书馆")
-
 
 @dataclass(frozen=True)
 class Family:
@@ -539,7 +552,9 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
             continue
         # “…1248条，其中，…”: the rest of the whole's clause, then 其中
         head = _compact(s[whole.after_end:whole.after_end + 16])
-        parenthesised = not _PART_OF_RE.match(head)
+        among = _AMONG.match(whole.after) is not None and head[:1] in "，,：:"  # “在主动公开的80条中，政策文件12条、…”
+        parenthesised = not among and not _PART_OF_RE.match(head)
+        bracketed = head[:1] in "（("  # “答复申请3件（其中已主动公开的1件、同意公开的2件）”
         if parenthesised and not _PAREN_PARTS_RE.match(head):
             continue
         m = _set_re((*_SENTENCE_END, "）", ")")).search(s, whole.after_end + 1)  # no copy of the rest of s
@@ -547,6 +562,11 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         parts = _parts(s, family, whole, quantities[i + 1:bisect_left(starts, end, i + 1)])
         named = all(metric not in (None, "void") for _, metric in parts)
         if not named or len(parts) < 2:
+            if bracketed and len(parts) >= 2:
+                # the parts belong to the stated total (“已主动公开的1件” is a kind of 予以公开): compare the total
+                for q, _ in parts:
+                    q.metric = q.claim = None
+                continue
             # no sound sum, but “其中自然人32件” still states a cell of the table
             for q, metric in parts:
                 if q.claim is None and metric not in (None, "void", family.default):
@@ -561,9 +581,20 @@ def _groups(scan: _Scan, quantities: list[_Quantity]) -> list[PartsGroup]:
         # “其中门户网站100条、微信公众号80条”: one item on several channels, expected to sum above the whole;
         # a breakdown in parentheses presents itself as the whole's composition, so an excess is a likely slip
         channels = family.overlap and all(any(w in q.before for w in CHANNEL_WORDS) for q, _ in parts)
-        overlap = "channels" if channels and not parenthesised else "possible" if family.overlap else "none"
+        # “在主动公开的80条中，政策文件12条、…、其他60条”: categories partition the whole (each item has one)
+        categories = family.overlap and not channels and _categories(scan.fmt, [q for q, m in parts if m == family.default]) \
+            and all(m == family.default for _, m in parts)
+        overlap = ("channels" if channels and not parenthesised else "none" if categories
+                   else "possible" if family.overlap else "none")
         groups.append(PartsGroup(id=gid, whole=whole.claim, parts=[q.claim for q, _ in parts], overlap=overlap))
     return groups
+
+
+def _categories(fmt: ReportFormat, parts: list[_Quantity]) -> bool:
+    """Every part names a category of the format (or is the rest, 其他), and at least two name one."""
+    named = [any(c in q.before for c in fmt.categories) for q in parts]
+    rest = [q.before.lstrip("、，,").startswith(("其他", "其它")) for q in parts]
+    return sum(named) >= 2 and all(n or r for n, r in zip(named, rest))
 
 
 def _parts(s: str, family: Family, whole: _Quantity,

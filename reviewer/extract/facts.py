@@ -52,6 +52,11 @@ class LogicalTable(BaseModel):
     problem: str | None = None  # why not readable, in Chinese
     problem_location: Location | None = None  # the row that could not be read
     inferred: bool = False  # some cells were recovered by splitting digits
+    forced_rows: list[str] = Field(default_factory=list)  # rows whose digits were as many as their cells (certain)
+    # groups printed as one row without their items (“（六）其他处理”): item row → group row
+    merged_rows: dict[str, str] = Field(default_factory=dict)
+    # rows read by position whose printed label the format does not know (a typo in the template): row → label
+    damaged_labels: dict[str, Location] = Field(default_factory=dict)
     cells: dict[str, CellValue] = Field(default_factory=dict)  # key: "row/column"
     missing_rows: list[str] = Field(default_factory=list)
     block_ids: list[str] = Field(default_factory=list)
@@ -117,7 +122,7 @@ class YearMention(BaseModel):
     section: str | None
     # done: work stated as done; narration: the year opens a sentence narrating the body's work
     # (“2023年，本局认真贯彻落实…”) without saying it is done; plan; other (dates, comparisons, periods)
-    kind: Literal["done", "narration", "plan", "other"]
+    kind: Literal["done", "narration", "plan", "report", "other"]  # report: an annual report named as done
 
 
 class ReportFacts(BaseModel):

@@ -33,6 +33,7 @@ _TEXT_VALUES = re.compile(r"^[\s\d.,，|\-—/]*$")
 _VALUE_PREFIX = re.compile(r"[\s\d.,，|\-—/]*")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[-—/]+")
 _NEXT_WORDS_NUMBER = re.compile(r"\s(\d{1,4})\.?$")
+_DAMAGED_LABEL = re.compile(r"[\u4e00-\u9fff]{2}")  # a label cell: words, not a value
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RowRead:
     cells: list[Raw] | None = None  # exactly ncols, when read directly
     runs: list[Raw] = field(default_factory=list)  # digit runs needing a split
     anchored: bool = True
+    damaged: Raw | None = None  # a printed label the format does not know, placed by position
 
 
 def _numbering_regex(number: str) -> str:
@@ -181,7 +183,27 @@ class TableReader:
                 reads[row.key] = found
                 pos = found.label_start + 1
         self._place_orphans(reads, start, limit)
-        return self._resolve(reads)
+        merged = self._groups_as_one_row(reads, start, limit)
+        table = self._resolve(reads)
+        table.merged_rows = merged
+        table.missing_rows = [k for k in table.missing_rows if k not in merged]
+        return table
+
+    def _groups_as_one_row(self, reads: dict[str, RowRead], start: int, limit: int) -> dict[str, str]:
+        """A group the format allows as one row (``RowSpec.one_row``), printed so: none of its items found,
+        its own label followed by a row's worth of values. Read under the group's key; item → group."""
+        merged: dict[str, str] = {}
+        for group in self.spec.rows:
+            if not group.one_row:
+                continue
+            items = [r.key for r in self.spec.rows if r.parent == group.key]
+            if not items or any(k in reads for k in items):
+                continue
+            found = self._find_row(group, start, limit)
+            if found is not None and found.cells is not None:
+                reads[group.key] = RowRead(group.key, found.label_start, cells=found.cells)
+                merged.update({k: group.key for k in items})
+        return merged
 
     def _find_row(self, row: RowSpec, pos: int, limit: int) -> RowRead | None:
         pat = self.patterns[row.key]
@@ -201,8 +223,9 @@ class TableReader:
                     return RowRead(row.key, m.start(), runs=cells)
             pos = m.end()
 
-    def _value_rows(self, start: int, limit: int) -> list[tuple[int, list[Raw]]]:
-        """Table rows that hold exactly a row's worth of values and no label."""
+    def _value_rows(self, start: int, limit: int) -> list[tuple[int, list[Raw], Raw | None]]:
+        """Table rows that hold exactly a row's worth of values and no label the format knows: none at all,
+        or a damaged one (“2.其他法律行政止公开”, a character dropped in the template), returned with it."""
         out = []
         text = self.stream.text
         i = text.find(ROW, start, limit)
@@ -212,11 +235,17 @@ class TableReader:
             body = text[i + 1:end]
             if body.startswith(CELL):
                 cells = _cells_after_label(self.stream, i + 1, end)
+                label = None
                 if cells:
                     cells = _trim(cells, self.ncols)
+                    texts = [c for c in cells if c.text]
+                    if len(cells) > self.ncols and len(texts) > self.ncols and _DAMAGED_LABEL.search(texts[0].text) \
+                            and not self.stop.search(texts[0].text):
+                        label = texts[0]
+                        cells = _trim(cells[cells.index(label) + 1:], self.ncols)
                     if len(cells) == self.ncols and any(_NUMBER.match(c.text) for c in cells) and \
                             all(_NUMBER.match(c.text) or c.text in _DASHES or not c.text for c in cells):
-                        out.append((i, cells))
+                        out.append((i, cells, label))
             i = j
         return out
 
@@ -227,7 +256,7 @@ class TableReader:
             return
         used = {c.start for rr in reads.values() for c in (rr.cells or rr.runs)}
         first = min(rr.label_start for rr in reads.values())
-        orphans = [(p, cells) for p, cells in self._value_rows(first, limit)
+        orphans = [(p, cells, label) for p, cells, label in self._value_rows(first, limit)
                    if not any(c.start in used for c in cells)]
         keys = [r.key for r in self.rows]
         anchored = sorted((keys.index(k), rr.label_start) for k, rr in reads.items())
@@ -237,8 +266,8 @@ class TableReader:
                 continue
             between = [o for o in orphans if p0 < o[0] < p1]
             if len(between) == len(gap):
-                for key, (p, cells) in zip(gap, between):
-                    reads[key] = RowRead(key, p, cells=cells, anchored=False)
+                for key, (p, cells, label) in zip(gap, between):
+                    reads[key] = RowRead(key, p, cells=cells, anchored=False, damaged=label)
 
     # -- values ---------------------------------------------------------
     def _row_relations(self) -> dict[str, list[RelationInstance]]:
@@ -257,6 +286,12 @@ class TableReader:
             table.readable = False
             return table
         table.missing_rows = [r.key for r in self.rows if r.key not in reads]
+        for key, rr in reads.items():
+            if rr.damaged is not None:
+                span = self.stream.span(rr.damaged.start, rr.damaged.end)
+                table.damaged_labels[key] = Location(
+                    section=self.spec.section, block_id=self.stream.block_id(rr.damaged.start), span=span,
+                    text=rr.damaged.text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
         col_keys = [c.key for c in self.spec.columns]
         row_rel = self._row_relations()
         choices: dict[str, list[list[Raw]]] = {}
@@ -266,16 +301,23 @@ class TableReader:
                 choices[key] = [rr.cells]
                 continue
             rels = row_rel.get(key, [])
+            if _forced(rr.runs, self.ncols):
+                # as many digits as cells: one digit per cell is the only reading, whatever the relations say
+                choices[key] = [[_sub_raw(run, i, 1) for run in rr.runs for i in range(len(run.text))]]
+                table.forced_rows.append(key)
+                continue
             cands = split_runs([r.text for r in rr.runs], self.ncols,
                                lambda vals, rels=rels, key=key: _row_ok(vals, rels, col_keys, key))
             if cands is None:  # too many digits to try every cutting: unreadable, not guessed
                 overlong.append(key)
                 cands = []
             choices[key] = [[_sub_raw(rr.runs[ri], off, n) for _v, ri, off, n in cand] for cand in cands]
-        chosen = self._combine(choices, col_keys)
+        chosen, count = self._combine(choices, col_keys)
+        if chosen is None and count == 0 and table.forced_rows:
+            chosen, count = self._combine_around_forced(choices, col_keys, table.forced_rows, row_rel)
         if chosen is None:
             table.readable = False
-            table.problem = self._ambiguity(choices, overlong)
+            table.problem = self._ambiguity(choices, overlong, row_rel, count)
             table.problem_location = self._problem_location(choices, reads)
             chosen = {k: v[0] for k, v in choices.items() if len(v) == 1}
         for key, cells in chosen.items():
@@ -289,28 +331,77 @@ class TableReader:
                                  key=lambda b: int(b[1:]))
         return table
 
-    def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str]) -> dict[str, list[Raw]] | None:
+    def _combine(self, choices: dict[str, list[list[Raw]]], col_keys: list[str],
+                 without: set[str] = frozenset()) -> tuple[dict[str, list[Raw]] | None, int | None]:
+        """``without``: cell refs whose relations are left out."""
+        """The one combination of row readings under which every relation holds, and how many there are
+        (None: not counted — too many, or a row has no reading at all)."""
         fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
         open_rows = [k for k, v in choices.items() if len(v) != 1]
         if not open_rows:
-            return fixed
+            return fixed, 1
         if any(not choices[k] for k in open_rows):
-            return None
+            return None, None
         sizes = 1
         for k in open_rows:
             sizes *= len(choices[k])
         if sizes > 200_000:
-            return None
-        insts = [i for i in self.spec.relation_instances()
-                 if any(ref.split("/")[0] in open_rows for ref in i.refs)]
+            return None, None
+        insts = self._open_instances(open_rows)
+        if without:
+            insts = [i for i in insts if not any(ref in without for ref in i.refs)]
         solutions = []
         for combo in itertools.product(*(choices[k] for k in open_rows)):
             trial = {**fixed, **dict(zip(open_rows, combo))}
             if all(_holds(i, trial, col_keys) is not False for i in insts):
                 solutions.append(trial)
                 if len(solutions) > 1:
-                    return None
-        return solutions[0] if solutions else None
+                    return None, 2
+        return (solutions[0], 1) if solutions else (None, 0)
+
+    def _combine_around_forced(self, choices: dict[str, list[list[Raw]]], col_keys: list[str], forced: list[str],
+                               row_rel: dict[str, list[RelationInstance]]) -> tuple[dict[str, list[Raw]] | None, int]:
+        """A forced row is certain even when it breaks a relation (that is the finding), but one of its cells is
+        then wrong. For each cell it may be, split the other rows by the relations that leave that cell out; the
+        split is used only when every such hypothesis that admits one gives the same (nothing is guessed)."""
+        broken = [k for k in forced
+                  if not _row_ok([parse_cell(c.text, True)["value"] for c in choices[k][0]], row_rel.get(k, []),
+                                 col_keys, k)]
+        if len(broken) != 1:
+            return None, 0
+        row = broken[0]
+        found: dict[tuple, dict[str, list[Raw]]] = {}
+        for col in col_keys:
+            chosen, count = self._combine(choices, col_keys, without={f"{row}/{col}"})
+            if count == 2 or count is None:
+                return None, 2  # several splits under this hypothesis: not certain
+            if chosen is not None:
+                found[tuple((k, tuple(c.text for c in v)) for k, v in sorted(chosen.items()))] = chosen
+        if len(found) == 1:
+            return next(iter(found.values())), 1
+        return None, (2 if found else 0)
+
+    def _open_instances(self, open_rows: list[str]) -> list[RelationInstance]:
+        return [i for i in self.spec.relation_instances() if any(ref.split("/")[0] in open_rows for ref in i.refs)]
+
+    def _never_hold(self, choices: dict[str, list[list[Raw]]], col_keys: list[str]) -> list[str]:
+        """Relations that fail under every reading of the rows they involve (each tried on its own rows)."""
+        open_rows = [k for k, v in choices.items() if len(v) > 1]
+        fixed = {k: v[0] for k, v in choices.items() if len(v) == 1}
+        out = []
+        for inst in self._open_instances(open_rows):
+            rows = sorted({ref.split("/")[0] for ref in inst.refs} & set(open_rows))
+            if any(r not in choices for r in {ref.split("/")[0] for ref in inst.refs}):
+                continue
+            size = 1
+            for r in rows:
+                size *= len(choices[r])
+            if size > 20_000:
+                continue
+            if not any(_holds(inst, {**fixed, **dict(zip(rows, combo))}, col_keys) is not False
+                       for combo in itertools.product(*(choices[r] for r in rows))):
+                out.append(inst.description)
+        return out
 
     def _problem_location(self, choices: dict[str, list[list[Raw]]], reads: dict[str, RowRead]) -> Location | None:
         bad = [k for k, v in choices.items() if len(v) != 1 and reads[k].runs]
@@ -323,16 +414,23 @@ class TableReader:
         return Location(section=self.spec.section, block_id=self.stream.block_id(runs[0].start), span=span,
                         text=text, table=self.spec.id, row=key, label=self.spec.row(key).full_label)
 
-    def _ambiguity(self, choices: dict[str, list[list[Raw]]], overlong: list[str] = ()) -> str:
+    def _ambiguity(self, choices: dict[str, list[list[Raw]]], overlong: list[str] = (),
+                   row_rel: dict[str, list[RelationInstance]] | None = None, count: int | None = None) -> str:
         names = {r.key: r.full_label for r in self.rows}
         if overlong:
             return (f"“{'、'.join(names[k] for k in overlong[:3])}”等行的数字连成过长的一串，拆分方式过多，"
                     "无法可靠读取")
-        none = [names[k] for k, v in choices.items() if not v]
+        none = [k for k, v in choices.items() if not v]
         many = [names[k] for k, v in choices.items() if len(v) > 1]
         if none:
-            return (f"“{'、'.join(none[:3])}”等行的数字粘连在一起，且没有任何拆分方式能满足表内勾稽关系，"
-                    "无法可靠读取")
+            failing = [i.description for k in none for i in (row_rel or {}).get(k, [])]
+            why = f"：无论怎样拆分，{'；'.join(failing[:2])}都不成立" if failing else "，且没有任何拆分方式能满足表内勾稽关系"
+            return f"“{'、'.join(names[k] for k in none[:3])}”等行的数字粘连在一起{why}，无法可靠读取"
+        if count == 0:
+            col_keys = [c.key for c in self.spec.columns]
+            failing = self._never_hold(choices, col_keys)
+            why = f"无论怎样拆分，{'；'.join(failing[:2])}都不成立" if failing else "没有任何一种拆分能使表内勾稽关系同时成立"
+            return f"“{'、'.join(many[:3])}”等行的数字粘连在一起，{why}，无法可靠读取"
         return f"“{'、'.join(many[:3])}”等行的数字粘连在一起，存在多种拆分方式，无法可靠读取"
 
     def _cell_value(self, row: str, col: str, raw: Raw) -> CellValue:
@@ -373,6 +471,11 @@ _DECIMAL_RUN = re.compile(r"\d+\.\d+")
 def _is_run(text: str, decimals: bool = False) -> bool:
     """Digits whose cell boundaries may be lost; with a money column, one amount may be among them."""
     return text.isdigit() or (decimals and bool(_DECIMAL_RUN.fullmatch(text)))
+
+
+def _forced(runs: list[Raw], ncols: int) -> bool:
+    """Exactly as many digits as cells (no amount among them): every cell holds one digit, the only reading."""
+    return sum(len(r.text) for r in runs) == ncols and all(r.text.isdigit() for r in runs)
 
 
 def _sub_raw(run: Raw, offset: int, length: int) -> Raw:
@@ -425,18 +528,23 @@ def present_unreadable(spec: TableSpec, stream: Stream, start: int, limit: int,
     return table
 
 
-def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
-    """Section 四's table has no row label: its 15 values follow the third “总计” header.
+def read_column_groups(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: int, limit: int) -> LogicalTable:
+    """A table laid out as column groups with no row label (section 四's: 行政复议 / 未经复议直接起诉 /
+    复议后起诉, each 结果维持 … 总计): its values follow the last group's closing header.
 
-    Every “行政复议” from ``start`` on is tried as the table's top-left corner, since
-    prose (“…政府信息公开行政复议和行政诉讼情况…”) mentions it before the table does.
+    Every occurrence of the table's first marker (its top-left header) from ``start`` on is tried as the
+    corner, since prose (“…政府信息公开行政复议和行政诉讼情况…”) mentions it before the table does.
     """
     text = stream.text
-    total = re.compile(loose_pattern("总计"))
+    corner = spec.markers[0]
+    closing = spec.columns[-1].label.split("·")[-1]  # the header that ends each group (“总计”)
+    groups = len(dict.fromkeys(c.label.split("·")[0] for c in spec.columns))
+    total = re.compile(loose_pattern(closing))
     reader = TableReader(spec, fmt, stream)
-    for anchor in re.compile(loose_pattern("行政复议")).finditer(text, start, limit):
+    row = spec.rows[0].key
+    for anchor in re.compile(loose_pattern(corner)).finditer(text, start, limit):
         pos = anchor.end()
-        for _ in range(3):
+        for _ in range(groups):
             m = total.search(text, pos, min(limit, pos + 600))
             if not m:
                 break
@@ -445,11 +553,11 @@ def read_litigation(spec: TableSpec, fmt: ReportFormat, stream: Stream, start: i
             found = _litigation_cells(stream, pos, limit, len(spec.columns))
             if found is not None:
                 cells, runs = found
-                read = RowRead("counts", pos, cells=cells) if cells else RowRead("counts", pos, runs=runs)
-                return reader._resolve({"counts": read})
-    first = re.compile(loose_pattern("行政复议")).search(text, start, limit)
+                read = RowRead(row, pos, cells=cells) if cells else RowRead(row, pos, runs=runs)
+                return reader._resolve({row: read})
+    first = re.compile(loose_pattern(corner)).search(text, start, limit)
     if first:
-        present = present_unreadable(spec, stream, first.start(), limit, ("行政复议", "结果维持", "尚未审结"))
+        present = present_unreadable(spec, stream, first.start(), limit, spec.markers)
         if present is not None:
             return present
     table = LogicalTable(table_id=spec.id, section=spec.section, title=spec.title)

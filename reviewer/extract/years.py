@@ -35,6 +35,9 @@ _AFTER_YEAR = re.compile(r"(?:以来|起|开始|至今|以前|之前|底|末|结
 _PLAN_DONE = re.compile(r"已(?:经|于[^，。；]{0,12}?)?(?:全部|基本|如期|按期|逐项)?(?:完成|落实|实现|整改|办结|兑现)")
 # how a year's work is narrated (“2023年，本局认真贯彻落实…，围绕…，不断加大…”): the body's own work
 _NARRATION = re.compile(r"认真贯彻|贯彻落实|坚持|深入推进|持续|不断|扎实|全面|积极|紧扣|聚焦|围绕|按照|严格落实|着力|大力")
+# a year's annual report named as done: “编制完成2024年度政府信息公开工作年度报告”, “按时发布2023年度报告”
+_REPORT_NAME = re.compile(r"度?(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:年度)?报告")
+_REPORT_DONE = re.compile(r"(?:编制|编写|撰写|形成|发布|公布|印发|报送|上报|完成)(?:完成|完毕|并发布|并公开)?(?:了)?(?:本单位|本机关|我局|我委|本局)?$")
 _ARTEFACT = re.compile(r"〔(?:bookmark|image|footnote|comment)[^〕]*〕", re.I)
 _PLAN_SUBHEADING = re.compile(r"[（(][一二三四五六七八九十][）)][^。]{0,14}?(措施|计划|打算|方向|下一步|下步|工作安排|工作思路)")
 
@@ -64,7 +67,10 @@ def year_mentions(doc: Document, sections: list[SectionInfo], skip: list[tuple[i
                 clause_head = re.split(r"[，,：:]", clean[max(0, head_from):ym.start()])[-1].strip()
                 opening = bool(_OPENING.match(clause_head))
                 section = section_at(sections, start)
-                if _AFTER_YEAR.match(clean, ym.end()):
+                if _REPORT_NAME.match(clean, ym.end()) and _REPORT_DONE.search(clause_head) \
+                        and not _PLAN.search(clean):
+                    kind = "report"  # “编制完成2024年度政府信息公开工作年度报告”: a report said to be done
+                elif _AFTER_YEAR.match(clean, ym.end()):
                     kind = "other"
                 else:
                     # the sentence starts after a heading run into it (“…下一步工作打算2020年，…”

@@ -21,11 +21,29 @@ def marker_hits(fmt: ReportFormat, text: str) -> int:
 
 
 def detect_layout(text: str) -> ReportFormat:
-    """The layout the draft's tables are in (by template phrases), 2021 when unclear."""
-    hits_2019 = marker_hits(GOV_2019, text)
-    hits_2021 = marker_hits(GOV_2021, text)
-    return GOV_2019 if hits_2019 >= 2 and hits_2019 > hits_2021 else GOV_2021
+    """The layout the draft's tables are in, by each format's own markers (phrases only its template has):
+    the format with the most hits (at least two), the default when unclear. A future revision is one new
+    format with its markers."""
+    hits = sorted(((marker_hits(f, text), f is DEFAULT_FORMAT, f) for f in FORMATS.values()),
+                  key=lambda h: h[:2], reverse=True)
+    best, _, fmt = hits[0]
+    return fmt if best >= 2 and (len(hits) == 1 or best > hits[1][0]) else DEFAULT_FORMAT
+
+
+def own_format(facts) -> ReportFormat:
+    """The format a report's tables are in (its metrics address those tables); the due one when unknown."""
+    return FORMATS.get(facts.template or facts.format_id) or FORMATS[facts.format_id]
+
+
+def format_for_year(year: int | None) -> ReportFormat:
+    """The format in force for a report of ``year`` (by each format's ``valid_years``); the default when
+    the year is unknown or no format claims it."""
+    found = next((f for f in FORMATS.values() if f.applies_to(year)), None)
+    if found is None and year is not None:  # before every format: the earliest one
+        earliest = min(FORMATS.values(), key=lambda f: f.valid_years[0])
+        found = earliest if year < earliest.valid_years[0] else None
+    return found or DEFAULT_FORMAT
 
 
 __all__ = ["FORMATS", "DEFAULT_FORMAT", "GOV_2019", "GOV_2021", "METRICS", "Metric", "ReportFormat",
-           "TableSpec", "detect_layout", "section_headings"]
+           "TableSpec", "detect_layout", "format_for_year", "own_format", "section_headings"]

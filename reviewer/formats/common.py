@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reviewer.formats.model import ColumnSpec, Relation, RowSpec, SectionSpec, TableSpec
+from reviewer.formats.model import (ColumnSpec, Metric, Ratio, Reading, Relation, RowSpec, SectionSpec, Subject,
+                                    TableSpec)
 
 # Headings are recognised by meaning (reviewer/extract/sections.py): a numbered heading is a
 # section when its words satisfy ``keywords`` and avoid ``excludes``; ``aliases`` are the exact
@@ -85,7 +86,8 @@ def _items(items, parent) -> tuple[RowSpec, ...]:
 
 def applications_rows(other_has_items: bool) -> tuple[RowSpec, ...]:
     """Rows of the section-三 table; the 2019 trial format has no items under （六）."""
-    other = (RowSpec("other_group", "其他处理", "（六）", group_only=True), *_items(OTHER_HANDLING, "other_group")) \
+    other = (RowSpec("other_group", "其他处理", "（六）", group_only=True, one_row=True),
+             *_items(OTHER_HANDLING, "other_group")) \
         if other_has_items else (RowSpec("other_handling", "其他处理", "（六）"),)
     return (
         RowSpec("new", "本年新收政府信息公开申请数量", "一、"),
@@ -144,6 +146,8 @@ LITIGATION_TABLE = TableSpec(
     rows=(RowSpec("counts", "行政复议、行政诉讼情况"),),
     columns=LITIGATION_COLUMNS,
     anchor=("行政复议", "结果维持"),
+    # no title row of its own in most drafts: read as column groups, searched after table 三 (or from section 三)
+    layout="column_groups", follows="table3", markers=("行政复议", "结果维持", "尚未审结"),
     relations=tuple(
         Relation(f"table4.{g}_total", (f"counts/{g}_total",),
                  tuple(f"counts/{g}_{o}" for o, _ in _OUTCOMES if o != "total"),
@@ -151,4 +155,123 @@ LITIGATION_TABLE = TableSpec(
                  lhs_name="总计", rhs_name="各结果之和")
         for g, gl in _GROUPS
     ),
+)
+
+
+# ---------------------------------------------------------------- what prose counts --
+# Units prose counts in (a count, or money) and the verbs that say what an application count is: 新收 is this
+# year's new applications; 收到/受理/接收 may include last year's carried-over ones; 办理/处理 may include what is
+# carried forward; 办结/答复 may include or leave out last year's carried-over cases (docs/real-reports.md §A).
+# The first word found before the number picks the metric, whose readings the format declares.
+COUNT_UNITS = frozenset("件条个篇项份起宗则")
+MONEY_UNITS = frozenset({"元", "万元"})
+VERBS: dict[str, tuple[tuple[str, str], ...]] = {
+    "received": (("新收", "apply.new"), ("新增", "apply.new"), ("收", "apply.received"), ("受理", "apply.received"),
+                 ("接", "apply.received")),
+    "handled": (("办理完毕", "apply.answered"), ("办理完成", "apply.answered"), ("处理完毕", "apply.answered"),
+                ("办结", "apply.answered"), ("答复", "apply.answered"), ("办理", "apply.processed"),
+                ("处理", "apply.processed")),
+}
+APPEAL_NOUNS = ("复议", "诉讼")  # the “cases” subject: a sentence naming them never counts applications
+
+# where an item is published: the same item goes out on several of them
+CHANNEL_WORDS = ("网站", "网页", "门户", "微信", "公众号", "微博", "客户端", "APP", "新媒体", "抖音", "头条", "视频号",
+                 "公开栏", "公告栏", "宣传栏", "报纸", "报刊", "公报", "政报", "电视", "广播", "政务服务", "平台", "专栏",
+                 "档案馆", "图书馆")
+# What a counted number is about, from the words of its own sentence (docs/real-reports.md §A): only a
+# count whose subject is applications is compared with the application rows; documents counted by their
+# disclosure attribute (“制发文件500条，其中主动公开200条、依申请公开260条”) are not applications.
+SUBJECTS = (
+    Subject("applications", "政府信息公开申请", nouns=("申请",), units=("件", "条", "个", "项"),
+            metrics=("apply.",), not_nouns=("依申请公开", "依申请主动公开")),
+    Subject("cases", "行政复议、行政诉讼案件", nouns=APPEAL_NOUNS, units=("件", "起", "宗", "个"),
+            metrics=("review.", "litigation.")),
+    Subject("documents", "文件、公文、政府信息", nouns=("文件", "公文", "发文", "文稿"),
+            verbs=("制发", "印发", "制作", "形成", "产生", "拟制", "发文", "办理公文", "起草"),
+            units=("条", "份", "篇", "件"), metrics=("proactive.", "rules.", "normative.", "interpretation.")),
+    Subject("channels", "发布渠道", nouns=CHANNEL_WORDS, units=("条", "篇")),
+    Subject("fees", "收费", nouns=("收费", "处理费"), units=("元", "万元"), metrics=("fees.", "fee.")),
+)
+# Categories of what is proactively disclosed: they partition the whole (each item has one category),
+# unlike channels (one item goes out on several). Cross-cutting ones (重点领域, 民生, 行政执法) and nested ones
+# (规范性文件 ⊂ 政策文件) are not listed: a part naming one leaves the sum a warning.
+PROACTIVE_CATEGORIES = ("机构职能", "机构信息", "领导信息", "人事信息", "工作动态", "政务动态", "通知公告", "公示公告",
+                        "规划计划", "计划规划", "统计信息", "财政资金", "财政预决算", "政策文件")
+
+
+def _row_cells(table: TableSpec, rows: tuple[str, ...], column: str = "total") -> tuple[str, ...]:
+    return tuple(f"{table.id}/{r}/{column}" for r in rows)
+
+
+def application_metrics(t3: TableSpec) -> tuple[Metric, ...]:
+    """What prose can count of applications, in this format's section-三 table (both formats share it,
+    but for what （六）其他处理 holds)."""
+    def under(parent: str) -> tuple[str, ...]:
+        rows = tuple(r.key for r in t3.rows if r.parent == parent)
+        return rows or (parent,)
+
+    other = under("other_group") if any(r.key == "other_group" for r in t3.rows) else ("other_handling",)
+    labels = tuple((c.key, c.label) for c in t3.columns if c.key != "total")
+    return (
+        Metric("apply.new", "本年新收政府信息公开申请数量", _row_cells(t3, ("new",))),
+        Metric("apply.carried", "上年结转政府信息公开申请数量", _row_cells(t3, ("carried",))),
+        Metric("apply.handled", "本年度办理结果总计（办结/答复数）", _row_cells(t3, ("results_total",))),
+        Metric("apply.disclosed", "予以公开数", _row_cells(t3, ("disclosed",))),
+        Metric("apply.partial", "部分公开数", _row_cells(t3, ("partial",))),
+        Metric("apply.withheld", "不予公开数", _row_cells(t3, under("withheld"))),
+        Metric("apply.unavailable", "无法提供数", _row_cells(t3, under("unavailable"))),
+        Metric("apply.not_processed", "不予处理数", _row_cells(t3, under("not_processed"))),
+        Metric("apply.other", "其他处理数", _row_cells(t3, other)),
+        Metric("apply.forward", "结转下年度继续办理数", _row_cells(t3, ("forward",))),
+        # the catch-all among the results: （六）3.其他 (2021), the whole （六）其他处理 (2019 trial format)
+        Metric("apply.other_catchall", "兜底的“其他”处理数", _row_cells(t3, (other[-1],)), llm=False),
+        *(Metric(f"apply.new.{c}", f"本年新收申请中{label}提出的数量", (f"{t3.id}/new/{c}",)) for c, label in labels),
+        *(Metric(f"apply.carried.{c}", f"上年结转申请中{label}提出的数量", (f"{t3.id}/carried/{c}",), llm=False)
+          for c, label in labels),
+        *(Metric(f"apply.forward.{c}", f"结转下年度申请中{label}提出的数量", (f"{t3.id}/forward/{c}",), llm=False)
+          for c, label in labels),
+        # “共收到申请12件，其中自然人10件…”: the applicant split of whatever 收到 means
+        *(Metric(f"apply.received.{c}", f"收到的申请中{label}提出的数量", readings=(
+            Reading(f"本年新收申请中{label}提出的数量", (f"apply.new.{c}",)),
+            Reading(f"{label}的本年新收与上年结转之和", (f"apply.new.{c}", f"apply.carried.{c}"))), llm=False)
+          for c, label in labels),
+        # Metrics of a wording, not of a cell: what the verb can mean in table 三 (docs/real-reports.md §A).
+        Metric("apply.received", "收到/受理的政府信息公开申请数量", readings=(
+            Reading("本年新收申请数", ("apply.new",)),
+            Reading("本年新收与上年结转之和", ("apply.new", "apply.carried")))),
+        Metric("apply.processed", "办理的政府信息公开申请数量", readings=(
+            Reading("（七）总计", ("apply.handled",)),
+            Reading("（七）总计与结转下年度之和", ("apply.handled", "apply.forward")))),
+        Metric("apply.answered", "办结/答复的政府信息公开申请数量", readings=(
+            Reading("（七）总计（含上年结转）", ("apply.handled",)),
+            Reading("（七）总计减上年结转（本年新收中办结的）", ("apply.handled",), ("apply.carried",)))),
+    )
+
+
+def appeal_metrics(table: TableSpec = LITIGATION_TABLE) -> tuple[Metric, ...]:
+    """行政复议 / 行政诉讼 counts; newly arisen cases are at most table 四's 总计 (which includes
+    carried-over and pending ones)."""
+    t = table.id
+    return (
+        Metric("review.total", "政府信息公开行政复议总数", (f"{t}/counts/review_total",)),
+        Metric("review.corrected", "行政复议结果纠正数", (f"{t}/counts/review_corrected",)),
+        Metric("litigation.total", "政府信息公开行政诉讼总数", (f"{t}/counts/direct_total", f"{t}/counts/after_total")),
+        Metric("litigation.corrected", "行政诉讼结果纠正数",
+               (f"{t}/counts/direct_corrected", f"{t}/counts/after_corrected")),
+        Metric("review.pending", "行政复议尚未审结数", (f"{t}/counts/review_pending",), llm=False),
+        Metric("litigation.pending", "行政诉讼尚未审结数", (f"{t}/counts/direct_pending", f"{t}/counts/after_pending"),
+               llm=False),
+        Metric("review.new", "新发生的政府信息公开行政复议数", readings=(
+            Reading("行政复议总计（含上年结转、尚未审结）", ("review.total",), at_most=True),)),
+        Metric("litigation.new", "新发生的政府信息公开行政诉讼数", readings=(
+            Reading("行政诉讼总计（含上年结转、尚未审结）", ("litigation.total",), at_most=True),)),
+    )
+
+
+# Percentages of applications, through the readings of their metrics: 办结率 is what was closed (with or
+# without last year's) over what was received (new, or new and carried over); a share (“予以公开8件，占72.7%”)
+# is of the received or of the handled applications.
+RATIOS = (
+    Ratio("apply.closed_rate", "办结率", "apply.answered", ("apply.received",)),
+    Ratio("apply.share", "占申请总数的比例", "", ("apply.received", "apply.handled")),
 )

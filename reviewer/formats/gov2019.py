@@ -6,8 +6,9 @@ government-procurement table; （六）其他处理 has no sub-rows.
 
 from __future__ import annotations
 
-from reviewer.formats.common import SECTIONS, LITIGATION_TABLE, applications_table
-from reviewer.formats.model import ColumnSpec, ReportFormat, RowSpec, TableSpec
+from reviewer.formats.common import (PROACTIVE_CATEGORIES, RATIOS, SECTIONS, LITIGATION_TABLE, SUBJECTS, appeal_metrics,
+                                     application_metrics, applications_table)
+from reviewer.formats.model import ColumnSpec, Metric, ReportFormat, RowSpec, TableSpec
 
 _ITEMS = (ColumnSpec("last_year", "上一年项目数量"), ColumnSpec("change", "本年增/减", ("本年增减",), signed=True),
           ColumnSpec("decisions", "处理决定数量"))
@@ -37,12 +38,36 @@ ACTIVE_TABLES_2019 = (
               anchor=("第二十条第（九）项",)),
 )
 
+_T3 = applications_table(other_has_items=False)
+
+# What prose counts can be checked against in the trial format: the same application and appeal counts
+# (（六）其他处理 is one row), 新制作 for documents issued, 处理决定数量 for decisions; it has no 现行有效
+# and no fee amount (its （八）项 counts fee items), so those claims are not compared.
+METRICS = (
+    Metric("proactive.total", "主动公开政府信息总数", (), "条"),
+    Metric("rules.issued", "本年新制作规章数量", ("table2_1/rules/made",)),
+    Metric("normative.issued", "本年新制作规范性文件数量", ("table2_1/normative/made",)),
+    Metric("rules.all", "规章一行各栏", ("table2_1/rules/made", "table2_1/rules/published", "table2_1/rules/total"),
+           llm=False),
+    Metric("license.decisions", "行政许可处理决定数量", ("table2_5/license/decisions",)),
+    Metric("penalty.decisions", "行政处罚处理决定数量", ("table2_6/penalty/decisions",)),
+    Metric("coercion.decisions", "行政强制处理决定数量", ("table2_6/coercion/decisions",)),
+    *application_metrics(_T3),
+    *appeal_metrics(),
+    Metric("fee.charged", "收取信息处理费金额（元）", (), "元"),
+    Metric("interpretation.total", "发布政策解读数量", (), "篇"),
+)
+
 GOV_2019 = ReportFormat(
     id="gov-disclosure-2019",
     name="政府信息公开工作年度报告格式（2019年试行）",
     document="国办公开办函〔2019〕60号",
     sections=SECTIONS,
-    tables=(*ACTIVE_TABLES_2019, applications_table(other_has_items=False), LITIGATION_TABLE),
+    tables=(*ACTIVE_TABLES_2019, _T3, LITIGATION_TABLE),
+    metrics=METRICS,
     valid_years=(2019, 2020),
+    subjects=SUBJECTS,
+    ratios=RATIOS,
+    categories=PROACTIVE_CATEGORIES,
     markers=("本年新制作数量", "本年新公开数量", "对外公开总数量", "第二十条第（九）项", "采购总金额", "上一年项目数量"),
 )

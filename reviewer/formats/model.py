@@ -39,6 +39,9 @@ class RowSpec:
     aliases: tuple[str, ...] = ()
     parent: str | None = None  # for sub-items, the key of the group row they belong to
     group_only: bool = False  # a heading row with no cells of its own (e.g. “（三）不予公开”)
+    # a group some drafts print as one row without its items (“（六）其他处理” in WPS templates): its values
+    # are then the items' sum, and relations over all its items use them
+    one_row: bool = False
 
     @property
     def full_label(self) -> str:
@@ -91,6 +94,11 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     relations: tuple[Relation, ...] = ()
     anchor: tuple[str, ...] = ()  # text that marks where the table starts (e.g. “第二十条第（一）项”)
+    # how its cells are laid out: "rows" (a label per row, cells after it) or "column_groups" (one row of
+    # cells under two header rows, e.g. table 四: 行政复议 / 诉讼 groups of 结果维持 … 总计)
+    layout: str = "rows"
+    follows: str | None = None  # a table without a title row of its own is searched after this one
+    markers: tuple[str, ...] = ()  # header words that show the table is there even when no cell can be read
 
     # Cached per instance (cached_property writes past the frozen __setattr__): hashing a
     # whole TableSpec for an lru_cache key costs more than the lookups it saves.
@@ -122,6 +130,29 @@ class TableSpec:
 
     def column(self, key: str) -> ColumnSpec:
         return self._columns_by_key[key]
+
+
+def merge_instances(instances: list[RelationInstance], merged: dict[str, str]) -> list[RelationInstance]:
+    """The instances over a table where some groups were printed as one row (``merged``: item row → group
+    row): the items' refs become the group's (once per side), and instances that became alike are one."""
+    if not merged:
+        return instances
+    out: dict[tuple, RelationInstance] = {}
+    for inst in instances:
+        sides = []
+        for side in (inst.lhs, inst.rhs):
+            refs = []
+            for ref in side:
+                row, col = ref.split("/")
+                ref = f"{merged[row]}/{col}" if row in merged else ref
+                if ref not in refs:
+                    refs.append(ref)
+            sides.append(tuple(refs))
+        if set(sides[0]) & set(sides[1]):
+            continue  # an item's row total became the group's: kept once, below
+        new = RelationInstance(inst.relation, inst.key, sides[0], sides[1], inst.description)
+        out.setdefault((inst.id, new.lhs, new.rhs), new)
+    return list(out.values())
 
 
 def _instances(self: "TableSpec") -> tuple[RelationInstance, ...]:
@@ -172,6 +203,41 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A percentage prose states, as a quotient of metrics: each side may mean any of its metrics' readings.
+
+    ``numerator`` "" means the count stated just before the percentage (“予以公开8件，占72.7%”).
+    """
+
+    id: str
+    label: str  # Chinese: “办结率”
+    numerator: str
+    denominators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a counted number in the prose is about, recognised from the words of its sentence.
+
+    ``metrics``: id prefixes of the metrics about this subject; a count is compared with a metric's
+    cells only when its sentence is about the metric's subject (docs/real-reports.md §A).
+    """
+
+    id: str
+    label: str  # Chinese, for messages
+    nouns: tuple[str, ...] = ()  # words naming it (“申请”, “文件”)
+    units: tuple[str, ...] = ()  # units it is counted in
+    verbs: tuple[str, ...] = ()  # verbs that make a noun-less sentence about it (“制发…500条”)
+    metrics: tuple[str, ...] = ()
+    not_nouns: tuple[str, ...] = ()  # longer words that contain a noun but do not name it (依申请公开)
+
+    def named_in(self, text: str) -> bool:
+        for word in self.not_nouns:
+            text = text.replace(word, "")
+        return any(n in text for n in self.nouns)
+
+
+@dataclass(frozen=True)
 class ReportFormat:
     id: str
     name: str
@@ -181,7 +247,41 @@ class ReportFormat:
     metrics: tuple[Metric, ...] = ()
     valid_years: tuple[int, int] = (0, 9999)  # report years this format is current for
     markers: tuple[str, ...] = ()  # phrases only this format's template has
+    subjects: tuple[Subject, ...] = ()  # what prose counts can be about (see ``Subject``)
+    ratios: tuple[Ratio, ...] = ()  # percentages prose states: “办结率”, a share of the applications
+    categories: tuple[str, ...] = ()  # categories that partition the proactively disclosed total
     notes: dict[str, str] = field(default_factory=dict)
+
+    def applies_to(self, year: int | None) -> bool:
+        """Whether this format is the one in force for a report of ``year``."""
+        return year is not None and self.valid_years[0] <= year <= self.valid_years[1]
+
+    def ratio(self, ratio_id: str) -> Ratio | None:
+        return next((r for r in self.ratios if r.id == ratio_id), None)
+
+    def subject(self, subject_id: str) -> Subject | None:
+        return next((s for s in self.subjects if s.id == subject_id), None)
+
+    def other_subject(self, metric_id: str, text: str, unit: str | None = None) -> str:
+        """The subject ``text`` (a sentence up to the number, whitespace removed) is about when it cannot be
+        the application count ``metric_id`` claims; "" when it may be. Cases: 复议/诉讼 named. Documents: a
+        document noun and a making verb, in a documents unit, and no application named (依申请公开 is a
+        document's disclosure attribute, not an application)."""
+        own = self.subject_of(metric_id)
+        if own is None or own.id != "applications":
+            return ""
+        cases, docs = self.subject("cases"), self.subject("documents")
+        if cases is not None and cases.named_in(text):
+            return cases.id
+        if docs is not None and (unit is None or unit in docs.units) and docs.named_in(text) \
+                and any(v in text for v in docs.verbs) and not own.named_in(text):
+            return docs.id
+        return ""
+
+    def subject_of(self, metric_id: str) -> Subject | None:
+        """The subject a metric counts (“apply.new+apply.carried” → applications)."""
+        first = metric_id.split("+")[0]
+        return next((s for s in self.subjects if first.startswith(s.metrics)), None) if first else None
 
     def table(self, table_id: str) -> TableSpec:
         for t in self.tables:

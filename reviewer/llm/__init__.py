@@ -67,13 +67,15 @@ def _review(review: Review, doc: Document, facts, settings: Settings, info: LLMI
     from reviewer.llm.grounding import Grounder
     from reviewer.llm.merge import ground_claims, ground_findings, merge_findings
     from reviewer.llm.narrative import build_input
+    from reviewer.formats import own_format
     from reviewer.llm.prompts import load_prompt
     from reviewer.llm.schema import NarrativeOutput
 
-    prompt = load_prompt(PROMPT_NAME, settings.llm_prompt_version, settings.llm_prompts_dir)
+    fmt = own_format(facts)  # the prompt lists the metrics of the report's own format
+    prompt = load_prompt(PROMPT_NAME, settings.llm_prompt_version, settings.llm_prompts_dir, fmt.id)
     info.prompt_version = prompt.id
     inp = build_input(doc, facts, settings.llm_full_narrative)
-    key = cache_key(inp.narrative, inp.table_summary, prompt.id, settings.llm_model)
+    key = cache_key(inp.narrative, inp.table_summary, f"{prompt.id}@{fmt.id}", settings.llm_model)
     try:
         cache = open_cache(settings)
     except Exception as exc:  # noqa: BLE001 - no cache is a cost, not a failure

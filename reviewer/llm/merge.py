@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reviewer.extract.facts import Claim, ReportFacts
 from reviewer.findings import Finding, Location
+from reviewer.formats import own_format
 from reviewer.llm.grounding import Grounder, value_in_quote
 from reviewer.llm.schema import KIND_RULES, NarrativeOutput
 
@@ -15,6 +16,13 @@ from reviewer.llm.schema import KIND_RULES, NarrativeOutput
 def _location(grounder: Grounder, facts: ReportFacts, span: tuple[int, int]) -> Location:
     return Location(section=facts.section_at(span[0]), block_id=grounder.block_at(span[0]), span=span,
                     text=grounder.doc.text[span[0]:span[1]])
+
+
+def _sentence_to(grounder: Grounder, span: tuple[int, int]) -> str:
+    """The sentence the quote ends in, up to the quote's end, whitespace removed."""
+    text = grounder.doc.text
+    start = max(text.rfind(ch, 0, span[0]) for ch in "。！？；\n") + 1
+    return "".join(text[start:span[1]].split())
 
 
 def _overlaps(a: Location, b: Location) -> bool:
@@ -33,6 +41,9 @@ def ground_claims(output: NarrativeOutput, grounder: Grounder, facts: ReportFact
             discarded += 1
             continue
         loc = _location(grounder, facts, span)
+        if own_format(facts).other_subject(c.metric, _sentence_to(grounder, span), c.unit or None):
+            discarded += 1  # “制发文件500条，其中…不予公开40条”: documents (or appeal cases), never applications
+            continue
         known = facts.claims + claims
         if any(k.metric == c.metric and _overlaps(k.location, loc) for k in known):
             continue  # the rule extractor (or an earlier LLM claim) already has it

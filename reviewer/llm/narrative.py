@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
-from reviewer.formats.gov2021 import LLM_METRICS as METRICS
+from reviewer.formats import own_format
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _SALIENT = re.compile(r"[0-9０-９〇零两]|无|未|没有|不存在|费|其中")
@@ -141,8 +141,8 @@ def _fmt(v: float) -> str:
 def table_summary(facts: ReportFacts) -> str:
     """“metric=value” for every metric the parsed tables hold (meanings are in the system prompt)."""
     items = []
-    for m in METRICS:
-        if not m.cells:
+    for m in own_format(facts).metrics:
+        if not m.cells or not m.llm:
             continue
         values = []
         for ref in m.cells:

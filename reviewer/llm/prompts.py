@@ -14,7 +14,9 @@ from pathlib import Path
 from string import Template
 
 from reviewer.llm import errors
+from reviewer.formats import DEFAULT_FORMAT, FORMATS
 from reviewer.llm.schema import metric_catalogue
+
 
 def _default_dir() -> Path:
     """The checkout's prompts/ (source or editable install), else the copy a wheel installs."""
@@ -44,12 +46,13 @@ class PromptSet:
 
 
 @lru_cache(maxsize=8)
-def load_prompt(name: str, version: str, directory: str | None = None) -> PromptSet:
+def load_prompt(name: str, version: str, directory: str | None = None, format_id: str | None = None) -> PromptSet:
+    """``format_id``: the report's own format, whose metrics the system prompt lists (default: the current one)."""
     base = Path(directory).expanduser() if directory else DEFAULT_DIR
     folder = base / name / version
     try:
         system = Template((folder / "system.md").read_text(encoding="utf-8").strip()).safe_substitute(
-            metric_catalogue=metric_catalogue())
+            metric_catalogue=metric_catalogue(FORMATS.get(format_id or "", DEFAULT_FORMAT)))
         user = (folder / "user.md").read_text(encoding="utf-8").strip()
         raw_examples = (folder / "examples.json").read_text(encoding="utf-8") \
             if (folder / "examples.json").is_file() else "[]"

@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewer.formats.gov2021 import LLM_METRICS as METRICS
+from reviewer.formats import DEFAULT_FORMAT, FORMATS, ReportFormat
 
-METRIC_IDS: tuple[str, ...] = tuple(m.id for m in METRICS)
+# every metric the model may name a claim as, in any format (each prompt lists its report's own format's)
+METRIC_IDS: tuple[str, ...] = tuple(dict.fromkeys(m.id for f in (DEFAULT_FORMAT, *FORMATS.values())
+                                                  for m in f.metrics if m.llm))
 MetricId = Literal[METRIC_IDS]  # type: ignore[valid-type]
 
 FindingKind = Literal["contradiction", "wrong_year", "vague_improvement", "missing_fee_statement",
@@ -80,9 +82,10 @@ SCHEMA_NAME = "narrative_review"
 SCHEMA_DESCRIPTION = "年度报告叙述部分的数字陈述与问题"
 
 
-def metric_catalogue() -> str:
-    """“id 含义” per metric for the (static, provider-cacheable) system prompt."""
-    return "\n".join(f"{m.id} {m.description}{_where(m)}" for m in METRICS)
+def metric_catalogue(fmt: ReportFormat = DEFAULT_FORMAT) -> str:
+    """“id 含义” per metric of the report's own format, for the (per format static, provider-cacheable)
+    system prompt."""
+    return "\n".join(f"{m.id} {m.description}{_where(m)}" for m in fmt.metrics if m.llm)
 
 
 def _where(metric) -> str:

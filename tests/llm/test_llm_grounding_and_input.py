@@ -56,3 +56,21 @@ def test_full_narrative_mode_and_missing_sections_fallback():
     assert "【全文】" in bare.narrative and "针对这些问题" in bare.narrative
     assert "\t0" not in bare.narrative  # table blocks are still left out
     assert bare.table_summary == "（表格未能解析）"
+
+
+def test_a_model_claim_about_documents_or_cases_is_never_an_application_count():
+    from reviewer.llm.merge import ground_claims
+    from reviewer.llm.schema import LLMClaim, NarrativeOutput
+
+    text = ("一、总体情况\n全年制发各类文件500条，其中主动公开200条、依申请公开260条、不予公开40条。"
+            "本年度共收到政府信息公开申请12件，其中不予公开2件。被申请行政复议2件（含上年结转1件）。")
+    doc = Document(source="t", media_type="txt", text=text,
+                   blocks=[Block(id="b0", kind="heading", text="一、总体情况", span=(0, 6)),
+                           Block(id="b1", kind="paragraph", text=text[7:], span=(7, len(text)))])
+    out = NarrativeOutput(claims=[
+        LLMClaim(metric="apply.withheld", value=40, unit="条", quote="不予公开40条"),  # documents
+        LLMClaim(metric="apply.carried", value=1, unit="件", quote="含上年结转1件"),  # appeal cases
+        LLMClaim(metric="apply.withheld", value=2, unit="件", quote="其中不予公开2件"),  # applications
+    ], findings=[])
+    claims, discarded = ground_claims(out, Grounder(doc), ReportFacts(format_id="gov-disclosure-2021"))
+    assert [(c.metric, c.value) for c in claims] == [("apply.withheld", 2)] and discarded == 2

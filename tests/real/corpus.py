@@ -23,6 +23,7 @@ CORPUS: dict[str, tuple[str, str]] = {
     "pingtan-2024": ("tests/fixtures/real/pingtan-2024.txt", "平潭综合实验区 2024，爬虫文本，标签内有空格"),
     "sh-kewei-2024": ("tests/fixtures/real/sh-kewei-2024.md", "上海市科委 2024，PDF 转 Markdown，表格碎片"),
     "shuyang-fgj-2023": ("tests/fixtures/real/shuyang-fgj-2023.html", "沭阳县发改局 2023，整页 HTML"),
+    "sh-szfbgt-2019": ("tests/fixtures/real/sh-szfbgt-2019.html", "上海市人民政府办公厅 2019，试行格式网页，表三总计列空白"),
     "huaian-2024": ("tests/fixtures/real/huaian-2024.pdf", "淮安市人民政府 2024，WPS 导出的 6 页 PDF，表三跨页"),
     "wuhai-gxj-2023": ("examples/wuhai-gxj-2023.txt", "乌海市工信局 2023 草稿，11 处真实错误"),
     "wuhai-gxj-2023-corrected": ("examples/wuhai-gxj-2023-corrected.txt", "上一份的人工更正稿"),
