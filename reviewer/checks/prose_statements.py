@@ -7,15 +7,13 @@ total a share is of), so a failure is a warning: likely wrong, not certain.
 from __future__ import annotations
 
 from reviewer.checks.crossref import evaluate_reading
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 from reviewer.extract.facts import Claim, ReportFacts
 from reviewer.formats import FORMATS
 
-ALL_DONE = Rule("crossref.all_done_vs_table", "crossref", "warning",
-                "正文称申请已全部办结或案件均已审结，但表格有结转下年度或尚未审结的")
-PERCENT = Rule("crossref.percentage", "crossref", "warning", "正文所述百分比或办结率与所述数字算不出来")
-PROSE_BALANCE = Rule("crossref.prose_totals", "crossref", "warning",
-                     "正文自身的数字对不上：收到（含上年结转）应等于办结加结转下年度")
+ALL_DONE = declared("crossref.all_done_vs_table")
+PERCENT = declared("crossref.percentage")
+PROSE_BALANCE = declared("crossref.prose_totals")
 
 _PENDING = {"review": ("review_pending",), "litigation": ("direct_pending", "after_pending")}
 # the table quantities a share or rate of applications can be of

@@ -14,7 +14,7 @@ from html import escape
 from reviewer.document import Block, Document
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
 from reviewer.formats import section_headings
-from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, unit_text, units_of
+from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, cards, unit_text, units_of
 
 SECTION_ZH = section_headings()
 SECTION_ORDER = list(SECTION_ZH) + [None]
@@ -93,13 +93,18 @@ def render_html(doc: Document, review: Review) -> str:
     for block in doc.blocks:
         body.append(_block_html(doc, block, by_key, per_unit, whole))
     title = review.report.title or doc.source
-    c = review.counts()
+    shown = cards(review.findings)
+    c = {k: sum(1 for card in shown if card.finding.severity == k) for k in ("error", "warning", "info")}
+    folded = sum(len(card.derived) for card in shown)
+    extra = f"<span>另有{folded}条由根因导致的勾稽关系不成立，已并入根因</span>" if folded else ""
+    if review.profile:
+        extra += f"<span>规则配置：{escape(review.profile.name)}</span>"
     return (
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         f"<title>审核意见 — {escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>审核意见：{escape(title)}</h1><div class=\"counts\">"
         f"<span>错误 {c['error']}</span><span>警告 {c['warning']}</span><span>提示 {c['info']}</span>"
-        f"<span>来源：{escape(review.source)}</span></div></header>"
+        f"{extra}<span>来源：{escape(review.source)}</span></div></header>"
         f"<main><article id=\"draft\">{''.join(body)}</article>"
         f"<aside id=\"panel\">{_panel(review, tokens)}</aside></main>"
         f"<script>{_JS}</script></body></html>"
@@ -181,10 +186,12 @@ def _panel(review: Review, tokens: dict[int, list[str]]) -> str:
         return f"<h2>无法审核</h2><p>{escape(review.error.message)}</p>"
     if not review.findings:
         return "<h2>未发现问题</h2>"
+    shown = {card.index: card.derived for card in cards(review.findings)}
+    index_of = {id(f): i for i, f in enumerate(review.findings)}
     groups: dict[str | None, list[int]] = {}
-    for i, f in enumerate(review.findings):
-        groups.setdefault(_section_of(f), []).append(i)
-    out = [f"<div class=\"summary\">共 {len(review.findings)} 条审核意见，点击定位到原文</div>"]
+    for i in shown:
+        groups.setdefault(_section_of(review.findings[i]), []).append(i)
+    out = [f"<div class=\"summary\">共 {len(shown)} 条审核意见，点击定位到原文</div>"]
     keys = sorted(groups, key=lambda k: (SECTION_ORDER.index(k) if k in SECTION_ORDER else len(SECTION_ORDER) - 1.5))
     for key in keys:
         title = SECTION_ZH.get(key, f"第{key}部分" if key else "全文")
@@ -194,18 +201,27 @@ def _panel(review: Review, tokens: dict[int, list[str]]) -> str:
             if not idx:
                 continue
             out.append(f"<h3>{SEVERITY_ZH[sev]}（{len(idx)}）</h3><ol>")
-            out.extend(_finding_html(i, review.findings[i], tokens.get(i, [])) for i in idx)
+            for i in idx:
+                folded = [(index_of[id(d)], d) for d in shown[i]]
+                out.append(_finding_html(i, review.findings[i], tokens.get(i, []), folded, tokens))
             out.append("</ol>")
         out.append("</section>")
     return "".join(out)
 
 
-def _finding_html(i: int, f: Finding, toks: list[str]) -> str:
+def _finding_html(i: int, f: Finding, toks: list[str], folded: list[tuple[int, Finding]] = (),
+                  tokens: dict[int, list[str]] | None = None) -> str:
     locs = ""
     if len(f.locations) > 1:
         locs = "<div>" + "".join(
-            f'<span class="loc" data-token="{t}">{escape(loc.label or loc.text or f"位置{k + 1}")}</span>'
+            f'<span class="loc" data-token="{t}">{escape(loc.place or loc.label or loc.text or f"位置{k + 1}")}</span>'
             for k, (t, loc) in enumerate(zip(toks, f.locations))) + "</div>"
+    elif f.locations and f.locations[0].place:
+        locs = f'<div class="meta">位置：{escape(f.locations[0].place)}</div>'
+    if folded:  # the failed relations this root cause explains: one card, them folded under it
+        inner = "".join(_finding_html(j, d, (tokens or {}).get(j, [])) for j, d in folded)
+        locs += (f'<details class="derived"><summary>由此导致{len(folded)}条勾稽关系不成立</summary>'
+                 f"<ol>{inner}</ol></details>")
     sugg = f'<div class="sugg">建议：{escape(f.suggestion)}</div>' if f.suggestion else ""
     ea = (f'<div class="meta">应为 {escape(f.expected)}，实为 {escape(f.actual)}</div>'
           if f.expected is not None and f.actual is not None else "")

@@ -102,8 +102,14 @@ def findings_panel(review: dict) -> list[dict]:
     from reviewer.formats import section_headings
 
     order = list(section_headings())
+    findings = review.get("findings", [])
+    ids = {f.get("id") for f in findings}
+    derived: dict[str, list[tuple[int, dict]]] = {}  # root-cause id → the failed relations it explains
     groups: dict[str | None, list[tuple[int, dict]]] = {}
-    for i, f in enumerate(review.get("findings", [])):
+    for i, f in enumerate(findings):
+        if f.get("derived_from") in ids:
+            derived.setdefault(f["derived_from"], []).append((i, f))
+            continue
         key = next((loc["section"] for loc in f.get("locations", []) if loc.get("section")), None)
         groups.setdefault(key, []).append((i, f))
     # 全文 (title, period: the whole report) first, as in the terminal summary; then 一 … 六
@@ -112,17 +118,19 @@ def findings_panel(review: dict) -> list[dict]:
     for key in keys:
         by_sev = []
         for sev in ("error", "warning", "info"):
-            items = [_finding_view(i, f) for i, f in groups[key] if f["severity"] == sev]
+            items = [_finding_view(i, f, [_finding_view(j, d) for j, d in derived.get(f.get("id"), [])])
+                     for i, f in groups[key] if f["severity"] == sev]
             if items:
                 by_sev.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "findings": items})
-        out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev})
+        out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev,
+                    "count": sum(len(x["findings"]) for x in by_sev)})
     return out
 
 
-def _finding_view(i: int, f: dict) -> dict:
+def _finding_view(i: int, f: dict, derived: list[dict] | None = None) -> dict:
     places = []
     for loc in f.get("locations", []):
-        name = loc.get("label") or (loc.get("text") or "").strip()
+        name = loc.get("place") or loc.get("label") or (loc.get("text") or "").strip()
         if name:
             flat = " ".join(name.split())
             places.append(flat if len(flat) <= 30 else flat[:30] + "…")
@@ -130,7 +138,8 @@ def _finding_view(i: int, f: dict) -> dict:
             "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]), "message": f["message"],
             "category_zh": CATEGORY_ZH.get(f["category"], f["category"]), "suggestion": f.get("suggestion"),
             "expected": f.get("expected"), "actual": f.get("actual"), "origin": f.get("origin"),
-            "places": list(dict.fromkeys(places))}
+            "places": list(dict.fromkeys(places)), "derived": derived or [],
+            "declared_severity_zh": SEVERITY_ZH.get(f.get("declared_severity") or "", None)}
 
 
 def batch_progress(s: Session, batch: Batch) -> dict:
