@@ -18,6 +18,8 @@ PROSE_BALANCE = declared("crossref.prose_totals")
 _PENDING = {"review": ("review_pending",), "litigation": ("direct_pending", "after_pending")}
 # the table quantities a share or rate of applications can be of
 _BASES = ("apply.new", "apply.new+apply.carried", "apply.handled")
+_BASE_NAMES = {"apply.new": "本年新收申请数", "apply.new+apply.carried": "新收与上年结转之和",
+               "apply.handled": "（七）总计"}
 _RECEIVED = ("apply.received", "apply.new", "apply.new+apply.carried")
 _CLOSED = ("apply.answered", "apply.processed", "apply.handled")
 
@@ -53,27 +55,32 @@ def percentages(ctx: Context):
             count = _count_before(facts, st)
             if count is None or not count.metric.startswith("apply."):
                 continue
-            bases = [b for b in (_table_value(fmt, facts, m) for m in _BASES) if b]
-            bases += [c.value for c in facts.claims if c.metric in (*_RECEIVED, *_CLOSED) and c.value
-                      and c.location.block_id == st.location.block_id and c.location.span[0] < count.location.span[0]]
-            if not bases or any(_printed_as(100 * count.value / b, st.value, st.location.text) for b in bases):
+            # each denominator with its name: the message must say what the share was computed of
+            named = [(_BASE_NAMES[m], b) for m in _BASES if (b := _table_value(fmt, facts, m))]
+            named += [(f"正文所述“{c.quote}”", c.value) for c in facts.claims
+                      if c.metric in (*_RECEIVED, *_CLOSED) and c.value and c.location.block_id == st.location.block_id
+                      and c.location.span[0] < count.location.span[0]]
+            if not named or any(_printed_as(100 * count.value / b, st.value, st.location.text) for _, b in named):
                 continue
-            shown = "、".join(f"{fmt_num(count.value)}/{fmt_num(b)}＝{100 * count.value / b:.1f}%" for b in sorted(set(bases)))
-            yield finding(PERCENT.id, f"正文称“{count.quote}”占{fmt_num(st.value)}%，但按所述总数计算不是这个比例（{shown}）",
+            shown = "、".join(f"{fmt_num(count.value)}÷{fmt_num(b)}（{name}）＝{100 * count.value / b:.1f}%"
+                             for name, b in dict.fromkeys(named))
+            yield finding(PERCENT.id, f"正文称“{count.quote}”占{fmt_num(st.value)}%，但按哪一个总数计算都不是这个比例（{shown}）",
                           [st.location, count.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="按“该项数量÷申请总数×100%”重新计算，并写明是占哪个总数的比例")
         elif st.kind == "rate":
-            received = [v for v in (_table_value(fmt, facts, m) for m in ("apply.new", "apply.new+apply.carried")) if v]
+            received = [(_BASE_NAMES[m], v) for m in ("apply.new", "apply.new+apply.carried")
+                        if (v := _table_value(fmt, facts, m))]
             closed = [v for v in (_table_value(fmt, facts, m) for m in ("apply.handled",)) if v is not None]
             carried = _table_value(fmt, facts, "apply.carried") or 0
             closed += [c - carried for c in closed]
             if not received or not closed:
                 continue
-            rates = {100 * c / r for r in received for c in closed}
+            rates = {100 * c / r for _, r in received for c in closed}
             if any(_printed_as(r, st.value, st.location.text) for r in rates):
                 continue
-            main = 100 * closed[0] / received[-1]  # （七）总计 ÷ (新收＋上年结转)
-            yield finding(PERCENT.id, f"正文称办结率为{fmt_num(st.value)}%，但按表格计算（（七）总计÷新收与上年结转之和）"
+            base_name, base = received[-1]  # 新收＋上年结转 when it could be read, else 新收 (and the message says so)
+            main = 100 * closed[0] / base
+            yield finding(PERCENT.id, f"正文称办结率为{fmt_num(st.value)}%，但按表格计算（（七）总计÷{base_name}）"
                           f"为{main:.1f}%，按其他口径也不是{fmt_num(st.value)}%",
                           [st.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="有申请结转下年度时，办结率不是100%；按表格重新计算或删去该比率")
