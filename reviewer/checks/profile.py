@@ -88,3 +88,19 @@ def _specificity(entry: str, rule_id: str) -> int:
 def _best(entries: list[str], rule_id: str) -> int:
     """Specificity of the most specific matching entry; -1 when none matches."""
     return max((_specificity(e, rule_id) for e in entries if _matches(e, rule_id)), default=-1)
+
+
+def from_mapping(data: dict, name: str) -> RuleProfile:
+    """A profile from a config table (``[tool.reviewer]`` or reviewer.toml): select, ignore, severity."""
+    unknown = set(data) - {"select", "ignore", "severity", "name"}
+    if unknown:
+        raise ProfileError(f"规则配置中有未知的设置：{'、'.join(sorted(unknown))}（unknown keys; expected select, ignore, "
+                           f"severity, name）")
+    try:
+        profile = RuleProfile(name=data.get("name", name), select=data.get("select", [ALL]),
+                              ignore=data.get("ignore", []), severity=data.get("severity", {}))
+    except ValueError as exc:
+        raise ProfileError(f"规则配置格式不对：select/ignore 应为规则编号的列表，severity 应为“规则编号 = "
+                           f"error/warning/info”（invalid profile: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}）"
+                           ) from None
+    return profile.validate_ids()
