@@ -15,6 +15,7 @@ ROUTERS = [
     "reviewer.api.annotated",  # issue 5
     "reviewer.api.batches",  # issue 5
     "reviewer.api.admin",  # issue 11: API keys over HTTP
+    "reviewer.api.profiles",  # issue 14: a tenant's rule profile
 ]
 
 

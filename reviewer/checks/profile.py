@@ -19,6 +19,10 @@ ALL = "ALL"
 class ProfileError(ValueError):
     """A profile names something that is not a rule or a severity (Chinese and English)."""
 
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(f"{message_zh}（{message_en}）")
+        self.message_zh, self.message_en = message_zh, message_en
+
 
 class RuleProfile(BaseModel):
     name: str = "默认"
@@ -44,7 +48,8 @@ class RuleProfile(BaseModel):
             if entry != ALL and not any(_matches(entry, rid) for rid in RULES):
                 near = close_ids(entry, sorted(RULES))
                 hint = f"相近的规则：{'、'.join(near)}。" if near else ""
-                raise ProfileError(f"规则配置中的“{entry}”不是已知的规则编号或前缀（unknown rule id or prefix）。{hint}")
+                raise ProfileError(f"规则配置中的“{entry}”不是已知的规则编号或前缀。{hint}",
+                                   f"unknown rule id or prefix: {entry}")
         return self
 
     def enabled(self, rule_id: str) -> bool:
@@ -94,13 +99,13 @@ def from_mapping(data: dict, name: str) -> RuleProfile:
     """A profile from a config table (``[tool.reviewer]`` or reviewer.toml): select, ignore, severity."""
     unknown = set(data) - {"select", "ignore", "severity", "name"}
     if unknown:
-        raise ProfileError(f"规则配置中有未知的设置：{'、'.join(sorted(unknown))}（unknown keys; expected select, ignore, "
-                           f"severity, name）")
+        raise ProfileError(f"规则配置中有未知的设置：{'、'.join(sorted(unknown))}",
+                           "unknown keys; expected select, ignore, severity, name")
     try:
         profile = RuleProfile(name=data.get("name", name), select=data.get("select", [ALL]),
                               ignore=data.get("ignore", []), severity=data.get("severity", {}))
-    except ValueError as exc:
-        raise ProfileError(f"规则配置格式不对：select/ignore 应为规则编号的列表，severity 应为“规则编号 = "
-                           f"error/warning/info”（invalid profile: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}）"
-                           ) from None
+    except ValueError:
+        raise ProfileError("规则配置格式不对：select、ignore 应为规则编号的列表，severity 应为“规则编号 = error/warning/info”",
+                           "invalid profile: select and ignore are lists of rule ids, severity maps ids to "
+                           "error/warning/info") from None
     return profile.validate_ids()

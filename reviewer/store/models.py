@@ -135,3 +135,16 @@ class DeliveryAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     duration_ms: Mapped[float] = mapped_column(Float)
     next_delay: Mapped[float | None] = mapped_column(Float, nullable=True)  # seconds until the next try
+
+
+class RuleProfileRow(Base):
+    """A tenant's rule profile (local standard): which rules run and at what severity (one per tenant)."""
+
+    __tablename__ = "rule_profiles"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    select: Mapped[list] = mapped_column(JSON)
+    ignore: Mapped[list] = mapped_column(JSON)
+    severity: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())

@@ -16,11 +16,11 @@ from fastapi.staticfiles import StaticFiles
 
 
 def mount(app: FastAPI) -> None:
-    from reviewer.web import batch_pages, history_pages, review_pages, signin_pages
+    from reviewer.web import batch_pages, history_pages, profile_pages, review_pages, signin_pages
     from reviewer.web.auth import CsrfRefused, SignInRequired, WebNotFound, signin_url
     from reviewer.web.responses import csrf_refused, page
 
-    for module in (signin_pages, review_pages, batch_pages, history_pages):
+    for module in (signin_pages, review_pages, batch_pages, history_pages, profile_pages):
         app.include_router(module.router)
     app.mount("/web/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="web-static")
 
