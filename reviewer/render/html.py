@@ -41,6 +41,11 @@ mark.sev-info,td.sev-info,p.sev-info{background:#dfeeff;border-bottom-color:#4a8
 .finding.sev-info{border-color:#4a8be0}.finding.current{background:#e3edfb}
 .badge{font-size:11px;padding:0 4px;border-radius:3px;color:#fff;margin-right:4px}
 .badge.sev-error{background:#d22}.badge.sev-warning{background:#e08a00}.badge.sev-info{background:#4a8be0}
+table.std-grid th{border:1px solid #888;padding:2px 6px;font-weight:normal;background:#f6f6f3;white-space:nowrap}
+table.std-grid th.rowlabel{text-align:left;white-space:normal;min-width:14em}table.std-grid td.num{text-align:center;min-width:3em}
+table.std-grid.wide th{white-space:normal;font-size:12px}table.std-grid.wide th.rowlabel{min-width:6em}
+table.std-grid caption{text-align:left;font-weight:bold;padding:4px 0}table.std-grid tr.group td{background:#fafaf8}
+details.as-printed summary{color:#888;font:12px sans-serif;cursor:pointer}
 .sugg{color:#2e6b2e}.meta{color:#888;font-size:11px}.loc{color:#1565c0;text-decoration:underline;margin-right:6px}
 """
 
@@ -54,7 +59,8 @@ _JS = """
       document.querySelectorAll('[data-anchors~="'+t+'"]').forEach(function(e){
         e.classList.add('active'); if(!first) first=e;});
     });
-    if(first){first.scrollIntoView({block:'center',behavior:'auto'});}
+    if(first){var d=first.closest('details'); if(d&&!d.open){d.open=true;}
+      first.scrollIntoView({block:'center',behavior:'auto'});}
     document.body.setAttribute('data-active',tokens.join(' '));
     return first;
   }
@@ -79,7 +85,8 @@ def render_html(doc: Document, review: Review) -> str:
     per_unit: dict[int, list[tuple[int, int, str, str]]] = {}  # unit index → (start, end, token, severity)
     whole: dict[int, list[tuple[str, str]]] = {}
     tokens: dict[int, list[str]] = {}
-    for a in anchors(doc, review):
+    all_anchors = anchors(doc, review)
+    for a in all_anchors:
         tok = f"a{a.finding_index}-{a.location_index}"
         tokens.setdefault(a.finding_index, []).append(tok)
         for seg in a.segments:
@@ -89,8 +96,19 @@ def render_html(doc: Document, review: Review) -> str:
                 per_unit.setdefault(seg.unit.index, []).append((seg.start, seg.end, tok, a.finding.severity))
     units = units_of(doc)
     by_key = {(u.block.id, u.cell.row if u.cell else None, u.cell.col if u.cell else None): u for u in units}
+    from reviewer.render.grid import cell_marks, grid_html, standard_grids
+
+    grids = standard_grids(doc, review)  # text drafts: their tables in the format's standard grid
+    marks = cell_marks(all_anchors, grids) if grids else {}
     body = []
     for block in doc.blocks:
+        if block.id in grids:
+            body.append(f'<div id="{block.id}">' + "".join(grid_html(spec, table, marks, _attrs, note=i == 0)
+                                                         for i, (spec, table) in enumerate(grids[block.id])) + "</div>")
+            if block.kind == "table":  # the lines it was read from, folded away below the grid
+                raw = _block_html(doc, block, by_key, per_unit, whole).replace(f'<table id="{block.id}"', "<table", 1)
+                body.append(f'<details class="as-printed"><summary>原稿中的逐行文字</summary>{raw}</details>')
+                continue
         body.append(_block_html(doc, block, by_key, per_unit, whole))
     title = review.report.title or doc.source
     shown = cards(review.findings)
