@@ -101,7 +101,7 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
             return page(request, "review_wait.html", ctx, user=user)
         review = row.review
         data = s.get(Blob, sub.blob_sha256).data
-        ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
+        ctx.update(review=review, counts=views.card_counts(review), panel=views.findings_panel(review),
                    readable=row.status == "ok",
                    pdf=views.input_was_pdf(sub.filename, data) and views.pdf_renderer_available())
     return page(request, "review.html", ctx, user=user)

@@ -96,6 +96,17 @@ def section_title(key: str | None) -> str:
     return names.get(key, f"第{key}部分") if key else "全文"
 
 
+def card_counts(review: dict) -> dict:
+    """Counts as a person reads them: one per card; failed relations folded under their root cause are
+    counted apart (``folded``)."""
+    findings = review.get("findings", [])
+    ids = {f.get("id") for f in findings}
+    out = {"error": 0, "warning": 0, "info": 0, "folded": 0}
+    for f in findings:
+        out["folded" if f.get("derived_from") in ids else f["severity"]] += 1
+    return out
+
+
 def findings_panel(review: dict) -> list[dict]:
     """Findings grouped by section (一…六, then 全文) and, inside, by severity — with their index
     in ``review.findings``, which the annotated HTML uses in its anchors (a<index>-<location>)."""
