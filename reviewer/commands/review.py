@@ -128,8 +128,11 @@ def _write_annotated(args, path, doc, review) -> None:
         out.mkdir(parents=True, exist_ok=True)
         out = out / f"{Path(path).stem}.审核.{args.format}"
     write_annotated(args.format, path, doc, review, out)
-    c = review.counts()
-    print(f"已写出：{out}（错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}）")
+    from reviewer.render.anchors import card_counts
+
+    c, folded = card_counts(review.findings)
+    print(f"已写出：{out}（错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}"
+          + (f"；另有{folded}条由根因导致，已并入" if folded else "") + "）")
 
 
 def _statistics(reviews) -> str:

@@ -172,6 +172,13 @@ def cards(findings: list[Finding]) -> list[Card]:
     return out
 
 
+def card_counts(findings: list[Finding]) -> tuple[dict[str, int], int]:
+    """Counts as a person reads them, one per card, and how many failed relations are folded under a root."""
+    shown = cards(findings)
+    counts = {k: sum(1 for card in shown if card.finding.severity == k) for k in ("error", "warning", "info")}
+    return counts, sum(len(card.derived) for card in shown)
+
+
 def place_name(loc: Location, width: int = 24) -> str:
     """A location as a reader finds it on paper (“表三 · 一、本年新收 · 自然人”, “第一部分第3段 “…”” ), or
     the quoted words; '' when it has neither."""
@@ -182,6 +189,22 @@ def place_name(loc: Location, width: int = 24) -> str:
         quote = f"“{flat if len(flat) <= width else flat[:width] + '…'}”"
         return f"{loc.place} {quote}" if loc.place else quote
     return loc.place or ""
+
+
+def grouped_places(locations: list[Location]) -> list[str]:
+    """Places on paper, each once, with the words quoted there: “第一部分第2段 “1248”“24””."""
+    groups: dict[str, list[str]] = {}
+    for loc in locations:
+        if loc.table and loc.label:
+            groups.setdefault(place_name(loc), [])
+            continue
+        quote = place_name(loc.model_copy(update={"place": None}))
+        groups.setdefault(loc.place or "", []).append(quote)
+    out = []
+    for place, quotes in groups.items():
+        shown = "".join(dict.fromkeys(q for q in quotes if q))
+        out.append(f"{place} {shown}".strip() if place else shown)
+    return [x for x in out if x]
 
 
 def other_places(f: Finding, principal: int) -> list[str]:

@@ -14,7 +14,7 @@ from html import escape
 from reviewer.document import Block, Document
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
 from reviewer.formats import section_headings
-from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, cards, unit_text, units_of
+from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, card_counts, cards, unit_text, units_of
 
 SECTION_ZH = section_headings()
 SECTION_ORDER = list(SECTION_ZH) + [None]
@@ -111,9 +111,7 @@ def render_html(doc: Document, review: Review) -> str:
                 continue
         body.append(_block_html(doc, block, by_key, per_unit, whole))
     title = review.report.title or doc.source
-    shown = cards(review.findings)
-    c = {k: sum(1 for card in shown if card.finding.severity == k) for k in ("error", "warning", "info")}
-    folded = sum(len(card.derived) for card in shown)
+    c, folded = card_counts(review.findings)
     extra = f"<span>另有{folded}条由根因导致的勾稽关系不成立，已并入根因</span>" if folded else ""
     if review.profile:
         extra += f"<span>规则配置：{escape(review.profile.name)}</span>"

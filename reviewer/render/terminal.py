@@ -29,11 +29,10 @@ def render_text(review: Review, colour: bool = False) -> str:
     if rep.period.start:
         head.append(f"统计期限 {rep.period.start} 至 {rep.period.end}")
     out.append(" · ".join(head))
-    from reviewer.render.anchors import cards
+    from reviewer.render.anchors import card_counts, cards
 
     shown = cards(review.findings)
-    n = {k: sum(1 for card in shown if card.finding.severity == k) for k in _LABEL}
-    folded = sum(len(card.derived) for card in shown)
+    n, folded = card_counts(review.findings)
     out.append(" · ".join(c(_COLOUR[k], f"{_LABEL[k]} {n[k]}") for k in ("error", "warning", "info"))
                + (f"（另有{folded}条由根因导致的勾稽关系不成立，已并入根因）" if folded else ""))
     if review.profile:
@@ -76,9 +75,9 @@ def profile_line(review: Review) -> str:
 
 def _where(f: Finding) -> str:
     """Places as a reader names them, each once; internal block ids stay in the JSON."""
-    from reviewer.render.anchors import place_name
+    from reviewer.render.anchors import grouped_places
 
-    names = [n for n in dict.fromkeys(place_name(loc) for loc in f.locations) if n]
+    names = grouped_places(f.locations)
     shown = names[:4]
     if len(names) > len(shown):
         shown.append(f"等{len(names)}处")
