@@ -7,36 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from service_support import SHARED_REDIS, make_tenant
-from reviewer.store.db import make_engine, migrate
-from service_procs import SAMPLE, Service, service_env, wait_until
+from service_procs import SAMPLE, wait_until
+from test_service_api import _auth, svc  # noqa: F401  (the same real processes: uvicorn, worker, PostgreSQL)
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory):
-    from service_support import pg_database, redis_or_skip
-
-    client = redis_or_skip()
-    with pg_database() as db_url:
-        engine = make_engine(db_url)
-        migrate(engine)
-        service = Service(service_env(db_url, SHARED_REDIS), tmp_path_factory.mktemp("svc"))
-        service.engine = engine
-        service.a = make_tenant(engine, "某省甲单位")
-        service.b = make_tenant(engine, "某省乙单位")
-        try:
-            yield service
-        finally:
-            service.stop()
-            engine.dispose()
-            client.flushdb()
-            client.close()
-
-
-def _auth(tenant: dict) -> dict:
-    return {"Authorization": f"Bearer {tenant['api_key']}"}
 
 
 def _review(svc, tenant) -> dict:
