@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
-from reviewer.findings import Category, Finding, Location, Severity
+from reviewer.findings import Finding, Location, Severity
 from reviewer.formats import FORMATS, ReportFormat
 
 
