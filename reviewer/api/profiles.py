@@ -3,8 +3,10 @@ out, and at what severity. Every later review of the tenant applies it and recor
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from reviewer.api.deps import TenantRef, current_tenant, db_session
@@ -14,12 +16,16 @@ from reviewer.findings import Severity
 router = APIRouter(prefix="/v1/profile", tags=["profile"])
 
 
+RuleRef = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class ProfileBody(BaseModel):
     name: str | None = Field(None, max_length=200, description="配置名称，如“某省地方规范”")
-    select: list[str] | None = Field(None, max_length=500, description="运行的规则：编号或前缀（如 table3、period.），"
-                                                                      "ALL 表示全部；默认 ALL")
-    ignore: list[str] | None = Field(None, max_length=500, description="不运行的规则：编号或前缀")
-    severity: dict[str, Severity] | None = Field(None, description="调整级别：规则编号或前缀 → error/warning/info")
+    select: list[RuleRef] | None = Field(None, max_length=200, description="运行的规则：编号或前缀（如 table3、period），"
+                                                                          "ALL 表示全部；默认 ALL")
+    ignore: list[RuleRef] | None = Field(None, max_length=200, description="不运行的规则：编号或前缀")
+    severity: dict[RuleRef, Severity] | None = Field(None, max_length=200,
+                                                     description="调整级别：规则编号或前缀 → error/warning/info")
 
 
 class ProfileOut(BaseModel):

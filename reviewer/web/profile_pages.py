@@ -19,7 +19,7 @@ _SEVERITY_WORDS = {"错误": "error", "警告": "warning", "提示": "info", "er
 
 
 def _ids(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s,，、;；]+", text) if w]
+    return [w[:100] for w in re.split(r"[\s,，、;；]+", text) if w][:200]
 
 
 def _severity(text: str) -> dict[str, str]:
