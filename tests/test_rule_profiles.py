@@ -81,3 +81,14 @@ def test_cli_reviewer_toml_and_a_bad_profile_exit_2(tmp_path):
     proc = run_cli("review", str(SAMPLE), "--no-llm", "--format", "json", cwd=tmp_path)
     assert {f["rule_id"] for f in json.loads(proc.stdout)["reviews"][0]["findings"]} == {
         "period.title_vs_period", "period.narrative_year"}
+
+
+def test_cli_passes_over_a_pyproject_without_tool_reviewer_even_a_broken_one(tmp_path):
+    (tmp_path / "reviewer.toml").write_text('ignore = ["format"]\n', encoding="utf-8")
+    inner = tmp_path / "project"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text("[project\nname = ", encoding="utf-8")  # not TOML at all
+    proc = run_cli("review", str(SAMPLE), "--no-llm", "--format", "json", cwd=inner)
+    assert proc.returncode == 1, proc.stderr
+    review = json.loads(proc.stdout)["reviews"][0]
+    assert review["profile"]["name"].endswith("reviewer.toml") and review["profile"]["hidden"] == 1

@@ -39,12 +39,15 @@ def find_config(start) -> tuple[object, dict] | None:
             path = folder / name
             if not path.is_file():
                 continue
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
             if name == "pyproject.toml":
-                data = data.get("tool", {}).get("reviewer")
+                try:  # another project's pyproject.toml, even a broken one, is none of our business
+                    data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("reviewer")
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    continue
                 if data is None:
                     continue
-            return path, data
+                return path, data
+            return path, tomllib.loads(path.read_text(encoding="utf-8"))
     return None
 
 
@@ -88,8 +91,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         profile = load_profile(args)
-    except (ProfileError, OSError, tomllib.TOMLDecodeError) as exc:
+    except ProfileError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        print(f"错误：无法读取规则配置文件（cannot read the rule configuration: {exc}）", file=sys.stderr)
         return 2
     options = ReviewOptions(use_llm=False if args.no_llm else None, profile=profile)
     if args.format in ("html", "docx", "pdf") and not args.output:
