@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+import hashlib
+
+from pydantic import BaseModel, Field, model_validator
 
 Category = Literal[
     "period",
@@ -42,6 +44,7 @@ class Location(BaseModel):
     row: str | None = None
     column: str | None = None
     label: str | None = None  # human-readable cell name, e.g. “一、本年新收… / 商业企业”
+    place: str | None = None  # where it is on paper: “第2页 · 表三 · 一、本年新收 · 自然人”, “第一部分第3段”
     page: int | None = None  # PDF input: 1-based page, and the box (x0, top, x1, bottom) in points from
     bbox: tuple[float, float, float, float] | None = None  # the page's top-left corner
 
@@ -60,6 +63,19 @@ class Finding(BaseModel):
     group: str | None = None  # findings sharing a root cause share a group id
     # stable across drafts: rule id + what it is about (cell path, quote) + its substance (reviewer/fingerprint.py)
     fingerprint: str | None = None
+    # stable id of the finding within its review; derived_from: the root-cause finding (its id) that
+    # explains this one — pages fold it under that finding, the JSON keeps both
+    id: str | None = None
+    derived_from: str | None = None
+    declared_severity: Severity | None = None  # set when a rule profile re-graded this finding
+
+    @model_validator(mode="after")
+    def _stable_id(self) -> "Finding":
+        if self.id is None:
+            where = ";".join(f"{loc.table}/{loc.row}/{loc.column}@{loc.span}" for loc in self.locations)
+            digest = hashlib.blake2s(f"{self.rule_id}|{self.message}|{where}".encode(), digest_size=6).hexdigest()
+            self.id = f"{self.rule_id}#{digest}"
+        return self
 
 
 class Period(BaseModel):
@@ -96,6 +112,17 @@ class ReviewError(BaseModel):
     message: str
 
 
+class ProfileInfo(BaseModel):
+    """The rule profile a review applied (local standard): shown on every page of the review."""
+
+    name: str
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    hidden: int = 0  # findings the profile left out
+    regraded: int = 0
+
+
 class Review(BaseModel):
     review_id: str
     source: str
@@ -104,6 +131,7 @@ class Review(BaseModel):
     report: ReportInfo = Field(default_factory=ReportInfo)
     findings: list[Finding] = Field(default_factory=list)
     llm: LLMInfo = Field(default_factory=LLMInfo)
+    profile: ProfileInfo | None = None  # None: every rule at its declared severity
     error: ReviewError | None = None
 
     def counts(self) -> dict[str, int]:

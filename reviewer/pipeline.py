@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from reviewer.document import Document
 from reviewer import errors
+from reviewer.checks.profile import RuleProfile
 from reviewer.errors import InputError
 from reviewer.findings import LLMInfo, Review, ReviewError
 from reviewer.fingerprint import assign_fingerprints
@@ -36,6 +37,7 @@ def _memory_failure(review_id: str, source: str) -> Review:
 class ReviewOptions(BaseModel):
     use_llm: bool | None = None  # None: on exactly when an LLM is configured
     review_id: str | None = None
+    profile: RuleProfile | None = None  # select / ignore / re-grade rules (local standards)
 
 
 def new_review_id(options: ReviewOptions) -> str:
@@ -90,7 +92,22 @@ def _review_document(doc: Document, options: ReviewOptions):
     )
     _run_llm(review, doc, facts, options)
     assign_fingerprints(review.findings)
+    from reviewer.extract.places import name_places
+
+    name_places(review.findings, doc, facts.sections)
+    if options.profile is not None and not options.profile.is_default:
+        apply_profile(review, options.profile)
     return review, facts
+
+
+def apply_profile(review: Review, profile: RuleProfile) -> None:
+    from reviewer.findings import ProfileInfo
+
+    before = review.findings
+    after = profile.apply(before)
+    regraded = sum(1 for f in after if f.declared_severity)
+    review.findings = after
+    review.profile = ProfileInfo(**profile.summary(), hidden=len(before) - len(after), regraded=regraded)
 
 
 def _cells(facts) -> dict:

@@ -109,10 +109,13 @@ def test_annotated_pdf_has_one_comment_per_finding(pdfs, tmp_path):
     assert len(annotated.pages) == len(original.pages)
     highlights = [a.get_object() for p in annotated.pages for a in (p.get("/Annots") or [])
                   if a.get_object()["/Subtype"] == "/Highlight"]
-    assert len(highlights) == len(review.findings)
+    # one per card: the failed relations a root cause explains are folded into its note
+    cards = [(i, f) for i, f in enumerate(review.findings) if not f.derived_from]
+    assert len(highlights) == len(cards) < len(review.findings)
     by_name = {str(hl["/NM"]): hl for hl in highlights}
-    highlights = [by_name[f"reviewer-finding-{i + 1}"] for i in range(len(review.findings))]  # findings' order
-    for hl, f in zip(highlights, review.findings):
+    highlights = [by_name[f"reviewer-finding-{i + 1}"] for i, _ in cards]  # findings' order
+    assert any("由此导致" in hl["/Contents"] for hl in highlights)
+    for hl, (_, f) in zip(highlights, cards):
         assert hl["/T"] == "审核助手"
         assert f.message in hl["/Contents"]
         if f.suggestion:
@@ -120,10 +123,11 @@ def test_annotated_pdf_has_one_comment_per_finding(pdfs, tmp_path):
         assert "/Popup" in hl and len(hl["/QuadPoints"]) % 8 == 0
     for a, b in zip(annotated.pages, original.pages):  # the page content is untouched
         assert a.extract_text() == b.extract_text()
-    # a table finding's highlight sits on its cell
-    row_total = next(f for f in review.findings if f.rule_id == "table3.row_total")
-    i = review.findings.index(row_total)
-    loc = next(loc for loc in row_total.locations if loc.bbox)
+    # a table finding's highlight sits on its cell (the root cause's: the cell to correct)
+    root = next(f for f in review.findings if f.rule_id == "arithmetic.root_cause")
+    i = [f for _, f in cards].index(root)
+    loc = root.locations[0]
+    assert loc.bbox
     page = annotated.pages[loc.page - 1]
     x0, y0, x1, y1 = (float(v) for v in highlights[i]["/Rect"])
     height = float(page.mediabox.top)

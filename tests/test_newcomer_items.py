@@ -46,7 +46,7 @@ def test_output_file_is_reported_with_its_counts(tmp_path):
     out = tmp_path / "样例.审核.docx"
     proc = cli("review", SAMPLE, "--no-llm", "--format", "docx", "-o", out)
     assert proc.returncode == 1 and out.exists()
-    assert f"已写出：{out}（错误 11 · 警告 0 · 提示 1）" in proc.stdout
+    assert f"已写出：{out}（错误 8 · 警告 0 · 提示 0；另有4条由根因导致，已并入）" in proc.stdout
 
 
 def test_terminal_text_names_places_without_block_ids():
@@ -54,7 +54,7 @@ def test_terminal_text_names_places_without_block_ids():
     assert proc.returncode == 1
     lines = [ln for ln in proc.stdout.splitlines() if "位置：" in ln]
     assert lines and not any("（b" in ln for ln in lines)
-    assert "位置：“1248”；“24”；“1538”；“533”" in proc.stdout
+    assert "位置：第一部分第2段 “1248”“24”“1538”“533”" in proc.stdout  # where on paper, then the words
     for ln in lines:  # each place once
         places = ln.split("位置：", 1)[1].split("；")
         assert len(places) == len(set(places)), ln
@@ -74,11 +74,11 @@ def test_xlsx_location_names_the_section_properly_and_once():
     col = head.index("位置")
     places = [r[col] or "" for r in rows]
     parts = next(p for r, p in zip(rows, places) if r[head.index("规则")] == "crossref.parts_exceed_whole")
-    assert parts == "第一部分"  # four numbers of one sentence in section 一: named once
+    assert parts == "第一部分第2段"  # four numbers of one sentence in section 一: named once, usable on paper
     for p in places:
         names = [n for n in p.split("；") if n]
         assert len(names) == len(set(names)), p
-        assert not any(n.endswith("部分") and not n.startswith("第") for n in names), p
+        assert not any("部分" in n and not (n.startswith("第") or n.startswith("表")) for n in names), p
 
 
 def test_readme_examples_and_links_point_at_files_in_the_repository():

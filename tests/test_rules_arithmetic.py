@@ -133,14 +133,14 @@ def test_root_cause_names_the_pair_of_cells_in_the_wuhai_double_error():
     result = _review(wuhai_spec())
     found = only(result, "table3.row_total", "table3.results_total", "table3.balance", "arithmetic.root_cause")
     (rc,) = fired(result, "arithmetic.root_cause")
-    assert rc.severity == "info" and rc.category == "arithmetic"
-    assert "4条勾稽关系不成立" in rc.message
+    assert rc.severity == "error" and rc.category == "arithmetic"  # one correction: it is the error
+    assert "4条不成立的勾稽关系即全部成立" in rc.message and rc.message.startswith("把")
     assert cells_of(rc) == {("table3", "new", "commercial"), ("table3", "disclosed", "commercial")}
     assert "“一、本年新收政府信息公开申请数量 / 商业企业”由1改为2" in rc.expected
     assert "“（一）予以公开 / 商业企业”由1改为2" in rc.expected
     # the four broken relations share the root cause's group and point at it
     assert {f.group for f in found} == {rc.group} and rc.group
-    assert all("根因分析" in f.suggestion for f in found if f is not rc)
+    assert all(f.derived_from == rc.id and f.expected is None for f in found if f is not rc)
 
 
 def test_root_cause_names_the_single_wrong_cell_and_its_value():
@@ -151,7 +151,7 @@ def test_root_cause_names_the_single_wrong_cell_and_its_value():
     (rc,) = fired(result, "arithmetic.root_cause")
     assert cells_of(rc) == {("table3", "results_total", "natural")}
     assert rc.expected == "“（七）总计 / 自然人”由5改为4"
-    assert "只需将" in rc.message and "3条勾稽关系不成立" in rc.message
+    assert rc.message.startswith("把“（七）总计 / 自然人”由5改为4") and "3条不成立的勾稽关系" in rc.message
 
 
 def test_root_cause_silent_when_only_one_relation_breaks():

@@ -38,6 +38,7 @@ def test_sample_reports_exactly_its_eleven_errors(wuhai):
         "table3.balance": 1,                  # 9. 商业企业 column 勾稽关系
         "structure.table_outside_section": 1,  # 10. table 四 before its heading
         "format.converter_artefact": 1,       # 11. [bookmark: _GoBack]
+        "arithmetic.root_cause": 1,           # the correction that explains 6–9 (each marked derived_from it)
     })
     assert wuhai.report.agency == "乌海市工业和信息化局" and wuhai.report.year == 2023
     assert wuhai.report.period.start == "2024-01-01"
@@ -77,12 +78,25 @@ def test_sample_findings_point_at_their_places(wuhai):
 
 def test_sample_groups_the_four_relation_errors_under_one_root_cause(wuhai):
     rc = _one(wuhai, "arithmetic.root_cause")
-    assert rc.severity == "info"
+    assert rc.severity == "error" and rc.message.startswith("把")  # the error IS the correction
     members = [f for f in wuhai.findings if f.group == rc.group and f is not rc]
     assert {f.rule_id for f in members} == {"table3.row_total", "table3.results_total", "table3.balance"}
-    assert len(members) == 4
+    assert len(members) == 4 and all(f.derived_from == rc.id for f in members)
+    # no 应为/实为 on a derived relation: the 应为 of a 总计 cell would name the wrong cell to change
+    assert all(f.expected is None and f.actual is None for f in members)
     assert {(loc.row, loc.column) for loc in rc.locations} == {("new", "commercial"), ("disclosed", "commercial")}
     assert "由1改为2" in rc.message
+    first = wuhai.findings.index(rc)  # the root cause comes first, its derived relations right after it
+    assert wuhai.findings[first + 1:first + 5] == members
+
+
+def test_sample_text_shows_one_card_per_root_cause_and_places_on_paper(wuhai):
+    from reviewer.render.terminal import render_text
+
+    text = render_text(wuhai)
+    assert "错误 8 · 警告 0 · 提示 0（另有4条由根因导致的勾稽关系不成立，已并入根因）" in text
+    assert "由此导致4条勾稽关系不成立" in text and "表三 · 一、本年新收 · 商业企业" in text
+    assert "第五部分第1段" in text
 
 
 def test_corrected_sample_has_no_error():
@@ -163,7 +177,7 @@ def test_cli_json_shape_and_exit_codes(tmp_path):
                    "--format", "json", "--no-llm")
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
-    assert [len([f for f in r["findings"] if f["severity"] == "error"]) for r in data["reviews"]] == [11, 0]
+    assert [len([f for f in r["findings"] if f["severity"] == "error"]) for r in data["reviews"]] == [12, 0]
     first = data["reviews"][0]
     assert set(first) >= {"review_id", "source", "status", "format", "report", "findings", "llm", "error"}
     assert first["llm"]["status"] == "skipped"
@@ -178,7 +192,7 @@ def test_cli_json_shape_and_exit_codes(tmp_path):
 
 def test_cli_text_output_is_chinese_and_grouped():
     proc = run_cli("review", str(FIX / "wuhai-gxj-2023.txt"), "--no-llm")
-    assert "错误 11" in proc.stdout and "【三、收到和处理政府信息公开申请情况】" in proc.stdout
+    assert "错误 8" in proc.stdout and "【三、收到和处理政府信息公开申请情况】" in proc.stdout
     assert "大模型审核：已跳过" in proc.stdout and "\033[" not in proc.stdout  # no colour when piped
 
 

@@ -44,10 +44,11 @@ def run_review(submission_id: str, enqueued_ts: float | None) -> str:
     token = new_claim_token()
     with session_scope() as s:
         job = claim(s, submission_id, token, enqueued_ts, lease_seconds=running_lease(settings))
+        profile = _profile(s, submission_id) if job is not None else None
     message_started(submission_id)  # after the claim's commit: the sweep sees it running, or its key
     if job is None:
         return "skipped"
-    review, status, error = _review(job)
+    review, status, error = _review(job, profile)
     review_json = review.model_dump(mode="json")
     with session_scope() as s:
         sub = finish(s, submission_id, token, review_json, review.counts(), status, error)
@@ -97,7 +98,14 @@ def number_feed() -> int:
 MAX_ATTEMPTS = 3
 
 
-def _review(job):
+def _profile(session, submission_id: str):
+    """The tenant's rule profile, applied to (and recorded in) this review."""
+    from reviewer.services.profiles import profile_for_submission
+
+    return profile_for_submission(session, submission_id)
+
+
+def _review(job, profile=None):
     from celery.exceptions import SoftTimeLimitExceeded
 
     from reviewer.pipeline import ReviewOptions, review_bytes
@@ -106,7 +114,7 @@ def _review(job):
         return _failed(job, "review.too_many_attempts",
                        f"审核已中断 {job.attempt - 1} 次（超时或进程退出），不再重试"
                        f"（review interrupted {job.attempt - 1} times; giving up）")
-    options = ReviewOptions(use_llm=job.options.get("use_llm"), review_id=job.submission_id)
+    options = ReviewOptions(use_llm=job.options.get("use_llm"), review_id=job.submission_id, profile=profile)
     try:
         return review_bytes(job.data, job.filename, options), "done", None
     except SoftTimeLimitExceeded:

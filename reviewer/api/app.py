@@ -17,6 +17,7 @@ ROUTERS = [
     "reviewer.api.admin",  # issue 11: API keys over HTTP
     "reviewer.api.reports",  # issue 15: report versions, status, rule stats
     "reviewer.api.units",  # issue 16: units and the roster board
+    "reviewer.api.profiles",  # issue 14: a tenant's rule profile
 ]
 
 

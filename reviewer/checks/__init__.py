@@ -26,7 +26,16 @@ def _position(f: Finding) -> int:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], _position(f)))
+    """By severity, then place; a finding derived from a root cause right after its root."""
+    by_id = {f.id: f for f in findings}
+
+    def key(f: Finding):
+        root = by_id.get(f.derived_from) if f.derived_from else None
+        anchor = root or f
+        return (SEVERITY_ORDER[anchor.severity], _position(anchor), anchor.id if root else "", root is not None,
+                _position(f))
+
+    return sorted(findings, key=key)
 
 
 __all__ = ["RULES", "run_checks", "sort_findings"]

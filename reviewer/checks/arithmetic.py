@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 from reviewer.checks.rootcause import implied_value, localise
 from reviewer.extract.facts import LogicalTable
 from reviewer.findings import Finding
 from reviewer.formats import FORMATS
 from reviewer.formats.model import RelationInstance, TableSpec, merge_instances
 
-ROOT_CAUSE = Rule("arithmetic.root_cause", "arithmetic", "info",
-                  "多条勾稽关系不成立时，指出只需更正哪几个单元格即可全部成立")
+ROOT_CAUSE = declared("arithmetic.root_cause")
 
 
-def _relation_rules() -> list[Rule]:
-    out: dict[str, Rule] = {}
-    for fmt in FORMATS.values():
-        for table in fmt.tables:
-            for rel in table.relations:
-                desc = rel.description.replace("“{row}”行：", "每行：").replace("“{column}”列：", "每列：")
-                out[rel.id] = Rule(rel.id, "arithmetic", "error", f"{table.title}：{desc}")
-    return list(out.values())
+def _relation_rules() -> list:
+    """The declarations of every relation the formats name (arithmetic.toml declares each)."""
+    return [declared(rid) for rid in dict.fromkeys(rel.id for fmt in FORMATS.values() for table in fmt.tables
+                                                    for rel in table.relations)]
 
 
 def _values(table: LogicalTable) -> dict[str, float]:
@@ -54,19 +49,41 @@ def _table_relations(spec: TableSpec, table: LogicalTable, ctx: Context):
         if fixes and len(fixes) <= 3:
             group = f"{spec.id}.rc"
             fixes, supported = _rank_by_prose(fixes, table, ctx)
-            summary = _fix_text(fixes, table, supported)
             for f in findings:
                 f.group = group
-                if len(broken) > 1:
-                    f.suggestion = f"{f.suggestion}。根因分析：{summary}"
             if len(broken) > 1:
-                cells = [table.cells[ref].location for fix in fixes for ref in fix.cells]
-                findings.append(finding(
-                    ROOT_CAUSE.id,
-                    f"{spec.title}共有{len(broken)}条勾稽关系不成立，它们有共同的根源：{summary}",
-                    cells, group=group, suggestion=summary,
-                    expected="；".join(_fix_values(fix, table) for fix in fixes)))
+                findings.insert(0, _root_cause(spec, table, fixes, supported, findings, group))
     yield from findings
+
+
+def _root_cause(spec: TableSpec, table: LogicalTable, fixes, supported: bool, failed: list[Finding],
+                group: str) -> Finding:
+    """One finding for the cause of several failed relations.
+
+    When exactly one smallest correction makes every relation hold, that correction is the error
+    (“把X由1改为2”) and each failed relation is kept, marked ``derived_from`` it, without an
+    应为/实为 of its own (the 应为 of a 总计 cell would tell the department to change the wrong cell).
+    With several equally small corrections the cause is uncertain: an info naming them, and the
+    failed relations stay the errors.
+    """
+    cells = [table.cells[ref].location for fix in fixes for ref in fix.cells]
+    summary = _fix_text(fixes, table, supported)
+    certain = len(fixes) == 1 and all(v is not None for v in fixes[0].cells.values())
+    if not certain:
+        for f in failed:
+            f.suggestion = f"{f.suggestion}。根因分析：{summary}"
+        return finding(ROOT_CAUSE.id, f"{spec.title}共有{len(failed)}条勾稽关系不成立，它们有共同的根源：{summary}",
+                       cells, group=group, suggestion=summary, severity="info",
+                       expected="；".join(_fix_values(fix, table) for fix in fixes))
+    fix = fixes[0]
+    root = finding(ROOT_CAUSE.id, f"把{_fix_values(fix, table)}：{spec.title}中{len(failed)}条不成立的勾稽关系即全部成立",
+                   cells, group=group, suggestion=f"把{_fix_values(fix, table)}",
+                   expected=_fix_values(fix, table))
+    for f in failed:
+        f.derived_from = root.id
+        f.expected = f.actual = None
+        f.suggestion = f"由根因导致：把{_fix_values(fix, table)}后即成立"
+    return root
 
 
 def _relation_finding(inst: RelationInstance, table: LogicalTable, lhs: float, rhs: float) -> Finding:

@@ -16,18 +16,17 @@ def _cell(text: str) -> str:
 
 def catalog_markdown() -> str:
     from reviewer.checks import RULES
-    from reviewer.checks.rule_docs import load_docs
 
-    docs = load_docs()
     lines = ["# 规则目录（rule catalog）", "",
-             "由 `python -m reviewer.checks.catalog > docs/rules-catalog.md` 从规则注册表与 "
+             "由 `python -m reviewer.checks.catalog > docs/rules-catalog.md` 从规则声明 "
              "`reviewer/checks/docs/*.toml` 生成，请勿手改。级别原则见 [rules.md](rules.md)；"
              "每条规则的完整说明：`reviewer rule 规则编号`。", ""]
     for category in sorted({r.category for r in RULES.values()}):
-        lines += [f"## {category}", "", "| 规则 | 级别 | 说明 | 依据 |", "|---|---|---|---|"]
+        lines += [f"## {category}", "", "| 规则 | 级别 | 说明 | 何时不运行 | 依据 |", "|---|---|---|---|---|"]
         for rule in sorted((r for r in RULES.values() if r.category == category), key=lambda r: r.id):
-            why = docs.get(rule.id, {}).get("why", "")
-            lines.append(f"| `{rule.id}` | {SEVERITY_NAMES[rule.severity]} | {_cell(rule.title)} | {_cell(why)} |")
+            levels = "／".join(SEVERITY_NAMES[s] for s in rule.severities)
+            lines.append(f"| `{rule.id}` | {levels} | {_cell(rule.title)} | {_cell(rule.explanation.get('skipped', ''))} "
+                         f"| {_cell(rule.explanation.get('why', ''))} |")
         lines.append("")
     return "\n".join(lines)
 

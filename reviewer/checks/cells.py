@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from reviewer.checks.arithmetic import blank_implied_values, blanks_mean_zero
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 
-ARTEFACT = Rule("format.converter_artefact", "format", "error", "残留了格式转换产生的标记（如 [bookmark: _GoBack]）")
-BLANK = Rule("format.blank_cell", "format", "warning", "应填数字的单元格为空")
-DASH = Rule("format.dash_cell", "format", "info", "应填数字的单元格用“-”等符号代替了0")
-NON_NUMERIC = Rule("format.non_numeric_cell", "format", "warning", "应填数字的单元格不是数字")
-NEGATIVE = Rule("format.negative_count", "format", "error", "数量为负数")
-UNREADABLE = Rule("format.table_unreadable", "format", "warning", "表格数字粘连或残缺，无法可靠读取，相关核对未进行")
-INFERRED = Rule("format.cells_inferred", "format", "info", "表格单元格边界丢失，已按勾稽关系唯一确定各数")
-DAMAGED_LABEL = Rule("format.row_label_damaged", "format", "info",
-                     "表格某行的行标签与标准格式不符（模板笔误），已按其在前后两行之间的位置读取")
+ARTEFACT = declared("format.converter_artefact")
+BLANK = declared("format.blank_cell")
+DASH = declared("format.dash_cell")
+NON_NUMERIC = declared("format.non_numeric_cell")
+NEGATIVE = declared("format.negative_count")
+UNREADABLE = declared("format.table_unreadable")
+INFERRED = declared("format.cells_inferred")
+DAMAGED_LABEL = declared("format.row_label_damaged")
 
 
 @check(ARTEFACT)

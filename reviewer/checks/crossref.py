@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 from reviewer.extract.facts import CellValue, Claim, PartsGroup, ReportFacts
 from reviewer.findings import Finding
 from reviewer.formats import own_format
 from reviewer.formats.model import Reading
 
-CLAIM_MISMATCH = Rule("crossref.claim_vs_table", "crossref", "error", "正文所述数字与表格不一致")
-PARTS_EXCEED = Rule("crossref.parts_exceed_whole", "crossref", "error", "“其中”各分项之和超过总数")
+CLAIM_MISMATCH = declared("crossref.claim_vs_table")
+PARTS_EXCEED = declared("crossref.parts_exceed_whole")
 
 
 def check_claims(facts: ReportFacts, claims: list[Claim], groups: list[PartsGroup] = ()) -> list[Finding]:

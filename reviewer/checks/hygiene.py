@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from reviewer.checks.prose import Segment, prose_segments
-from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.checks.registry import Context, check, declared, finding
 from reviewer.findings import Location
 
-DOUBLED = Rule("format.doubled_word", "format", "warning", "词语重复录入（如“审核审核”）")
-ORDINALS = Rule("format.list_ordinals", "format", "warning", "列举序号跳号或重复（如“一是…三是”“（二）（二）”）")
+DOUBLED = declared("format.doubled_word")
+ORDINALS = declared("format.list_ordinals")
 
 _HAN = "\u4e00-\u9fff"
 _DOUBLED = re.compile(rf"([{_HAN}]{{2,4}})\1")

@@ -7,8 +7,7 @@ the usual case. Numeric claims the LLM extracts are verified by the rule
 
 from __future__ import annotations
 
-from reviewer.checks.registry import Rule, declare
+from reviewer.checks.registry import declare, declared
 from reviewer.llm.schema import KIND_RULES
 
-declare(*(Rule(rule_id, "period" if kind == "wrong_year" else "narrative", "warning", f"（大模型）{title}")
-          for kind, (rule_id, title) in KIND_RULES.items()))
+declare(*(declared(rule_id) for rule_id, _ in KIND_RULES.values()))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.checks.registry import Context, check, declared, finding
 
-TITLE_VS_PERIOD = Rule("period.title_vs_period", "period", "error", "标题年度与统计期限年度不一致")
+TITLE_VS_PERIOD = declared("period.title_vs_period")
 # The statistics-period sentence is a convention and a local requirement (e.g. Sichuan's
 # DB51/T 2660), not one of the 2021 format (its figures are simply as of 31 December): a note.
-MISSING = Rule("period.missing", "period", "info", "未写明统计期限（惯例及部分地方规范要求写明）")
-MALFORMED = Rule("period.malformed", "period", "error", "统计期限不是完整的报告年度或日期无效")
-UNREADABLE = Rule("period.unreadable", "period", "warning", "写明了统计期限，但无法识别其起止日期")
-NO_TITLE_YEAR = Rule("period.title_year_missing", "period", "warning", "标题中找不到报告年度")
-DONE_YEAR = Rule("period.narrative_year", "period", "error", "正文把下一年度的工作写成已完成的工作")
-STALE_YEAR = Rule("period.stale_year", "period", "warning", "正文用上一年度叙述本年度的工作（疑似沿用上年报告）")
-PLAN_YEAR = Rule("period.plan_year", "period", "warning", "改进计划使用了报告年度或更早的年份，应为下一年度")
+MISSING = declared("period.missing")
+MALFORMED = declared("period.malformed")
+UNREADABLE = declared("period.unreadable")
+NO_TITLE_YEAR = declared("period.title_year_missing")
+DONE_YEAR = declared("period.narrative_year")
+STALE_YEAR = declared("period.stale_year")
+PLAN_YEAR = declared("period.plan_year")
 
 
 @check(TITLE_VS_PERIOD, MISSING, MALFORMED, UNREADABLE, NO_TITLE_YEAR)

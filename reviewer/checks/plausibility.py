@@ -7,15 +7,12 @@ import re
 
 from reviewer.checks.agency_level import can_make_rules, classify
 from reviewer.checks.crossref import metric_cells
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 from reviewer.formats import own_format
 
-RULES_POWER = Rule("table2.rules_by_non_rulemaker", "crossref", "warning",
-                   "第二十条第（一）项填有规章，但本机关无权制定规章（只有国务院部门及省、设区的市人民政府可以）")
-FEES_IN_YUAN = Rule("table2.fees_in_yuan", "format", "warning",
-                    "行政事业性收费金额按“元”填在了“万元”一栏（数额与机关层级不符）")
-OTHER_SHARE = Rule("table3.other_handling_share", "arithmetic", "warning",
-                   "“（六）其他处理”中兜底的“其他”占本年度办理结果的比例过高，应核实分类")
+RULES_POWER = declared("table2.rules_by_non_rulemaker")
+FEES_IN_YUAN = declared("table2.fees_in_yuan")
+OTHER_SHARE = declared("table3.other_handling_share")
 
 # 万元 amounts no agency of the level plausibly collects in a year; above them the figure is
 # almost certainly 元 (125000 written for 12.5万元). A government's own report adds up all its
@@ -104,3 +101,35 @@ def other_share(ctx: Context):
                   actual=f"{share:.1%}", expected=f"≤{OTHER_SHARE_LIMIT:.0%}",
                   suggestion="逐件核实能否归入（一）至（五）或（六）1、2项的具体情形；确属其他情形的，"
                              "建议在第三部分正文说明是哪些情形")
+
+
+IN_FORCE_BELOW_ISSUED = declared("arithmetic.in_force_below_issued")
+
+
+@check(IN_FORCE_BELOW_ISSUED)
+def in_force_below_issued(ctx: Context):
+    """Per row of 第二十条第（一）项 (规章, 行政规范性文件): fewer in force than issued this year, more
+    than this year's abolitions can explain (a document issued and abolished in the same year)."""
+    for kind in ("rules", "normative"):
+        refs = [ctx.fmt.metric(f"{kind}.{col}") for col in ("issued", "abolished", "in_force")]
+        if not all(m and len(m.cells) == 1 for m in refs):
+            continue  # the format counts these documents otherwise (the 2019 trial format)
+        cells = []
+        for m in refs:
+            table_id, key = m.cells[0].split("/", 1)
+            table = ctx.facts.tables.get(table_id)
+            cell = table.cells.get(key) if table is not None and table.readable else None
+            cells.append(cell if cell is not None and cell.value is not None else None)
+        issued, abolished, in_force = cells
+        if issued is None or in_force is None:
+            continue
+        gone = abolished.value if abolished is not None else 0
+        if in_force.value >= issued.value - gone:
+            continue
+        label = issued.location.label.split(" / ")[0]
+        yield finding(IN_FORCE_BELOW_ISSUED.id,
+                      f"“{label}”现行有效件数为{fmt_num(in_force.value)}，少于本年制发件数{fmt_num(issued.value)}"
+                      f"（本年废止{fmt_num(gone)}件也不足以解释）",
+                      [in_force.location, issued.location], expected=f"≥{fmt_num(issued.value - gone)}",
+                      actual=fmt_num(in_force.value),
+                      suggestion="本年制发的文件一般仍然有效，现行有效件数应包括它们；核对两列是否填反或漏计")

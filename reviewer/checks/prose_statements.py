@@ -7,15 +7,13 @@ total a share is of), so a failure is a warning: likely wrong, not certain.
 from __future__ import annotations
 
 from reviewer.checks.crossref import evaluate_reading, metric_cells
-from reviewer.checks.registry import Context, Rule, check, finding, fmt_num
+from reviewer.checks.registry import Context, check, declared, finding, fmt_num
 from reviewer.extract.facts import Claim, ReportFacts
 from reviewer.formats import own_format
 
-ALL_DONE = Rule("crossref.all_done_vs_table", "crossref", "warning",
-                "正文称申请已全部办结或案件均已审结，但表格有结转下年度或尚未审结的")
-PERCENT = Rule("crossref.percentage", "crossref", "warning", "正文所述百分比或办结率与所述数字算不出来")
-PROSE_BALANCE = Rule("crossref.prose_totals", "crossref", "warning",
-                     "正文自身的数字对不上：收到（含上年结转）应等于办结加结转下年度")
+ALL_DONE = declared("crossref.all_done_vs_table")
+PERCENT = declared("crossref.percentage")
+PROSE_BALANCE = declared("crossref.prose_totals")
 
 # the metrics prose totals are grouped by (what 收到 and what 办结 may be stated as)
 _RECEIVED = ("apply.received", "apply.new", "apply.new+apply.carried")
@@ -47,14 +45,15 @@ def all_done_against_table(ctx: Context):
                               evidence=[st.sentence], suggestion="核对表格“尚未审结”栏与正文表述")
 
 
-def _values(fmt, facts: ReportFacts, metric_ids: tuple[str, ...]) -> list[float]:
-    """Every value the metrics' readings take in the tables (the readings engine: what a word can mean)."""
+def _values(fmt, facts: ReportFacts, metric_ids: tuple[str, ...]) -> list[tuple[str, float]]:
+    """Every value the metrics' readings take in the tables, with the reading's name (the readings
+    engine: what a word can mean; the name says in a message what was computed)."""
     out = []
     for metric_id in metric_ids:
         for reading in fmt.readings(metric_id):
             got = evaluate_reading(fmt, facts, reading)
             if got is not None:
-                out.append(got[0])
+                out.append((reading.label, got[0]))
     return out
 
 
@@ -68,25 +67,30 @@ def percentages(ctx: Context):
             count = _count_before(facts, st)
             if count is None or fmt.subject_of(count.metric) is not fmt.subject_of(share.denominators[0]):
                 continue
-            bases = [b for b in _values(fmt, facts, share.denominators) if b]
-            bases += [c.value for c in facts.claims if c.metric in (*_RECEIVED, *_CLOSED) and c.value
-                      and c.location.block_id == st.location.block_id and c.location.span[0] < count.location.span[0]]
-            if not bases or any(_printed_as(100 * count.value / b, st.value, st.location.text) for b in bases):
+            # each denominator with its name: the message must say what the share was computed of
+            named = [(name, b) for name, b in _values(fmt, facts, share.denominators) if b]
+            named += [(f"正文所述“{c.quote}”", c.value) for c in facts.claims
+                      if c.metric in (*_RECEIVED, *_CLOSED) and c.value and c.location.block_id == st.location.block_id
+                      and c.location.span[0] < count.location.span[0]]
+            if not named or any(_printed_as(100 * count.value / b, st.value, st.location.text) for _, b in named):
                 continue
-            shown = "、".join(f"{fmt_num(count.value)}/{fmt_num(b)}＝{100 * count.value / b:.1f}%" for b in sorted(set(bases)))
-            yield finding(PERCENT.id, f"正文称“{count.quote}”占{fmt_num(st.value)}%，但按所述总数计算不是这个比例（{shown}）",
+            shown = "、".join(f"{fmt_num(count.value)}÷{fmt_num(b)}（{name}）＝{100 * count.value / b:.1f}%"
+                             for name, b in dict.fromkeys(named))
+            yield finding(PERCENT.id, f"正文称“{count.quote}”占{fmt_num(st.value)}%，但按哪一个总数计算都不是这个比例（{shown}）",
                           [st.location, count.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="按“该项数量÷申请总数×100%”重新计算，并写明是占哪个总数的比例")
         elif st.kind == "rate" and rate is not None:
-            received = [v for v in _values(fmt, facts, rate.denominators) if v]
-            closed = _values(fmt, facts, (rate.numerator,))
+            received = [(name, v) for name, v in _values(fmt, facts, rate.denominators) if v]
+            closed_named = _values(fmt, facts, (rate.numerator,))
+            closed = [v for _, v in closed_named]
             if not received or not closed:
                 continue
-            rates = {100 * c / r for r in received for c in closed}
+            rates = {100 * c / r for _, r in received for c in closed}
             if any(_printed_as(r, st.value, st.location.text) for r in rates):
                 continue
-            main = 100 * closed[0] / received[-1]  # （七）总计 ÷ (新收＋上年结转)
-            yield finding(PERCENT.id, f"正文称{rate.label}为{fmt_num(st.value)}%，但按表格计算（（七）总计÷新收与上年结转之和）"
+            base_name, base = received[-1]  # the widest reading that could be read (新收＋上年结转 when there)
+            closed_name, main = closed_named[0][0], 100 * closed[0] / base
+            yield finding(PERCENT.id, f"正文称{rate.label}为{fmt_num(st.value)}%，但按表格计算（{closed_name}÷{base_name}）"
                           f"为{main:.1f}%，按其他口径也不是{fmt_num(st.value)}%",
                           [st.location], actual=f"{fmt_num(st.value)}%", evidence=[st.sentence],
                           suggestion="有申请结转下年度时，办结率不是100%；按表格重新计算或删去该比率")

@@ -1,27 +1,27 @@
-"""The rule registry: every rule id, its category, severity and description.
+"""The rule registry: the check functions and the rules each may emit.
 
 A check is a function ``(ctx) -> Iterable[Finding]`` registered with the rules it
-may emit. ``reviewer rules`` prints this registry; the ids are the stable public
-names of the findings.
+may emit; what a rule is (category, severities, messages, explanation, examples)
+is its declaration in reviewer/checks/docs/<category>.toml (see declarations.py).
+``reviewer rules`` prints this registry; the ids are the stable public names of the findings.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
-from reviewer.findings import Category, Finding, Location, Severity
+from reviewer.findings import Finding, Location, Severity
 from reviewer.formats import FORMATS, ReportFormat
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    category: Category
-    severity: Severity
-    title: str  # Chinese, one line
+from reviewer.checks.declarations import Rule, declared  # noqa: E402,F401  (re-exported)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,9 +64,20 @@ def finding(rule_id: str, message: str, locations: list[Location] | None = None,
             evidence: list[str] | None = None, severity: Severity | None = None, origin: str = "rule",
             group: str | None = None) -> Finding:
     rule = RULES[rule_id]
+    if severity is not None and severity not in rule.severities:
+        undeclared_severity(rule, severity)
     return Finding(rule_id=rule_id, category=rule.category, severity=severity or rule.severity, origin=origin,
                    message=message, locations=locations or [], suggestion=suggestion, expected=expected,
                    actual=actual, evidence=evidence or [], group=group)
+
+
+def undeclared_severity(rule: Rule, severity: str) -> None:
+    """A rule emitting a severity its declaration does not name is a defect: loud under test
+    (REVIEWER_STRICT_RULES=1, set by tests/conftest.py), logged in service."""
+    text = f"rule {rule.id} emits {severity!r}, declared {rule.severities}"
+    if os.environ.get("REVIEWER_STRICT_RULES") == "1":
+        raise ValueError(text)
+    log.error(text)
 
 
 def context(facts: ReportFacts, doc: Document) -> Context:

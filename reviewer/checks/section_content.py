@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 
 from reviewer.checks.prose import prose_segments, section_text
-from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.checks.registry import Context, check, declared, finding
 from reviewer.findings import Location
 
-FEE_STATEMENT = Rule("structure.fee_statement_missing", "structure", "warning",
-                     "未说明信息处理费的收取情况（2021年格式第六部分要求报告）")
-PROBLEMS_EMPTY = Rule("structure.problems_empty", "structure", "warning",
-                      "第五部分“存在的主要问题及改进情况”为空或只写“无”")
+FEE_STATEMENT = declared("structure.fee_statement_missing")
+PROBLEMS_EMPTY = declared("structure.problems_empty")
 
 # Table labels that carry fee words but state nothing about the agency's fees
 _FEE_LABELS = re.compile(r"逾期未按收费通知要求缴纳费用|行政事业性收费|本年收费金额|收费金额（单位：万元）")

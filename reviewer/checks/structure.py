@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.checks.registry import Context, check, declared, finding
 from reviewer.findings import Location
 
-MISSING_SECTION = Rule("structure.missing_section", "structure", "error", "缺少标准格式规定的部分")
-DUPLICATE_SECTION = Rule("structure.duplicate_section", "structure", "warning", "同一部分的标题出现多次")
-NUMBERING = Rule("structure.section_numbering", "structure", "warning", "部分标题的序号与标准格式不一致")
-ORDER = Rule("structure.section_order", "structure", "warning", "各部分的顺序与标准格式不一致")
-TABLE_PLACEMENT = Rule("structure.table_outside_section", "structure", "error", "表格不在其所属部分之内")
-MISSING_TABLE = Rule("structure.missing_table", "structure", "error", "缺少标准格式规定的表格")
+MISSING_SECTION = declared("structure.missing_section")
+DUPLICATE_SECTION = declared("structure.duplicate_section")
+NUMBERING = declared("structure.section_numbering")
+ORDER = declared("structure.section_order")
+TABLE_PLACEMENT = declared("structure.table_outside_section")
+MISSING_TABLE = declared("structure.missing_table")
 # a row whose label is not found may be there under other words: likely missing, not certain
-MISSING_ROWS = Rule("structure.missing_rows", "structure", "warning", "表格缺少标准格式规定的行（或行标签与标准格式不同）")
-OUTDATED = Rule("structure.outdated_template", "structure", "error", "使用了已废止的2019年试行格式")
+MISSING_ROWS = declared("structure.missing_rows")
+OUTDATED = declared("structure.outdated_template")
 
 
 def _heading_loc(s) -> Location:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from reviewer.checks.registry import Context, Rule, check, finding
+from reviewer.checks.registry import Context, check, declared, finding
 from reviewer.extract.textnorm import compact
 from reviewer.findings import Location
 
-TITLE_WORDING = Rule("structure.title_wording", "structure", "warning",
-                     "标题不是“…年（度）政府信息公开工作年度报告”（如写成政务公开工作报告、工作总结）")
+TITLE_WORDING = declared("structure.title_wording")
 
 # the name as written: subject (政府信息公开 / 政务公开 / 信息公开), optional 工作, kind of document
 _NAME = re.compile(r"(政府信息公开|政务信息公开|政务公开|信息公开)(工作)?(年度报告|年报|工作总结|总结|情况汇报|汇报|报告)")

@@ -20,7 +20,66 @@ def register(sub) -> None:
     p.add_argument("--baseline", metavar="上一稿.json",
                    help="上一稿的审核结果（--format json 的输出，或网页/API 下载的 JSON，可带处理意见）："
                         "列出已修改 / 新增 / 仍存在 / 已忽略；退出码只计未被忽略的错误")
+    p.add_argument("--select", metavar="规则", help="只运行这些规则（编号或前缀，逗号分隔，如 table3,period.title_vs_period）；"
+                   "取代配置文件的 select")
+    p.add_argument("--ignore", metavar="规则", help="不运行这些规则（编号或前缀，逗号分隔）；加在配置文件的 ignore 之后")
+    p.add_argument("--config", metavar="文件", help="规则配置文件（reviewer.toml，或含 [tool.reviewer] 的 pyproject.toml）；"
+                   "默认从当前目录向上查找")
+    p.add_argument("--statistics", action="store_true", help="只输出每条规则的发现数（所有草稿合计）")
     p.set_defaults(func=run)
+
+
+CONFIG_FILES = ("reviewer.toml", "pyproject.toml")
+
+
+def find_config(start) -> tuple[object, dict] | None:
+    """The nearest reviewer.toml, or pyproject.toml with a [tool.reviewer] table, from ``start`` upwards."""
+    import tomllib
+    from pathlib import Path
+
+    for folder in [Path(start).resolve(), *Path(start).resolve().parents]:
+        for name in CONFIG_FILES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:  # another project's pyproject.toml, even a broken one, is none of our business
+                    data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("reviewer")
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    continue
+                if data is None:
+                    continue
+                return path, data
+            return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    return None
+
+
+def load_profile(args):
+    """The rule profile of this run: config file, then --select / --ignore. None when nothing is set."""
+    import tomllib
+    from pathlib import Path
+
+    from reviewer.checks.profile import from_mapping
+
+    data, name = {}, "命令行"
+    if args.config:
+        path = Path(args.config)
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = raw.get("tool", {}).get("reviewer", {}) if path.name == "pyproject.toml" else raw
+        name = str(path)
+    else:
+        found = find_config(Path.cwd())
+        if found:
+            path, data = found
+            name = str(path)
+    data = dict(data)
+    if args.select:
+        data["select"] = [s for s in args.select.split(",") if s.strip()]
+    if args.ignore:
+        data["ignore"] = [*data.get("ignore", []), *[s for s in args.ignore.split(",") if s.strip()]]
+    if not data:
+        return None
+    return from_mapping(data, name)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +88,19 @@ def run(args: argparse.Namespace) -> int:
     from reviewer.ingest import read_path
     from reviewer.pipeline import ReviewOptions, new_review_id, review_document
 
-    options = ReviewOptions(use_llm=False if args.no_llm else None)
+    import tomllib
+
+    from reviewer.checks.profile import ProfileError
+
+    try:
+        profile = load_profile(args)
+    except ProfileError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        print(f"错误：无法读取规则配置文件（cannot read the rule configuration: {exc}）", file=sys.stderr)
+        return 2
+    options = ReviewOptions(use_llm=False if args.no_llm else None, profile=profile)
     if args.format in ("html", "docx", "pdf") and not args.output:
         print("错误：--format html/docx/pdf 需要用 -o 指定输出文件（usage: -o OUTPUT）", file=sys.stderr)
         return 2
@@ -82,8 +153,24 @@ def _write_annotated(args, path, doc, review) -> None:
         out.mkdir(parents=True, exist_ok=True)
         out = out / f"{Path(path).stem}.审核.{args.format}"
     write_annotated(args.format, path, doc, review, out)
-    c = review.counts()
-    print(f"已写出：{out}（错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}）")
+    from reviewer.render.anchors import card_counts
+
+    c, folded = card_counts(review.findings)
+    print(f"已写出：{out}（错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']}"
+          + (f"；另有{folded}条由根因导致，已并入" if folded else "") + "）")
+
+
+def _statistics(reviews) -> str:
+    """Findings per rule over all drafts, most frequent first (modelled on ruff --statistics)."""
+    from collections import Counter
+
+    from reviewer.checks import RULES
+
+    names = {"error": "错误", "warning": "警告", "info": "提示"}
+    counts = Counter((f.rule_id, f.severity) for r in reviews for f in r.findings)
+    lines = [f"{n:5}  {rule_id:36} {names[sev]}  {RULES[rule_id].title if rule_id in RULES else ''}"
+             for (rule_id, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "\n".join(lines) if lines else "未发现问题。"
 
 
 def _emit(args, reviews, failed: bool) -> int:
@@ -96,7 +183,9 @@ def _emit(args, reviews, failed: bool) -> int:
         for r in reviews:
             if r.status == "failed" and r.error:
                 print(f"{r.source}：无法审核：{r.error.message} [{r.error.code}]", file=sys.stderr)
-    if args.format == "text":
+    if getattr(args, "statistics", False) and args.format == "text":
+        print(_statistics(reviews))
+    elif args.format == "text":
         from reviewer.render.terminal import render_text
 
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())

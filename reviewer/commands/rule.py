@@ -24,7 +24,8 @@ def run(args) -> int:
     import json
 
     from reviewer.checks import RULES
-    from reviewer.checks.rule_docs import FIELDS, LABELS, close_ids, load_docs
+    from reviewer.checks.declarations import describe
+    from reviewer.checks.rule_docs import close_ids
 
     rule = RULES.get(args.rule_id.strip())
     if rule is None:
@@ -36,15 +37,17 @@ def run(args) -> int:
                              ensure_ascii=False, indent=2))
         print(message, file=sys.stderr)
         return 2
-    doc = load_docs().get(rule.id, {})
+    entry = describe(rule)
     if args.format == "json":
-        print(json.dumps({**rule.__dict__, **{k: doc.get(k) for k in FIELDS}}, ensure_ascii=False, indent=2))
+        entry = {k: v for k, v in entry.items() if k != "sections"}
+        print(json.dumps(entry, ensure_ascii=False, indent=2))
         return 0
     print(f"{rule.id}  ·  {rule.category}（{CATEGORY_NAMES.get(rule.category, rule.category)}）  ·  "
-          f"{SEVERITY_NAMES[rule.severity]}")
+          + "／".join(SEVERITY_NAMES[s] for s in rule.severities))
     print(rule.title)
-    for key in FIELDS:
-        print(f"\n{LABELS[key]}\n  {doc.get(key) or '（暂无说明）'}")
+    for label, text in entry["sections"]:
+        body = "\n  ".join(text.splitlines())
+        print(f"\n{label}\n  {body}")
     from reviewer.checks.registry import SEVERITY_POLICY
 
     print(f"\n{SEVERITY_POLICY}")

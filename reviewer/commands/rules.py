@@ -16,11 +16,14 @@ def run(args) -> int:
 
     rules = sorted(RULES.values(), key=lambda r: (r.category, r.id))
     if args.format == "json":
-        print(json.dumps([r.__dict__ for r in rules], ensure_ascii=False, indent=2))
+        keys = ("id", "category", "severity", "severities", "title", "runs_on")
+        from reviewer.checks.declarations import describe
+
+        print(json.dumps([{k: describe(r)[k] for k in keys} for r in rules], ensure_ascii=False, indent=2))
         return 0
     names = {"error": "错误", "warning": "警告", "info": "提示"}
     for r in rules:
-        print(f"{r.id:36} {r.category:11} {names[r.severity]}  {r.title}")
+        print(f"{r.id:36} {r.category:11} {'／'.join(names[s] for s in r.severities):8} {r.title}")
     import sys
 
     if sys.stdout.isatty():  # a person reading: the policy too; a pipe gets exactly one line per rule

@@ -146,14 +146,65 @@ def anchors(doc: Document, review: Review) -> list[Anchor]:
     return out
 
 
+@dataclass
+class Card:
+    """What a person reads as one item: a finding and the findings derived from it (folded under it)."""
+
+    finding: Finding
+    index: int  # in review.findings
+    derived: list[Finding]
+
+
+def cards(findings: list[Finding]) -> list[Card]:
+    """One card per root cause: findings ``derived_from`` another in the list are folded under it."""
+    ids = {f.id for f in findings}
+    out: list[Card] = []
+    by_id: dict[str | None, Card] = {}
+    for i, f in enumerate(findings):
+        if f.derived_from and f.derived_from in ids:
+            continue
+        card = Card(f, i, [])
+        out.append(card)
+        by_id[f.id] = card
+    for f in findings:
+        if f.derived_from and f.derived_from in by_id:
+            by_id[f.derived_from].derived.append(f)
+    return out
+
+
+def card_counts(findings: list[Finding]) -> tuple[dict[str, int], int]:
+    """Counts as a person reads them, one per card, and how many failed relations are folded under a root."""
+    shown = cards(findings)
+    counts = {k: sum(1 for card in shown if card.finding.severity == k) for k in ("error", "warning", "info")}
+    return counts, sum(len(card.derived) for card in shown)
+
+
 def place_name(loc: Location, width: int = 24) -> str:
-    """A location as a reader names it: 表格“row / column”, or the quoted words; '' when it has neither."""
+    """A location as a reader finds it on paper (“表三 · 一、本年新收 · 自然人”, “第一部分第3段 “…”” ), or
+    the quoted words; '' when it has neither."""
     if loc.table and loc.label:
-        return f"表格“{loc.label}”"
+        return loc.place or f"表格“{loc.label}”"
     if loc.text:
         flat = " ".join(loc.text.split())  # a title or quote may span lines
-        return f"“{flat if len(flat) <= width else flat[:width] + '…'}”"
-    return ""
+        quote = f"“{flat if len(flat) <= width else flat[:width] + '…'}”"
+        return f"{loc.place} {quote}" if loc.place else quote
+    return loc.place or ""
+
+
+def grouped_places(locations: list[Location]) -> list[str]:
+    """Places on paper, each once, with the words quoted there: “第一部分第2段 “1248”“24””."""
+    groups: dict[str, list[str]] = {}
+    for loc in locations:
+        if loc.table and loc.label:
+            groups.setdefault(place_name(loc), [])
+            continue
+        quote = place_name(loc.model_copy(update={"place": None}))
+        groups.setdefault(loc.place or "", []).append(quote)
+    out = []
+    for place, quotes in groups.items():
+        shown = "".join(dict.fromkeys(q for q in quotes if q))
+        out.append(f"{place} {shown}".strip() if place else shown)
+    return [x for x in out if x]
 
 
 def other_places(f: Finding, principal: int) -> list[str]:
@@ -163,9 +214,12 @@ def other_places(f: Finding, principal: int) -> list[str]:
     return [n for n in dict.fromkeys(names) if n and n != skip]
 
 
-def finding_comment_text(f: Finding, principal: int = 0) -> str:
-    """One comment for the whole finding, on its principal location; the text names the others."""
+def finding_comment_text(f: Finding, principal: int = 0, derived: list[Finding] | None = None) -> str:
+    """One comment for the whole finding, on its principal location; the text names the others and the
+    failed relations it explains (folded under it)."""
     parts = [f"【{SEVERITY_ZH.get(f.severity, f.severity)}】" + f.message]
+    if f.locations and f.locations[principal].place:
+        parts.append(f"位置：{f.locations[principal].place}")
     if f.expected is not None and f.actual is not None:
         parts.append(f"应为：{f.expected}；实为：{f.actual}")
     others = other_places(f, principal)
@@ -175,6 +229,8 @@ def finding_comment_text(f: Finding, principal: int = 0) -> str:
         parts.append("其他位置：" + "；".join(shown) + more)
     if f.suggestion:
         parts.append(f"建议：{f.suggestion}")
+    if derived:
+        parts.append(f"由此导致{len(derived)}条勾稽关系不成立：" + "；".join(d.message for d in derived))
     parts.append(f"规则：{f.rule_id}")
     return "\n".join(parts)
 

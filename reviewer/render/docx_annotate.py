@@ -16,7 +16,7 @@ from docx.text.run import Run
 
 from reviewer.document import Document
 from reviewer.findings import Review
-from reviewer.render.anchors import (AUTHOR, INITIALS, Anchor, Segment, anchors, finding_comment_text,
+from reviewer.render.anchors import (AUTHOR, INITIALS, Anchor, Segment, anchors, cards, finding_comment_text,
                                      unit_text, units_of)
 from reviewer.render.docx_map import DocxTable, TextUnit, map_blocks
 
@@ -38,9 +38,11 @@ def add_comments(wd, doc: Document, review: Review) -> int:
     """Adds one comment per finding, on its principal location (the first that can be placed
     exactly; the comment names the others); returns how many findings could not be placed."""
     body = wd.element.body
+    folded = {card.index: card.derived for card in cards(review.findings)}  # derived ones fold into their root
     by_finding: dict[int, list[Anchor]] = {}
     for a in anchors(doc, review):
-        by_finding.setdefault(a.finding_index, []).append(a)
+        if a.finding_index in folded:
+            by_finding.setdefault(a.finding_index, []).append(a)
     unplaced: list[Anchor] = []
     for group in by_finding.values():
         for a in group:
@@ -48,17 +50,18 @@ def add_comments(wd, doc: Document, review: Review) -> int:
             runs = _runs_for(doc, map_blocks(doc, body), a.segments)
             if runs is not None:
                 wd.add_comment([Run(runs[0], None), Run(runs[1], None)],
-                               text=finding_comment_text(a.finding, a.location_index), author=AUTHOR,
+                               text=finding_comment_text(a.finding, a.location_index, folded[a.finding_index]),
+                               author=AUTHOR,
                                initials=INITIALS)
                 break
         else:
             unplaced.append(group[0])
     if unplaced:
-        _comment_unplaced(wd, doc, unplaced)
+        _comment_unplaced(wd, doc, unplaced, folded)
     return len(unplaced)
 
 
-def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor]) -> None:
+def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor], folded: dict) -> None:
     """Findings whose place is not in the .docx still must reach the author: on the first line."""
     mapping = map_blocks(doc, wd.element.body)
     first = next((b for b in doc.blocks if b.id in mapping and isinstance(mapping[b.id], TextUnit)), None)
@@ -69,7 +72,7 @@ def _comment_unplaced(wd, doc: Document, unplaced: list[Anchor]) -> None:
                          [Segment(_first_unit(doc, first.id), 0, len(first.text), whole=True)])
         if runs is None:
             return
-        text = "（未能在原文中精确定位）" + finding_comment_text(a.finding, a.location_index)
+        text = "（未能在原文中精确定位）" + finding_comment_text(a.finding, a.location_index, folded[a.finding_index])
         wd.add_comment([Run(runs[0], None), Run(runs[1], None)], text=text, author=AUTHOR, initials=INITIALS)
 
 

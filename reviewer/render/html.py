@@ -14,7 +14,7 @@ from html import escape
 from reviewer.document import Block, Document
 from reviewer.findings import Finding, Review, SEVERITY_ORDER
 from reviewer.formats import section_headings
-from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, unit_text, units_of
+from reviewer.render.anchors import CATEGORY_ZH, SEVERITY_ZH, anchors, card_counts, cards, unit_text, units_of
 
 SECTION_ZH = section_headings()
 SECTION_ORDER = list(SECTION_ZH) + [None]
@@ -41,6 +41,11 @@ mark.sev-info,td.sev-info,p.sev-info{background:#dfeeff;border-bottom-color:#4a8
 .finding.sev-info{border-color:#4a8be0}.finding.current{background:#e3edfb}
 .badge{font-size:11px;padding:0 4px;border-radius:3px;color:#fff;margin-right:4px}
 .badge.sev-error{background:#d22}.badge.sev-warning{background:#e08a00}.badge.sev-info{background:#4a8be0}
+table.std-grid th{border:1px solid #888;padding:2px 6px;font-weight:normal;background:#f6f6f3;white-space:nowrap}
+table.std-grid th.rowlabel{text-align:left;white-space:normal;min-width:14em}table.std-grid td.num{text-align:center;min-width:3em}
+table.std-grid.wide th{white-space:normal;font-size:12px}table.std-grid.wide th.rowlabel{min-width:6em}
+table.std-grid caption{text-align:left;font-weight:bold;padding:4px 0}table.std-grid tr.group td{background:#fafaf8}
+details.as-printed summary{color:#888;font:12px sans-serif;cursor:pointer}
 .sugg{color:#2e6b2e}.meta{color:#888;font-size:11px}.loc{color:#1565c0;text-decoration:underline;margin-right:6px}
 """
 
@@ -54,7 +59,8 @@ _JS = """
       document.querySelectorAll('[data-anchors~="'+t+'"]').forEach(function(e){
         e.classList.add('active'); if(!first) first=e;});
     });
-    if(first){first.scrollIntoView({block:'center',behavior:'auto'});}
+    if(first){var d=first.closest('details'); if(d&&!d.open){d.open=true;}
+      first.scrollIntoView({block:'center',behavior:'auto'});}
     document.body.setAttribute('data-active',tokens.join(' '));
     return first;
   }
@@ -79,7 +85,8 @@ def render_html(doc: Document, review: Review) -> str:
     per_unit: dict[int, list[tuple[int, int, str, str]]] = {}  # unit index → (start, end, token, severity)
     whole: dict[int, list[tuple[str, str]]] = {}
     tokens: dict[int, list[str]] = {}
-    for a in anchors(doc, review):
+    all_anchors = anchors(doc, review)
+    for a in all_anchors:
         tok = f"a{a.finding_index}-{a.location_index}"
         tokens.setdefault(a.finding_index, []).append(tok)
         for seg in a.segments:
@@ -89,17 +96,31 @@ def render_html(doc: Document, review: Review) -> str:
                 per_unit.setdefault(seg.unit.index, []).append((seg.start, seg.end, tok, a.finding.severity))
     units = units_of(doc)
     by_key = {(u.block.id, u.cell.row if u.cell else None, u.cell.col if u.cell else None): u for u in units}
+    from reviewer.render.grid import cell_marks, grid_html, standard_grids
+
+    grids = standard_grids(doc, review)  # text drafts: their tables in the format's standard grid
+    marks = cell_marks(all_anchors, grids) if grids else {}
     body = []
     for block in doc.blocks:
+        if block.id in grids:
+            body.append(f'<div id="{block.id}">' + "".join(grid_html(spec, table, marks, _attrs, note=i == 0)
+                                                         for i, (spec, table) in enumerate(grids[block.id])) + "</div>")
+            if block.kind == "table":  # the lines it was read from, folded away below the grid
+                raw = _block_html(doc, block, by_key, per_unit, whole).replace(f'<table id="{block.id}"', "<table", 1)
+                body.append(f'<details class="as-printed"><summary>原稿中的逐行文字</summary>{raw}</details>')
+                continue
         body.append(_block_html(doc, block, by_key, per_unit, whole))
     title = review.report.title or doc.source
-    c = review.counts()
+    c, folded = card_counts(review.findings)
+    extra = f"<span>另有{folded}条由根因导致的勾稽关系不成立，已并入根因</span>" if folded else ""
+    if review.profile:
+        extra += f"<span>规则配置：{escape(review.profile.name)}</span>"
     return (
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         f"<title>审核意见 — {escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>审核意见：{escape(title)}</h1><div class=\"counts\">"
         f"<span>错误 {c['error']}</span><span>警告 {c['warning']}</span><span>提示 {c['info']}</span>"
-        f"<span>来源：{escape(review.source)}</span></div></header>"
+        f"{extra}<span>来源：{escape(review.source)}</span></div></header>"
         f"<main><article id=\"draft\">{''.join(body)}</article>"
         f"<aside id=\"panel\">{_panel(review, tokens)}</aside></main>"
         f"<script>{_JS}</script></body></html>"
@@ -181,10 +202,12 @@ def _panel(review: Review, tokens: dict[int, list[str]]) -> str:
         return f"<h2>无法审核</h2><p>{escape(review.error.message)}</p>"
     if not review.findings:
         return "<h2>未发现问题</h2>"
+    shown = {card.index: card.derived for card in cards(review.findings)}
+    index_of = {id(f): i for i, f in enumerate(review.findings)}
     groups: dict[str | None, list[int]] = {}
-    for i, f in enumerate(review.findings):
-        groups.setdefault(_section_of(f), []).append(i)
-    out = [f"<div class=\"summary\">共 {len(review.findings)} 条审核意见，点击定位到原文</div>"]
+    for i in shown:
+        groups.setdefault(_section_of(review.findings[i]), []).append(i)
+    out = [f"<div class=\"summary\">共 {len(shown)} 条审核意见，点击定位到原文</div>"]
     keys = sorted(groups, key=lambda k: (SECTION_ORDER.index(k) if k in SECTION_ORDER else len(SECTION_ORDER) - 1.5))
     for key in keys:
         title = SECTION_ZH.get(key, f"第{key}部分" if key else "全文")
@@ -194,18 +217,27 @@ def _panel(review: Review, tokens: dict[int, list[str]]) -> str:
             if not idx:
                 continue
             out.append(f"<h3>{SEVERITY_ZH[sev]}（{len(idx)}）</h3><ol>")
-            out.extend(_finding_html(i, review.findings[i], tokens.get(i, [])) for i in idx)
+            for i in idx:
+                folded = [(index_of[id(d)], d) for d in shown[i]]
+                out.append(_finding_html(i, review.findings[i], tokens.get(i, []), folded, tokens))
             out.append("</ol>")
         out.append("</section>")
     return "".join(out)
 
 
-def _finding_html(i: int, f: Finding, toks: list[str]) -> str:
+def _finding_html(i: int, f: Finding, toks: list[str], folded: list[tuple[int, Finding]] = (),
+                  tokens: dict[int, list[str]] | None = None) -> str:
     locs = ""
     if len(f.locations) > 1:
         locs = "<div>" + "".join(
-            f'<span class="loc" data-token="{t}">{escape(loc.label or loc.text or f"位置{k + 1}")}</span>'
+            f'<span class="loc" data-token="{t}">{escape(loc.place or loc.label or loc.text or f"位置{k + 1}")}</span>'
             for k, (t, loc) in enumerate(zip(toks, f.locations))) + "</div>"
+    elif f.locations and f.locations[0].place:
+        locs = f'<div class="meta">位置：{escape(f.locations[0].place)}</div>'
+    if folded:  # the failed relations this root cause explains: one card, them folded under it
+        inner = "".join(_finding_html(j, d, (tokens or {}).get(j, [])) for j, d in folded)
+        locs += (f'<details class="derived"><summary>由此导致{len(folded)}条勾稽关系不成立</summary>'
+                 f"<ol>{inner}</ol></details>")
     sugg = f'<div class="sugg">建议：{escape(f.suggestion)}</div>' if f.suggestion else ""
     ea = (f'<div class="meta">应为 {escape(f.expected)}，实为 {escape(f.actual)}</div>'
           if f.expected is not None and f.actual is not None else "")

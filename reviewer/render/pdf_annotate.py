@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from reviewer.document import Document
 from reviewer.findings import Finding, Location, Review
-from reviewer.render.anchors import AUTHOR, comment_text
+from reviewer.render.anchors import AUTHOR, cards, comment_text
 
 _COLOURS = {"error": "ff6b6b", "warning": "ffd43b", "info": "74c0fc"}
 Rect = tuple[float, float, float, float]  # x0, top, x1, bottom (points from the page's top-left)
@@ -32,11 +32,15 @@ def annotate_pdf(original: bytes, doc: Document, review: Review) -> bytes:
         boxes = read_pdf_layout(original, doc.source).boxes
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
     stamp = datetime.now(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
-    for index, finding in enumerate(review.findings):
+    for card in cards(review.findings):  # failed relations a root cause explains are folded into its note
+        index, finding = card.index, card.finding
         page, rects, note = _target(finding, doc, boxes)
         if page is None or not 1 <= page <= len(writer.pages):
             continue
-        _add(writer, page - 1, rects, note + comment_text(finding), finding.severity, index, stamp)
+        text = comment_text(finding)
+        if card.derived:
+            text += f"\n由此导致{len(card.derived)}条勾稽关系不成立：" + "；".join(d.message for d in card.derived)
+        _add(writer, page - 1, rects, note + text, finding.severity, index, stamp)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

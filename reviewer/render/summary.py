@@ -90,8 +90,9 @@ def _finding_round_cells(f: Finding, info: dict) -> list:
 
 
 def _where(f: Finding) -> tuple[str, str]:
-    """(位置, 原文): each place named once — a table cell by its label, other text by its section."""
-    labels = [loc.label or (f"第{loc.section}部分" if loc.section else "") for loc in f.locations]
+    """(位置, 原文): each place named once, as found on paper (“第2页 · 表三 · 一、本年新收 · 自然人”,
+    “第一部分第3段”); older reviews without ``place``: a table cell by its label, other text by its section."""
+    labels = [loc.place or loc.label or (f"第{loc.section}部分" if loc.section else "") for loc in f.locations]
     texts = [loc.text or "" for loc in f.locations]
     return "；".join(x for x in dict.fromkeys(labels) if x), "；".join(x for x in dict.fromkeys(texts) if x)
 

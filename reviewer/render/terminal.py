@@ -29,23 +29,33 @@ def render_text(review: Review, colour: bool = False) -> str:
     if rep.period.start:
         head.append(f"统计期限 {rep.period.start} 至 {rep.period.end}")
     out.append(" · ".join(head))
-    n = review.counts()
-    out.append(" · ".join(c(_COLOUR[k], f"{_LABEL[k]} {n[k]}") for k in ("error", "warning", "info")))
-    groups: dict[str | None, list[Finding]] = {}
-    for f in review.findings:
-        groups.setdefault(_section_of(f), []).append(f)
+    from reviewer.render.anchors import card_counts, cards
+
+    shown = cards(review.findings)
+    n, folded = card_counts(review.findings)
+    out.append(" · ".join(c(_COLOUR[k], f"{_LABEL[k]} {n[k]}") for k in ("error", "warning", "info"))
+               + (f"（另有{folded}条由根因导致的勾稽关系不成立，已并入根因）" if folded else ""))
+    if review.profile:
+        out.append(profile_line(review))
+    groups: dict[str | None, list] = {}
+    for card in shown:
+        groups.setdefault(_section_of(card.finding), []).append(card)
     for key in [None, *"一二三四五六"]:
         if key not in groups:
             continue
         out.append("")
         out.append(c(_BOLD, f"【{_SECTION_NAMES[key]}】" if key else "【全文】"))
-        for f in groups[key]:
+        for card in groups[key]:
+            f = card.finding
             out.append(f"  {c(_COLOUR[f.severity], _LABEL[f.severity])} {f.message} " + c(_DIM, f"[{f.rule_id}]"))
             where = _where(f)
             if where:
                 out.append(c(_DIM, f"      位置：{where}"))
             if f.suggestion:
                 out.append(f"      建议：{f.suggestion}")
+            if card.derived:
+                out.append(f"      由此导致{len(card.derived)}条勾稽关系不成立：")
+                out.extend(c(_DIM, f"        · {d.message} [{d.rule_id}]") for d in card.derived)
     if not review.findings:
         out.append("未发现问题。")
     out.append("")
@@ -53,11 +63,21 @@ def render_text(review: Review, colour: bool = False) -> str:
     return "\n".join(out)
 
 
+def profile_line(review: Review) -> str:
+    p = review.profile
+    parts = [f"规则配置：{p.name}"]
+    if p.hidden:
+        parts.append(f"按配置未显示{p.hidden}条")
+    if p.regraded:
+        parts.append(f"调整级别{p.regraded}条")
+    return "；".join(parts)
+
+
 def _where(f: Finding) -> str:
     """Places as a reader names them, each once; internal block ids stay in the JSON."""
-    from reviewer.render.anchors import place_name
+    from reviewer.render.anchors import grouped_places
 
-    names = [n for n in dict.fromkeys(place_name(loc) for loc in f.locations) if n]
+    names = grouped_places(f.locations)
     shown = names[:4]
     if len(names) > len(shown):
         shown.append(f"等{len(names)}处")

@@ -267,3 +267,14 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(300), nullable=True)
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+class RuleProfileRow(Base):
+    """A tenant's rule profile (local standard): which rules run and at what severity (one per tenant)."""
+
+    __tablename__ = "rule_profiles"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    select: Mapped[list] = mapped_column(JSON)
+    ignore: Mapped[list] = mapped_column(JSON)
+    severity: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())

@@ -96,7 +96,7 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         review = rounds["review"]
         data = s.get(Blob, sub.blob_sha256).data
         is_pdf = views.input_was_pdf(sub.filename, data)
-        ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review, rounds["delta"]),
+        ctx.update(review=review, counts=views.card_counts(review), panel=views.findings_panel(review, rounds["delta"]),
                    readable=row.status == "ok", failure=views.failure_text(review),
                    rounds=views.rounds_header(s, sub, rounds),
                    dismissed=views.dismissed_findings(review),

@@ -104,6 +104,17 @@ def section_title(key: str | None) -> str:
     return names.get(key, f"第{key}部分") if key else "全文"
 
 
+def card_counts(review: dict) -> dict:
+    """Counts as a person reads them: one per card; failed relations folded under their root cause are
+    counted apart (``folded``)."""
+    findings = review.get("findings", [])
+    ids = {f.get("id") for f in findings}
+    out = {"error": 0, "warning": 0, "info": 0, "folded": 0}
+    for f in findings:
+        out["folded" if f.get("derived_from") in ids else f["severity"]] += 1
+    return out
+
+
 def findings_panel(review: dict, delta: dict | None = None) -> list[dict]:
     """Findings grouped by section (一…六, then 全文) and, inside, by severity — with their index
     in ``review.findings``, which the annotated HTML uses in its anchors (a<index>-<location>).
@@ -112,8 +123,14 @@ def findings_panel(review: dict, delta: dict | None = None) -> list[dict]:
 
     order = list(section_headings())
     new = set((delta or {}).get("new") or ()) if (delta or {}).get("previous_review_id") else set()
+    findings = review.get("findings", [])
+    ids = {f.get("id") for f in findings}
+    derived: dict[str, list[tuple[int, dict]]] = {}  # root-cause id → the failed relations it explains
     groups: dict[str | None, list[tuple[int, dict]]] = {}
-    for i, f in enumerate(review.get("findings", [])):
+    for i, f in enumerate(findings):
+        if f.get("derived_from") in ids:
+            derived.setdefault(f["derived_from"], []).append((i, f))
+            continue
         if _dismissed(f):
             continue
         key = next((loc["section"] for loc in f.get("locations", []) if loc.get("section")), None)
@@ -124,10 +141,12 @@ def findings_panel(review: dict, delta: dict | None = None) -> list[dict]:
     for key in keys:
         by_sev = []
         for sev in ("error", "warning", "info"):
-            items = [_finding_view(i, f, new) for i, f in groups[key] if f["severity"] == sev]
+            items = [_finding_view(i, f, new, [_finding_view(j, d, new) for j, d in derived.get(f.get("id"), [])])
+                     for i, f in groups[key] if f["severity"] == sev]
             if items:
                 by_sev.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "findings": items})
-        out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev})
+        out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev,
+                    "count": sum(len(x["findings"]) for x in by_sev)})
     return out
 
 
@@ -151,10 +170,10 @@ def fixed_findings(previous: dict | None, delta: dict | None) -> list[dict]:
             if f.get("fingerprint") in gone]
 
 
-def _finding_view(i: int, f: dict, new: set[str] = frozenset()) -> dict:
+def _finding_view(i: int, f: dict, new: set[str] = frozenset(), derived: list[dict] | None = None) -> dict:
     places = []
     for loc in f.get("locations", []):
-        name = loc.get("label") or (loc.get("text") or "").strip()
+        name = loc.get("place") or loc.get("label") or (loc.get("text") or "").strip()
         if name:
             flat = " ".join(name.split())
             flat = flat if len(flat) <= 30 else flat[:30] + "…"
@@ -165,6 +184,7 @@ def _finding_view(i: int, f: dict, new: set[str] = frozenset()) -> dict:
             "category_zh": CATEGORY_ZH.get(f["category"], f["category"]), "suggestion": f.get("suggestion"),
             "expected": f.get("expected"), "actual": f.get("actual"), "origin": f.get("origin"),
             "places": list(dict.fromkeys(places)), "fingerprint": f.get("fingerprint"),
+            "derived": derived or [], "declared_severity_zh": SEVERITY_ZH.get(f.get("declared_severity") or "", None),
             "decision": decision, "decided_at": beijing_iso((decision or {}).get("at")),
             "is_new": f.get("fingerprint") in new,
             "pages": sorted({loc["page"] for loc in f.get("locations", []) if loc.get("page")})}

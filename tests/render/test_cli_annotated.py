@@ -34,5 +34,8 @@ def test_review_format_docx_and_html(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "reviewer.cli", "review", str(src), "--no-llm", "--format", "json"],
                           capture_output=True, text=True, timeout=120)
     findings = json.loads(proc.stdout)["reviews"][0]["findings"]
-    assert html.read_text("utf-8").count('class="finding ') == len(findings)
-    assert len(comments) == len(findings)  # one comment per finding, not one per location
+    assert html.read_text("utf-8").count('class="finding ') == len(findings)  # derived ones nested in their root
+    roots = [f for f in findings if not f["derived_from"]]
+    assert len(comments) == len(roots) < len(findings)  # one comment per card: root cause with its relations folded
+    (root,) = [c for c in comments if "由此导致" in c.text]
+    assert "应为" not in root.text and "位置：表三" in root.text

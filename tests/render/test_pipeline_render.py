@@ -25,7 +25,8 @@ def _check_anchors(out: bytes, review) -> None:
     wd = docx.Document(io.BytesIO(out))
     anchored = anchored_texts(wd)
     comments = list(wd.comments)
-    locs = [f.locations[0] if f.locations else None for f in review.findings]  # one comment per finding
+    # one comment per card: a finding derived from a root cause is folded into the root's comment
+    locs = [f.locations[0] if f.locations else None for f in review.findings if not f.derived_from]
     assert len(comments) == len(locs)
     for comment, loc in zip(comments, locs):
         if loc is not None and loc.text is not None:
