@@ -36,7 +36,7 @@ def test_all_done_silent_for_a_subset_and_when_nothing_is_carried() -> None:
 def test_percentage_fires_when_no_total_gives_the_share() -> None:
     (f,) = fired(review_spec(_with("本年度收到申请10件，予以公开7件，占80%。")), "crossref.percentage")
     assert f.severity == "warning" and "7÷10（本年新收申请数）＝70.0%" in f.message
-    assert "7÷11（（七）总计）＝63.6%" in f.message  # each share names the total it was computed of
+    assert "7÷11（本年度办理结果总计（办结/答复数））＝63.6%" in f.message  # each share names the total it was computed of
 
 
 def test_percentage_fires_for_a_full_closing_rate_with_cases_carried_forward() -> None:
