@@ -225,7 +225,10 @@ def _queue_webhook(batch_id: str, countdown: float | None = None) -> None:
 
 
 def batch_payload(session, batch: Batch) -> bytes:
-    counts = status_counts(session, batch.id)
+    from reviewer.batch.rows import count_states, row
+    from reviewer.store.batches import item_rows
+
+    counts = count_states([row(it) for it in item_rows(session, batch.id)])
     tenant = session.get(Tenant, batch.tenant_id)
     body = {"type": "batch.completed", "timestamp": (batch.finished_at or utcnow()).isoformat() + "Z",
             "data": {"batch_id": batch.id, "tenant": tenant.name, "status": batch.status, "total": batch.total,

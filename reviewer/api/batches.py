@@ -25,7 +25,7 @@ MAX_FILES = 2000
 CHINA = timezone(timedelta(hours=8))
 _SUBMIT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "properties": {
-        "file": {"type": "string", "format": "binary", "description": "zip 压缩包（内含各报告）或单个报告"},
+        "file": {"type": "string", "format": "binary", "description": "zip 压缩包（内含各报告；每个文件都成为一行：已审核、无法审核或已跳过）或单个报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"},
         "files": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "多个报告文件"},
         "callback_url": {"type": "string", "description": "全部审核完成后接收批次 webhook 的地址"},
         "deadline": {"type": "string", "description": "截止时间（ISO 8601；只写日期则为北京时间当日 24 时），越早越先审"},
@@ -72,7 +72,7 @@ def _is_batch_zip(name: str, data: bytes) -> bool:
 def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, bytes | None, dict | None]]:
     """Zips are opened safely (in memory, path/size checks); every draft gets the submit checks."""
     from reviewer.api.uploads import check_draft, clean_name
-    from reviewer.batch.sources import read_zip
+    from reviewer.batch.sources import is_draft_name, not_a_draft, read_zip
     from reviewer.errors import InputError
 
     out: list[tuple[str, bytes | None, dict | None]] = []
@@ -84,6 +84,9 @@ def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, byt
                 raise ApiError(422, exc.code, exc.message_zh, exc.message_en) from exc
             out.extend((clean_name(s.name), s.data,
                         {"code": s.error.code, "message": s.error.message} if s.error else None) for s in sources)
+        elif not is_draft_name(name):  # an .xlsx or a picture among the files: a row that says so
+            error = not_a_draft(name)
+            out.append((name, None, {"code": error.code, "message": error.message}))
         else:
             out.append((name, data, None))
     checked = []
@@ -95,6 +98,15 @@ def _drafts(uploads: list[tuple[str, bytes]], limit: int) -> list[tuple[str, byt
                 data, error = None, {"code": exc.code, "message": f"{exc.message_zh}（{exc.message_en}）"}
         checked.append((name, data, error))
     return checked
+
+
+def check_not_empty(drafts) -> None:
+    """Refuse an upload without a single file that could be a report (every row would say 已跳过)."""
+    from reviewer.batch.sources import DRAFT_TYPES_ZH, NOT_A_DRAFT
+
+    if not drafts or all(error and error["code"] == NOT_A_DRAFT for _, _, error in drafts):
+        raise ApiError(422, "batch.empty", "上传的文件中没有报告：支持 " + "、".join(DRAFT_TYPES_ZH) + "，或它们的 zip 压缩包",
+                       "no drafts in the upload")
 
 
 async def _read_form(request: Request):
@@ -131,8 +143,7 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
         await run_in_threadpool(_check_callback, str(callback), settings.webhook_allowlist)
     deadline = parse_deadline(form.get("deadline") if isinstance(form.get("deadline"), str) else None)
     drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
-    if not drafts:
-        raise ApiError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts in the upload")
+    check_not_empty(drafts)
     options = {"use_llm": _flag(form.get("use_llm"))}
     body, queued, priority = await run_in_threadpool(_store, request.app.state.engine, tenant, drafts,
                                                      str(callback) if callback else None, deadline, options)
@@ -187,21 +198,28 @@ def eta_seconds(total_items: int, finished: list[datetime], started: datetime) -
 @router.get("/{batch_id}", summary="查询批次进度（排队/审核中/完成/失败数与预计剩余时间）")
 def get(batch_id: str, tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session),
         items: bool = Query(True, description="是否列出每份报告")) -> dict:
-    from reviewer.store.batches import finished_times, item_rows, status_counts
+    from reviewer.batch.rows import count_states, row
+    from reviewer.store.batches import finished_times, item_rows
 
     batch = _load(session, tenant, batch_id)
-    counts = status_counts(session, batch.id)
+    rows = [row(it) for it in item_rows(session, batch.id)]
+    counts = count_states(rows)
     out = _summary(batch)
     finished = finished_times(session, batch.id)
-    reviewable = counts["queued"] + counts["running"] + len(finished)
     out.update(counts=counts, crosscheck=batch.crosscheck,
-               eta_seconds=eta_seconds(reviewable, finished, batch.created_at)
-               if batch.status == "running" else 0.0,
+               eta_seconds=batch_eta(batch, counts, finished),
                webhook={"status": batch.webhook_status, "attempts": batch.webhook_attempts or []}
                if batch.callback_url else None)
     if items:
-        out["items"] = item_rows(session, batch.id)
+        out["items"] = rows
     return out
+
+
+def batch_eta(batch, counts: dict[str, int], finished: list[datetime]) -> float | None:
+    """Seconds left: the rows still queued or under review × the batch's own pace so far."""
+    if batch.status != "running":
+        return 0.0
+    return eta_seconds(counts["queued"] + counts["running"] + len(finished), finished, batch.created_at)
 
 
 def _reviews(session: Session, batch) -> list:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reviewer.batch.runner import Item, cross_check, review_all
-from reviewer.batch.sources import other_files, read_sources
+from reviewer.batch.sources import read_sources
 from reviewer.errors import InputError
 
 
@@ -30,12 +30,14 @@ def run_batch(args, stdout, stderr) -> int:
     use_llm = False if args.no_llm else None
     try:
         sources = read_sources(args.source)
-        reference_sources = read_sources(args.reference) if args.reference else []
+        reference_sources = [s for s in read_sources(args.reference) if not s.skipped] if args.reference else []
     except InputError as exc:
         err.print(f"[red]错误：[/red]{exc.message}", highlight=False)
         return 2
+    others = [s.name for s in sources if s.skipped]
+    sources = [s for s in sources if not s.skipped]
     if not sources:
-        err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.txt/.html/.md）"
+        err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"
                   "（no drafts found）", highlight=False)
         return 2
     for out in args.output:
@@ -43,7 +45,7 @@ def run_batch(args, stdout, stderr) -> int:
             err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
             return 2
     items = _review(err, sources, args.jobs, use_llm, "审核")
-    items, skipped = split_skipped(items, other_files(args.source))
+    items, skipped = split_skipped(items, others)
     if not items:
         _print_skipped(err, skipped)
         err.print(f"[red]错误：[/red]{args.source} 中没有政府信息公开工作年度报告（no reports found）", highlight=False)
@@ -69,7 +71,7 @@ def run_batch(args, stdout, stderr) -> int:
 
 
 NOT_A_REPORT_REASON = "不是政府信息公开工作年度报告（如说明文件、附件）"
-OTHER_TYPE_REASON = "不是可审核的报告文件类型（支持 .docx/.txt/.html/.md）"
+OTHER_TYPE_REASON = "不是可审核的报告文件类型（支持 .docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"
 
 
 def split_skipped(items: list[Item], others: list[str]) -> tuple[list[Item], list[tuple[str, str]]]:

@@ -9,7 +9,7 @@ import sys
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "batch", help="批量审核一个文件夹或 zip 中的全部报告，并做跨报告检查（上年结转、雷同）",
-        description="批量审核：逐份审核文件夹或 zip 压缩包中的报告（.docx/.txt/.html/.md），再做跨报告检查："
+        description="批量审核：逐份审核文件夹或 zip 压缩包中的报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md），再做跨报告检查："
                     "同一机关上下年度的结转衔接、现行有效件数，叙述雷同，同一机关重复提交。",
     )
     p.add_argument("source", metavar="DIR|ZIP", help="报告所在文件夹或 zip 压缩包")

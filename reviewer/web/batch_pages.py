@@ -24,7 +24,7 @@ def new_batch(request: Request, user: WebUser = Depends(current_user)) -> HTMLRe
 
 @router.post("/web/batches")
 async def create_batch_page(request: Request, user: WebUser = Depends(current_user)) -> Response:
-    from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, parse_deadline
+    from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, check_not_empty, parse_deadline
     from reviewer.api.ratelimit import check_submission_rate
     from reviewer.api.uploads import _flag, callback_text, clean_name
 
@@ -48,8 +48,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
 
             await run_in_threadpool(_check_callback, callback, settings.webhook_allowlist)
         drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
-        if not drafts:
-            raise ApiError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts")
+        check_not_empty(drafts)
     except ApiError as exc:
         return page(request, "new_batch.html", {"error": exc.message_zh, "values": values},
                     status=exc.status, user=user)

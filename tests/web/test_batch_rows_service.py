@@ -1,0 +1,75 @@
+"""A zip with a scan, a spreadsheet, a README and a zip inside, through the real service (API,
+worker, Redis): every file is a row on the API and on the web page, with what to do (issue 16)."""
+
+from __future__ import annotations
+
+import httpx
+
+from batchmix import GBK_NAME, UTF8_NAME, mixed_zip
+from conftest import SAMPLE
+from service_procs import wait_until
+from webclient import csrf_of, signed_in
+
+
+def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack):
+    svc, a, _b, _ = web_stack
+    draft = SAMPLE.read_bytes()
+    raw, expected = mixed_zip(draft, draft.replace(b"1248", b"2248"))
+    auth = {"Authorization": f"Bearer {a['api_key']}"}
+    r = httpx.post(f"{svc.url}/v1/batches", headers=auth, timeout=60, data={"use_llm": "false"},
+                   files={"file": ("各部门报告.zip", raw, "application/zip")})
+    assert r.status_code == 202, r.text
+    batch_id = r.json()["id"]
+    assert r.json()["total"] == len(expected)
+
+    seen = []
+
+    def finished():
+        body = httpx.get(f"{svc.url}/v1/batches/{batch_id}", headers=auth, timeout=10).json()
+        seen.append(body)
+        return body if body["status"] == "done" else None
+
+    final = wait_until(finished, 120, interval=0.5, what="mixed batch")
+    items = {it["filename"]: it for it in final["items"]}
+    assert {k: v["status"] for k, v in items.items()} == expected
+    assert final["counts"] == {"queued": 0, "running": 0, "done": 3, "failed": 2, "skipped": 3}
+    scan = items["扫描件.pdf"]
+    assert scan["status_zh"] == "无法审核" and scan["error"]["code"] == "input.scanned_pdf"
+    assert scan["advice"] == "请提交带文字层的 PDF 或原始 Word 文件" and scan["counts"] is None
+    assert items["说明.md"]["error"]["code"] == "input.not_a_report" and items["说明.md"]["status_zh"] == "已跳过"
+    assert items["统计表.xlsx"]["error"]["code"] == "batch.not_a_draft"
+    assert "zip" in items["旧稿.rar"]["advice"]
+    assert items[GBK_NAME]["counts"]["error"] > 0
+    # while running, rows not finished never showed counts (no “0 errors” for a queued row)
+    for body in seen:
+        for it in body["items"]:
+            assert (it["counts"] is None) == (it["status"] != "done"), it
+
+    c = signed_in(svc.url, a["api_key"])
+    page = c.get(f"/web/batches/{batch_id}").text
+    for name in expected:
+        assert name.replace("&", "&amp;") in page, name
+    assert GBK_NAME in page and UTF8_NAME in page
+    assert page.count(">已跳过<") >= 3 and page.count(">无法审核<") >= 2
+    assert "请提交带文字层的 PDF 或原始 Word 文件" in page
+    progress = c.get(f"/web/batches/{batch_id}/progress.json").json()
+    assert progress["counts"]["skipped"] == 3 and len(progress["items"]) == len(expected)
+
+
+def test_upload_forms_list_every_accepted_type(web_stack):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    for path in ("/web/", "/web/batches/new"):
+        html = c.get(path).text
+        for suffix in (".docx", ".doc", ".wps", ".pdf", ".rtf", ".odt", ".txt", ".html", ".md"):
+            assert f"{suffix}," in html or f"{suffix}\"" in html, (path, suffix)  # the accept attribute
+            assert f"{suffix}、" in html or f"{suffix}（" in html, (path, suffix)  # the hint people read
+
+
+def test_a_batch_of_only_spreadsheets_is_refused_with_the_accepted_types(web_stack):
+    svc, a, _b, _ = web_stack
+    c = signed_in(svc.url, a["api_key"])
+    token = csrf_of(c.get("/web/batches/new").text)
+    r = c.post("/web/batches", data={"csrf_token": token},
+               files=[("files", ("统计表.xlsx", b"PK\x03\x04", "application/octet-stream"))])
+    assert r.status_code == 422 and "没有报告" in r.text and ".wps" in r.text
