@@ -258,3 +258,49 @@ def summary(batch_id: str, format: str = Query("xlsx", pattern="^(xlsx|csv|html)
     content = {"xlsx": xlsx_bytes, "csv": csv_text, "html": overview_html}[format](reviews)
     return Response(content, media_type=_MEDIA[format], headers={
         "Content-Disposition": f'attachment; filename="batch-{batch.id}.{format}"'})
+
+
+_ZIP = "application/zip"
+
+
+def resubmit_date(text: str | None):
+    """``resubmit_by`` (YYYY-MM-DD) → date; None when absent."""
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ApiError(422, "request.invalid_date", "resubmit_by 须为日期，如 2025-01-25",
+                       "resubmit_by must be a date such as 2025-01-25") from exc
+
+
+def feedback_response(engine, tenant_id: int, batch_id: str, sender: str, resubmit_by) -> Response:
+    """The batch's feedback package as a download; 404 / 409 as ApiError (pages turn them into theirs)."""
+    from urllib.parse import quote
+
+    from reviewer.services.feedback import NotFound, NotReady, batch_package, package_name
+
+    try:
+        content = batch_package(engine, tenant_id, batch_id, sender, resubmit_by)
+    except NotFound as exc:
+        raise ApiError(404, "batch.not_found", "未找到该批次", "batch not found") from exc
+    except NotReady as exc:
+        raise ApiError(409, "batch.not_ready", f"批次尚未完成（当前状态：{exc}），完成后可下载反馈包",
+                       f"batch not finished yet (status {exc})") from exc
+    return Response(content, media_type=_ZIP, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(package_name())}", "Cache-Control": "no-store"})
+
+
+@router.get("/{batch_id}/feedback.zip",
+            summary="反馈包：各单位带批注的报告（单位-年度-审核意见.docx/.pdf）与修改意见通知单（.docx）",
+            response_class=Response,
+            responses={200: {"description": "zip 压缩包", "content": {_ZIP: {"schema": {"type": "string",
+                                                                                     "format": "binary"}}}}})
+def feedback(batch_id: str, request: Request,
+             resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
+             sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
+             tenant: TenantRef = Depends(current_tenant)) -> Response:
+    return feedback_response(request.app.state.engine, tenant.id, batch_id, (sender or "").strip() or tenant.name,
+                             resubmit_date(resubmit_by))

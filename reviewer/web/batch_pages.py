@@ -111,3 +111,18 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
     content = xlsx_bytes(reviews) if fmt == "xlsx" else csv_text(reviews)
     return attachment(content, fmt, f"批次汇总-{batch_id[:8]}.{fmt}")
 
+
+
+@router.get("/web/batches/{batch_id}/feedback.zip")
+def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+    """The feedback package: every unit's annotated draft and the 修改意见通知单."""
+    from reviewer.api.batches import feedback_response, resubmit_date
+
+    try:
+        return feedback_response(request.app.state.engine, user.tenant_id, batch_id, user.tenant_name,
+                                 resubmit_date(request.query_params.get("resubmit_by")))
+    except ApiError as exc:
+        if exc.status == 404:
+            raise WebNotFound() from exc
+        return page(request, "error.html", {"title": "无法生成反馈包", "message": exc.message_zh},
+                    status=exc.status, user=user)

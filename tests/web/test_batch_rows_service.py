@@ -3,7 +3,12 @@ worker, Redis): every file is a row on the API and on the web page, with what to
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import docx
 import httpx
+import pytest
 
 from batchmix import GBK_NAME, UTF8_NAME, mixed_zip
 from conftest import SAMPLE
@@ -11,7 +16,9 @@ from service_procs import wait_until
 from webclient import csrf_of, signed_in
 
 
-def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack):
+@pytest.fixture(scope="module")
+def mixed_batch(web_stack):
+    """The mixed zip submitted by tenant A through the API: (batch id, expected rows, final body, polls)."""
     svc, a, _b, _ = web_stack
     draft = SAMPLE.read_bytes()
     raw, expected = mixed_zip(draft, draft.replace(b"1248", b"2248"))
@@ -21,7 +28,6 @@ def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack):
     assert r.status_code == 202, r.text
     batch_id = r.json()["id"]
     assert r.json()["total"] == len(expected)
-
     seen = []
 
     def finished():
@@ -30,6 +36,12 @@ def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack):
         return body if body["status"] == "done" else None
 
     final = wait_until(finished, 120, interval=0.5, what="mixed batch")
+    return batch_id, expected, final, seen
+
+
+def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack, mixed_batch):
+    svc, a, _b, _ = web_stack
+    batch_id, expected, final, seen = mixed_batch
     items = {it["filename"]: it for it in final["items"]}
     assert {k: v["status"] for k, v in items.items()} == expected
     assert final["counts"] == {"queued": 0, "running": 0, "done": 3, "failed": 2, "skipped": 3}
@@ -73,3 +85,36 @@ def test_a_batch_of_only_spreadsheets_is_refused_with_the_accepted_types(web_sta
     r = c.post("/web/batches", data={"csrf_token": token},
                files=[("files", ("统计表.xlsx", b"PK\x03\x04", "application/octet-stream"))])
     assert r.status_code == 422 and "没有报告" in r.text and ".wps" in r.text
+
+
+def test_the_feedback_package_of_the_batch_from_the_api_and_the_page(web_stack, mixed_batch):
+    svc, a, b, _ = web_stack
+    batch_id = mixed_batch[0]
+    auth = {"Authorization": f"Bearer {a['api_key']}"}
+    r = httpx.get(f"{svc.url}/v1/batches/{batch_id}/feedback.zip", headers=auth, timeout=120,
+                  params={"resubmit_by": "2099-01-25", "sender": "乌海市人民政府办公室"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(r.content))
+    # three reports read (two with the same agency: numbered), the scan and the .rar in the notice only
+    assert sorted(z.namelist()) == ["乌海市工业和信息化局-2023-审核意见-2.docx", "乌海市工业和信息化局-2023-审核意见-3.docx",
+                                    "乌海市工业和信息化局-2023-审核意见.docx", "修改意见通知单.docx"]
+    notice = "\n".join(p.text for p in docx.Document(io.BytesIO(z.read("修改意见通知单.docx"))).paragraphs)
+    assert notice.count("修改意见通知单") == 5 and "2099年1月25日前" in notice
+    assert "报送“扫描件.pdf”的单位：" in notice and "请提交带文字层的 PDF 或原始 Word 文件" in notice
+    assert "统计表.xlsx" not in notice and "README" not in notice  # skipped files are not sent back
+    assert notice.count("乌海市人民政府办公室") == 5
+    bad = httpx.get(f"{svc.url}/v1/batches/{batch_id}/feedback.zip", headers=auth, params={"resubmit_by": "soon"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "request.invalid_date"
+    other = httpx.get(f"{svc.url}/v1/batches/{batch_id}/feedback.zip",
+                      headers={"Authorization": f"Bearer {b['api_key']}"})
+    assert other.status_code == 404 and other.json()["error"]["code"] == "batch.not_found"
+    schema = httpx.get(f"{svc.url}/openapi.json").json()["paths"]["/v1/batches/{batch_id}/feedback.zip"]["get"]
+    assert "application/zip" in schema["responses"]["200"]["content"]
+
+    c = signed_in(svc.url, a["api_key"])
+    page = c.get(f"/web/batches/{batch_id}").text
+    assert 'id="download-feedback"' in page and f'action="/web/batches/{batch_id}/feedback.zip"' in page
+    r = c.get(f"/web/batches/{batch_id}/feedback.zip", params={"resubmit_by": ""})
+    assert r.status_code == 200 and "修改意见通知单.docx" in zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert signed_in(svc.url, b["api_key"]).get(f"/web/batches/{batch_id}/feedback.zip").status_code == 404
