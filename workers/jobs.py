@@ -48,6 +48,9 @@ def run_review(submission_id: str, enqueued_ts: float | None) -> str:
         sub = finish(s, submission_id, token, review_json, review.counts(), status, error)
         if sub is None:
             return "superseded"  # another task took over (lease expired); its result stands
+        from reviewer.services.units import attach_by_agency
+
+        attach_by_agency(s, sub, review_json)  # issue 16: the unit its agency name matches, if exactly one
         tenant = s.get(Tenant, sub.tenant_id)
         finished = sub.finished_at.isoformat() + "Z"
         payload = json.dumps({"type": "review.completed", "timestamp": finished,

@@ -37,7 +37,7 @@ def annotated(review_id: str, format: str = Query("docx", pattern="^(docx|html|p
     from reviewer.store.models import Blob, ReviewRow
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(session, tenant.id, review_id)
+    sub = get_for_tenant(session, tenant.id, review_id, tenant.unit_id)
     if sub is None:
         raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
     row = session.get(ReviewRow, sub.id)

@@ -15,6 +15,7 @@ ROUTERS = [
     "reviewer.api.annotated",  # issue 5
     "reviewer.api.batches",  # issue 5
     "reviewer.api.admin",  # issue 11: API keys over HTTP
+    "reviewer.api.units",  # issue 16: units and the roster board
 ]
 
 

@@ -126,8 +126,10 @@ async def create(request: Request, tenant: TenantRef = Depends(current_tenant)) 
     from reviewer.api.uploads import _flag, callback_text, clean_name
 
     settings = request.app.state.settings
+    from reviewer.api.deps import tenant_wide
     from reviewer.api.ratelimit import check_submission_rate
 
+    tenant_wide(tenant)  # a unit's key submits its own report, not batches
     await run_in_threadpool(check_submission_rate, settings, tenant.id)
     form = await _read_form(request)
     uploads = []
@@ -178,7 +180,7 @@ def _summary(batch) -> dict:
 def _load(session: Session, tenant: TenantRef, batch_id: str):
     from reviewer.store.batches import get_batch
 
-    batch = get_batch(session, tenant.id, batch_id)
+    batch = get_batch(session, tenant.id, batch_id) if tenant.unit_id is None else None  # batches: the office's
     if batch is None:
         raise ApiError(404, "batch.not_found", "未找到该批次", "batch not found")
     return batch
@@ -302,5 +304,8 @@ def feedback(batch_id: str, request: Request,
              resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
              sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
              tenant: TenantRef = Depends(current_tenant)) -> Response:
+    from reviewer.api.deps import tenant_wide
+
+    tenant_wide(tenant)  # the office's: a unit's key gets 404
     return feedback_response(request.app.state.engine, tenant.id, batch_id, (sender or "").strip() or tenant.name,
                              resubmit_date(resubmit_by))

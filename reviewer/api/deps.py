@@ -22,13 +22,14 @@ class TenantRef:
     id: int
     name: str
     webhook_secret: str
+    unit_id: int | None = None  # a key scoped to one unit sees and submits only that unit's reports
 
 
 def current_tenant(request: Request) -> TenantRef:
     """The tenant behind the bearer key, looked up in a session of its own that is closed before the
     route runs: a request never holds two pooled connections (the key check and the route's work).
     Revocation is therefore seen by the very next request."""
-    from reviewer.store.tenants import tenant_for_key
+    from reviewer.store.tenants import find_key_for_signin
 
     auth = request.headers.get("authorization", "")
     scheme, _, key = auth.partition(" ")
@@ -40,9 +41,18 @@ def current_tenant(request: Request) -> TenantRef:
         tenant = None
     else:
         with session_scope(request.app.state.engine) as session:
-            tenant = tenant_for_key(session, key)
-            ref = TenantRef(tenant.id, tenant.name, tenant.webhook_secret) if tenant is not None else None
+            from reviewer.store.models import Tenant
+
+            row = find_key_for_signin(session, key)
+            tenant = session.get(Tenant, row.tenant_id) if row is not None else None
+            ref = TenantRef(tenant.id, tenant.name, tenant.webhook_secret, row.unit_id) if tenant else None
     if tenant is None:
         raise ApiError(401, "auth.invalid", "API 密钥无效或已吊销", "invalid or revoked API key",
                        headers={"WWW-Authenticate": "Bearer"})
     return ref
+
+
+def tenant_wide(tenant: TenantRef) -> None:
+    """Batches, units and the board are the office's: a unit's key gets the same 404 as a missing route."""
+    if tenant.unit_id is not None:
+        raise ApiError(404, "http.404", "未找到", "not found")

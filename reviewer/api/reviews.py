@@ -54,6 +54,8 @@ def _store(engine, tenant: TenantRef, up: Upload, key: str | None):
         with session_scope(engine) as s:
             sub, created = create_submission(s, tenant.id, up.data, up.filename, {"use_llm": up.use_llm},
                                              up.callback_url, key)
+            if created and tenant.unit_id is not None:  # a unit's key submits for that unit
+                sub.unit_id = tenant.unit_id
             return _summary(sub), created
     except IdempotencyConflict as exc:
         raise ApiError(409, "idempotency.conflict", "该 Idempotency-Key 已用于内容不同的请求",
@@ -89,7 +91,7 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
 def _load(session: Session, tenant: TenantRef, review_id: str) -> Submission:
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(session, tenant.id, review_id)
+    sub = get_for_tenant(session, tenant.id, review_id, tenant.unit_id)
     if sub is None:  # another tenant's id looks exactly like a missing one
         raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
     return sub

@@ -14,4 +14,5 @@ COMMAND_MODULES = [
     "submit",
     "apikey",
     "batch",
+    "admin",
 ]

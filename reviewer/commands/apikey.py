@@ -10,6 +10,7 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="apikey_command", metavar="操作")
     c = sub.add_parser("create", help="为租户创建 API 密钥（只显示一次）")
     c.add_argument("--tenant", required=True, help="租户名称（不存在则创建）")
+    c.add_argument("--unit", default=None, help="只限一个单位（名称或编号）：该密钥只能查看和提交这个单位的报告")
     c.set_defaults(func=create)
     ls = sub.add_parser("list", help="列出 API 密钥（编号、前缀、租户、创建与吊销时间；不显示密钥本身）")
     ls.add_argument("--tenant", default=None, help="只列出该租户的密钥")
@@ -33,7 +34,12 @@ def create(args: argparse.Namespace) -> int:
 
     migrate()
     with session_scope() as s:
-        out = create_api_key(s, name)
+        out = create_api_key(s, name, unit=getattr(args, "unit", None))
+        if out is None:
+            print(f"租户 {name} 没有这个单位：{args.unit}（先在网页“管理”页或用 POST /v1/units 导入单位）"
+                  f"（no such unit in tenant {name}）", file=sys.stderr)
+            s.rollback()
+            return 2
     print(json.dumps(out, ensure_ascii=False))
     return 0
 

@@ -1,1 +1,1 @@
-"""The service layer: flows the API routes, the web pages and the Celery tasks share."""
+"""The service layer: flows that the API routes, the web pages and the workers share."""

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models: tenants, API keys, draft blobs, submissions, reviews, webhooks.
+"""SQLAlchemy 2 models: tenants, API keys, draft blobs, submissions, reviews, webhooks, units, accounts.
 
 Migrations in ``migrations/`` are the source of truth for the schema; these
 classes mirror them for queries. Timestamps are naive UTC (same on SQLite and PostgreSQL).
@@ -6,10 +6,11 @@ classes mirror them for queries. Timestamps are naive UTC (same on SQLite and Po
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -44,6 +45,7 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # first characters, to tell keys apart in listings
     created_at: Mapped[datetime] = mapped_column(DateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)  # issue 16: scoped key
 
 
 class Blob(Base):
@@ -80,6 +82,7 @@ class Submission(Base):
     queue_ms: Mapped[float | None] = mapped_column(Float, nullable=True)  # enqueue → task start
     streamed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     error: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)  # issue 16
 
 
 class ReviewRow(Base):
@@ -135,3 +138,79 @@ class DeliveryAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     duration_ms: Mapped[float] = mapped_column(Float)
     next_delay: Mapped[float | None] = mapped_column(Float, nullable=True)  # seconds until the next try
+
+
+# --- issue 16: units, people's accounts, server-side sessions, audit log --------------------------------------
+
+
+class Unit(Base):
+    """A unit that owes a report to its tenant (a department, a town, a subordinate government)."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_unit_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list] = mapped_column(JSON)  # other names its drafts use
+    kind: Mapped[str] = mapped_column(String(20))  # 政府 / 部门 / 乡镇街道 / 其他
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class UnitDeadline(Base):
+    """The deadline of one unit's report of one year, where it is not the default (31 January of year+1)."""
+
+    __tablename__ = "unit_deadlines"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # the report's year
+    deadline: Mapped[date] = mapped_column(Date())  # the last day (Beijing), inclusive
+
+
+class User(Base):
+    """A person who signs in to the web pages. Only an argon2 hash of the password is stored."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16))  # admin | reviewer | clerk
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)  # clerks only
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class WebSessionRow(Base):
+    """A web session, kept server-side so sign-out, password change and key revocation end it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token in the cookie
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True, index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class AuditEvent(Base):
+    """Sign-ins (and failures), sign-outs, account changes, unit imports, decisions."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), nullable=True, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(120))  # username, or "apikey:<prefix>"
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)

@@ -82,9 +82,13 @@ def _same_or_conflict(existing: Submission, rhash: str) -> Submission:
     return existing
 
 
-def get_for_tenant(session: Session, tenant_id: int, submission_id: str) -> Submission | None:
+def get_for_tenant(session: Session, tenant_id: int, submission_id: str,
+                   unit_id: int | None = None) -> Submission | None:
+    """The tenant's submission; with ``unit_id`` (a 填报单位 or a unit's API key) only that unit's."""
     sub = session.get(Submission, submission_id)
-    return sub if sub is not None and sub.tenant_id == tenant_id else None
+    if sub is None or sub.tenant_id != tenant_id or (unit_id is not None and sub.unit_id != unit_id):
+        return None
+    return sub
 
 
 # --- worker side -------------------------------------------------------------

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from reviewer.api.errors import ApiError
 from reviewer.store.db import session_scope
 from reviewer.web import views
-from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
+from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf, staff_user
 from reviewer.web.forms import form_text, read_body
 from reviewer.web.responses import attachment, page
 
@@ -18,12 +18,12 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/web/batches/new")
-def new_batch(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+def new_batch(request: Request, user: WebUser = Depends(staff_user)) -> HTMLResponse:
     return page(request, "new_batch.html", {"error": None, "values": {}}, user=user)
 
 
 @router.post("/web/batches")
-async def create_batch_page(request: Request, user: WebUser = Depends(current_user)) -> Response:
+async def create_batch_page(request: Request, user: WebUser = Depends(staff_user)) -> Response:
     from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, check_not_empty, parse_deadline
     from reviewer.api.ratelimit import check_submission_rate
     from reviewer.api.uploads import _flag, callback_text, clean_name
@@ -42,7 +42,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
             raise ApiError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
                            "choose a zip or several drafts")
         deadline = parse_deadline(values["deadline"] or None)
-        callback = callback_text(values["callback_url"] or None)
+        callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
             from reviewer.api.reviews import _check_callback
 
@@ -73,7 +73,7 @@ async def create_batch_page(request: Request, user: WebUser = Depends(current_us
 def _batch(s, user: WebUser, batch_id: str):
     from reviewer.store.batches import get_batch
 
-    batch = get_batch(s, user.tenant_id, batch_id)
+    batch = get_batch(s, user.tenant_id, batch_id) if user.sees_all_units else None  # batches: the office's
     if batch is None:
         raise WebNotFound()
     return batch
@@ -114,7 +114,7 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
 
 
 @router.get("/web/batches/{batch_id}/feedback.zip")
-def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
+def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package: every unit's annotated draft and the 修改意见通知单."""
     from reviewer.api.batches import feedback_response, resubmit_date
 

@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/web/history")
 def history(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
     with session_scope(request.app.state.engine) as s:
-        ctx = views.history(s, user.tenant_id)
+        ctx = views.history(s, user.tenant_id, user.unit_id)
     return page(request, "history.html", ctx, user=user)
 
 

@@ -40,5 +40,4 @@ def attachment(content: bytes | str, fmt: str, name: str) -> Response:
 
 def csrf_refused(request: Request) -> HTMLResponse:
     return page(request, "error.html", {"title": "请求被拒绝", "message":
-                "表单已过期或来源不明（缺少有效的 CSRF 令牌），请返回页面刷新后重新提交。"
-                "（Form expired or missing its CSRF token: reload the page and submit again.）"}, status=403)
+                "表单已过期或来源不明（缺少有效的安全令牌），请返回页面刷新后重新提交。"}, status=403)

@@ -50,7 +50,7 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
                            "choose a file or paste the text")
         check_draft(data, filename, limit)
         deadline = parse_deadline(values["deadline"] or None)
-        callback = callback_text(values["callback_url"] or None)
+        callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
             from reviewer.api.reviews import _check_callback
 
@@ -67,6 +67,7 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
 
         with session_scope(request.app.state.engine) as s:
             sub, _ = create_submission(s, user.tenant_id, data, filename[:500], options, callback, None)
+            sub.unit_id = user.unit_id  # a 填报单位 submits for its own unit; others are matched by name
             return sub.id
 
     review_id = await run_in_threadpool(store)
@@ -79,7 +80,7 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
 def _submission(s, user: WebUser, review_id: str):
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(s, user.tenant_id, review_id)
+    sub = get_for_tenant(s, user.tenant_id, review_id, user.unit_id)
     if sub is None:
         raise WebNotFound()
     return sub

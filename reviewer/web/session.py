@@ -1,9 +1,10 @@
-"""The web session: a signed cookie that stands for a tenant's API key.
+"""The web session cookie: a signed, time-stamped random token.
 
-The cookie holds the tenant id, the SHA-256 of the key that signed in (so revoking
-the key ends every session made with it) and the session's CSRF token. It is
-signed and time-stamped with itsdangerous; the browser can read nothing from it
-(HttpOnly) and does not send it with cross-site requests (SameSite=Lax).
+The session itself is a row on the server (``reviewer.services.accounts``) keyed by the token's
+SHA-256, with its account or API key and its CSRF token: signing out, a password change and key
+revocation end it there, so a copied cookie stops working at once. The cookie is signed with
+itsdangerous; the browser can read nothing from it (HttpOnly) and does not send it with
+cross-site requests (SameSite=Lax).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,27 +55,22 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(_secret(web_settings()), salt=salt)
 
 
-@dataclass(frozen=True)
-class WebSession:
-    tenant_id: int
-    key_hash: str
-    csrf: str
-
-
 def max_age() -> int:
     return int(web_settings().session_hours * 3600)
 
 
-def issue(tenant_id: int, key_hash: str) -> str:
-    return _serializer("reviewer.web.session").dumps({"t": tenant_id, "k": key_hash, "c": secrets.token_urlsafe(24)})
+def issue(token: str) -> str:
+    """The cookie for a session token (the token's hash is the server-side session row)."""
+    return _serializer("reviewer.web.session").dumps({"s": token})
 
 
-def read(cookie: str | None) -> WebSession | None:
+def read(cookie: str | None) -> str | None:
+    """The session token in a cookie this service signed, or None."""
     if not cookie:
         return None
     try:
         data = _serializer("reviewer.web.session").loads(cookie, max_age=max_age())
-        return WebSession(int(data["t"]), str(data["k"]), str(data["c"]))
+        return str(data["s"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
 
@@ -96,8 +91,8 @@ def signin_token_ok(cookie: str | None, form_token: str | None) -> bool:
     return hmac.compare_digest(str(token), form_token)
 
 
-def csrf_ok(session: WebSession, form_token: str | None) -> bool:
-    return bool(form_token) and hmac.compare_digest(session.csrf, str(form_token))
+def csrf_ok(expected: str, form_token: str | None) -> bool:
+    return bool(expected) and bool(form_token) and hmac.compare_digest(expected, str(form_token))
 
 
 def cookie_flags(request_scheme: str) -> dict:

@@ -48,20 +48,22 @@ def deadline_of(options: dict | None) -> str:
     return beijing_deadline(datetime.fromisoformat(text.rstrip("Z")))
 
 
-def history(s: Session, tenant_id: int, limit: int = 50) -> dict:
+def history(s: Session, tenant_id: int, unit_id: int | None = None, limit: int = 50) -> dict:
+    """``unit_id``: a 填报单位's history (its unit's reports, no batches)."""
     in_batch = select(BatchItem.submission_id).where(BatchItem.submission_id.is_not(None))
-    rows = s.execute(
-        select(Submission, ReviewRow.counts, ReviewRow.status).outerjoin(
-            ReviewRow, ReviewRow.submission_id == Submission.id)
-        .where(Submission.tenant_id == tenant_id, Submission.id.not_in(in_batch))
-        .order_by(Submission.created_at.desc()).limit(limit)).all()
+    stmt = (select(Submission, ReviewRow.counts, ReviewRow.status)
+            .outerjoin(ReviewRow, ReviewRow.submission_id == Submission.id)
+            .where(Submission.tenant_id == tenant_id, Submission.id.not_in(in_batch)))
+    if unit_id is not None:
+        stmt = stmt.where(Submission.unit_id == unit_id)
+    rows = s.execute(stmt.order_by(Submission.created_at.desc()).limit(limit)).all()
     reviews = [{"id": sub.id, "filename": sub.filename, "created": beijing(sub.created_at),
                 "status": sub.status, "status_zh": _review_status_zh(sub.status, rstatus),
                 "counts": counts} for sub, counts, rstatus in rows]
     batches = [{"id": b.id, "created": beijing(b.created_at), "total": b.total, "status": b.status,
                 "status_zh": STATUS_ZH.get(b.status, b.status), "deadline": beijing_deadline(b.deadline)}
                for b in s.scalars(select(Batch).where(Batch.tenant_id == tenant_id)
-                                  .order_by(Batch.created_at.desc()).limit(limit))]
+                                  .order_by(Batch.created_at.desc()).limit(limit))] if unit_id is None else []
     return {"reviews": reviews, "batches": batches}
 
 

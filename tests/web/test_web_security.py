@@ -87,7 +87,7 @@ def test_form_posts_without_the_csrf_token_are_refused(web_stack, a_work):
     draft = {"file": ("w.txt", SAMPLE.read_bytes(), "text/plain")}
     for data in ({}, {"csrf_token": "not-the-token"}):
         r = c.post("/web/reviews", data=data, files=draft)
-        assert r.status_code == 403 and "CSRF" in r.text
+        assert r.status_code == 403 and "安全令牌" in r.text
         r = c.post("/web/batches", data=data, files={"files": ("w.txt", SAMPLE.read_bytes(), "text/plain")})
         assert r.status_code == 403
         assert c.post("/web/signout", data=data).status_code == 403

@@ -6,7 +6,9 @@
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function getJSON(url) {
     return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (r) {
-      if (r.status === 401) { location.href = "/web/signin?next=" + encodeURIComponent(location.pathname); }
+      if (r.status === 401) {  // the session ended: 登录已过期, then back to this page
+        location.href = "/web/signin?expired=1&next=" + encodeURIComponent(location.pathname + location.search);
+      }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     });
@@ -150,15 +152,62 @@
       });
     });
   });
-  var filter = $("#table-filter"), statusFilter = $("#status-filter");
+  var filter = $("#table-filter"), statusFilter = $("#status-filter"), kindFilter = $("#kind-filter");
   var applyFilter = function () {
-    var q = filter.value.trim().toLowerCase(), st = statusFilter.value;
+    var q = filter.value.trim().toLowerCase(), st = statusFilter.value, kind = kindFilter ? kindFilter.value : "";
     $all("#reports tbody tr").forEach(function (r) {
       var okText = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
       var okStatus = !st || (st === "with-errors" ? parseInt(r.getAttribute("data-errors"), 10) > 0
                                                   : r.getAttribute("data-status") === st);
-      r.classList.toggle("hidden", !(okText && okStatus));
+      var okKind = !kind || r.getAttribute("data-kind") === kind;
+      r.classList.toggle("hidden", !(okText && okStatus && okKind));
     });
   };
   if (filter) { filter.addEventListener("input", applyFilter); statusFilter.addEventListener("change", applyFilter); }
+  if (kindFilter) { kindFilter.addEventListener("change", applyFilter); }
+
+  // Board: a live countdown to the end (24时, Beijing) of the nearest deadline.
+  var countdown = $("#countdown");
+  if (countdown) {
+    var end = new Date(countdown.getAttribute("data-deadline") + "T24:00:00+08:00");
+    if (isNaN(end)) { end = new Date(Date.parse(countdown.getAttribute("data-deadline") + "T16:00:00Z") + 0); }
+    var paintCountdown = function () {
+      var left = Math.max(0, Math.floor((end - Date.now()) / 1000));
+      var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60);
+      $("#countdown-text").textContent = d + " 天 " + h + " 小时 " + m + " 分";
+    };
+    paintCountdown();
+    setInterval(paintCountdown, 30000);
+  }
+
+  // Forms that carry a draft: before posting, make sure the session is still alive. If it ended, say
+  // 登录已过期 and let the person sign in in another tab: the chosen file and the pasted text stay here.
+  $all("form[data-keeps-draft]").forEach(function (form) {
+    var text = $("textarea", form), key = "reviewer-draft:" + location.pathname;
+    if (text && !text.value && window.sessionStorage && sessionStorage.getItem(key)) {
+      text.value = sessionStorage.getItem(key);  // a draft pasted before the session ended
+    }
+    if (text && window.sessionStorage) {
+      text.addEventListener("input", function () { sessionStorage.setItem(key, text.value); });
+    }
+    var checked = false;
+    form.addEventListener("submit", function (e) {
+      if (checked) { if (window.sessionStorage) { sessionStorage.removeItem(key); } return; }
+      e.preventDefault();
+      fetch("/web/session.json", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) {
+          if (r.status === 401) {
+            var box = $(".session-expired", form);
+            box.hidden = false;
+            $("a", box).href = "/web/signin?expired=1&next=" + encodeURIComponent("/web/signed-in");
+            return;
+          }
+          return r.json().then(function (st) {
+            $("input[name=csrf_token]", form).value = st.csrf;  // a new session has a new token
+            checked = true;
+            form.requestSubmit ? form.requestSubmit() : form.submit();
+          });
+        }).catch(function () { checked = true; form.submit(); });
+    });
+  });
 })();
