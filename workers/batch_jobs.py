@@ -180,7 +180,11 @@ def complete(batch_id: str) -> dict:
         if batch is None or batch.status != "checking":
             return {"skipped": True}
         loaded = _load_reports(s, batch_id)
-        added = check_reports([r for _, r, _ in loaded])
+        from reviewer.services.references import batch_references
+
+        # issue 16: last year's published reports of the batch's units take part as references
+        references = batch_references(s, [(row.submission_id, r) for row, r, _ in loaded])
+        added = check_reports([r for _, r, _ in loaded] + references)
         by_rule: dict[str, int] = {}
         changed = {id(r) for r, _ in added}
         for _, f in added:

@@ -280,9 +280,7 @@ def resubmit_date(text: str | None):
 
 def feedback_response(engine, tenant_id: int, batch_id: str, sender: str, resubmit_by) -> Response:
     """The batch's feedback package as a download; 404 / 409 as ApiError (pages turn them into theirs)."""
-    from urllib.parse import quote
-
-    from reviewer.services.feedback import NotFound, NotReady, batch_package, package_name
+    from reviewer.services.feedback import NotFound, NotReady, batch_package
 
     try:
         content = batch_package(engine, tenant_id, batch_id, sender, resubmit_by)
@@ -291,6 +289,14 @@ def feedback_response(engine, tenant_id: int, batch_id: str, sender: str, resubm
     except NotReady as exc:
         raise ApiError(409, "batch.not_ready", f"批次尚未完成（当前状态：{exc}），完成后可下载反馈包",
                        f"batch not finished yet (status {exc})") from exc
+    return package_response(content)
+
+
+def package_response(content: bytes) -> Response:
+    from urllib.parse import quote
+
+    from reviewer.services.feedback import package_name
+
     return Response(content, media_type=_ZIP, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(package_name())}", "Cache-Control": "no-store"})
 

@@ -36,6 +36,7 @@ class NoticeUnit:
     reason: str | None = None
     advice: str | None = None
     annotated_name: str | None = None  # the annotated draft in the same package
+    missing: bool = False  # no report submitted at all
 
 
 @dataclass
@@ -201,7 +202,10 @@ def _unit_notice(wd, notice: Notice, unit: NoticeUnit, first: bool) -> None:
     _para(wd)
     _para(wd, f"{unit.name or f'报送“{unit.filename}”的单位'}：", indent=False)
     deadline = cn_date(notice.resubmit_by)
-    if review is None:
+    if unit.missing:
+        _para(wd, f"截至{cn_date(notice.issued)}，你单位尚未报送{year_text}政府信息公开工作年度报告。"
+                  f"请于{deadline}前报送。")
+    elif review is None:
         _para(wd, f"你单位报送的“{unit.filename}”无法审核：{_sentence(unit.reason or '文件无法读取')}"
               f"{_sentence(unit.advice) if unit.advice else ''}请于{deadline}前重新报送。")
     else:

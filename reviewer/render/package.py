@@ -34,6 +34,7 @@ class PackageDraft:
     review: Review | None
     reason: str | None = None
     advice: str | None = None
+    missing: bool = False  # the unit has not submitted a report at all
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -61,10 +62,11 @@ def _annotate(draft: PackageDraft) -> tuple[str, bytes]:
     return ext, annotated_bytes(ext, draft.data, doc, draft.review)
 
 
-def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit_by: date) -> bytes:
+def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit_by: date,
+                 year: int | None = None) -> bytes:
     years = {d.review.report.year for d in drafts if d.review is not None and d.review.report.year}
     notice = Notice(sender=sender, issued=issued, resubmit_by=resubmit_by,
-                    year=years.pop() if len(years) == 1 else None)
+                    year=year or (years.pop() if len(years) == 1 else None))
     taken: set[str] = {NOTICE_NAME}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -72,7 +74,7 @@ def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit
             reviewed = d.review is not None and d.review.status == "ok" and d.data is not None
             unit = NoticeUnit(d.unit, d.filename, d.review if reviewed else None,
                               reason=d.reason or (d.review.error.message if d.review and d.review.error else None),
-                              advice=d.advice)
+                              advice=d.advice, missing=d.missing)
             if reviewed:
                 try:
                     ext, content = _annotate(d)

@@ -71,5 +71,48 @@ def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_b
     return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS))
 
 
+def unit_drafts(s: Session, tenant_id: int, year: int, unit_ids: list[int]) -> list[PackageDraft]:
+    """The selected units' latest report of ``year`` (as on the board). A unit that has not submitted
+    gets a notice that says so; one whose latest draft is still being reviewed is left out."""
+    from reviewer.batch.rows import advice, reason_zh
+    from reviewer.services.board import unit_rows
+    from reviewer.store.models import Blob, ReviewRow, Submission
+
+    wanted = set(unit_ids)
+    out = []
+    for u in unit_rows(s, tenant_id, year):
+        if u["id"] not in wanted:
+            continue
+        if u["latest_review_id"] is None:
+            out.append(PackageDraft(u["name"], "", None, None, missing=True))
+            continue
+        stored = s.get(ReviewRow, u["latest_review_id"])
+        if stored is None:
+            continue
+        sub = s.get(Submission, u["latest_review_id"])
+        review = Review.model_validate(stored.review)
+        if review.status != "ok":
+            code = review.error.code if review.error else None
+            out.append(PackageDraft(u["name"], sub.filename, None, None,
+                                    reason=reason_zh(review.error.message if review.error else ""), advice=advice(code)))
+            continue
+        out.append(PackageDraft(u["name"], sub.filename, s.get(Blob, sub.blob_sha256).data, review))
+    return out
+
+
+def units_package(engine, tenant_id: int, year: int, unit_ids: list[int], sender: str,
+                  resubmit_by: date | None = None, issued: date | None = None) -> bytes:
+    """The zip for units chosen on the board. Raises NotFound when none of the ids is the tenant's unit."""
+    from reviewer.services.units import get_unit
+    from reviewer.store.db import session_scope
+
+    with session_scope(engine) as s:
+        if not any(get_unit(s, tenant_id, uid) for uid in unit_ids):
+            raise NotFound(unit_ids)
+        drafts = unit_drafts(s, tenant_id, year, unit_ids)
+    issued = issued or today_in_china()
+    return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS), year)
+
+
 def package_name(issued: date | None = None) -> str:
     return f"审核意见反馈包-{(issued or today_in_china()).isoformat()}.zip"

@@ -102,6 +102,11 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
             return page(request, "review_wait.html", ctx, user=user)
         review = row.review
         data = s.get(Blob, sub.blob_sha256).data
+        from reviewer.batch.rows import advice
+        from reviewer.services.references import comparison
+
+        ctx.update(compare=comparison(s, user.tenant_id, sub.unit_id, review),  # issue 16: 本年 / 上年 / 差额
+                   advice=advice((review.get("error") or {}).get("code")))
         ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
                    readable=row.status == "ok",
                    pdf=views.input_was_pdf(sub.filename, data) and views.pdf_renderer_available())

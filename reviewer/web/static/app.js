@@ -210,4 +210,15 @@
         }).catch(function () { checked = true; form.submit(); });
     });
   });
+
+  // Board: tick every unit shown (after filtering) for the feedback package.
+  var selectAll = $("#select-all");
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      $all("#reports tbody tr").forEach(function (r) {
+        var box = $("input[name=unit]", r);
+        if (box && !r.classList.contains("hidden")) { box.checked = selectAll.checked; }
+      });
+    });
+  }
 })();
