@@ -58,6 +58,8 @@ class Finding(BaseModel):
     actual: str | None = None
     suggestion: str | None = None
     group: str | None = None  # findings sharing a root cause share a group id
+    # stable across drafts: rule id + what it is about (cell path, quote) + its substance (reviewer/fingerprint.py)
+    fingerprint: str | None = None
 
 
 class Period(BaseModel):

@@ -16,6 +16,7 @@ from reviewer.document import Document
 from reviewer import errors
 from reviewer.errors import InputError
 from reviewer.findings import LLMInfo, Review, ReviewError
+from reviewer.fingerprint import assign_fingerprints
 
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def _review_document(doc: Document, options: ReviewOptions):
         llm=LLMInfo(status="skipped"),
     )
     _run_llm(review, doc, facts, options)
+    assign_fingerprints(review.findings)
     return review, facts
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
+from reviewer.services.rounds import after_review
 from reviewer.settings import get_settings
 from reviewer.store.db import get_engine, session_scope, utcnow
 from reviewer.store.deliveries import create_delivery, due_ids
@@ -53,9 +54,10 @@ def run_review(submission_id: str, enqueued_ts: float | None) -> str:
         attach_by_agency(s, sub, review_json)  # issue 16: the unit its agency name matches, if exactly one
         tenant = s.get(Tenant, sub.tenant_id)
         finished = sub.finished_at.isoformat() + "Z"
+        rounds = after_review(s, sub)  # issue 15: the report's next version, and what changed
         payload = json.dumps({"type": "review.completed", "timestamp": finished,
                               "data": {"review_id": sub.id, "tenant": tenant.name, "status": status,
-                                       "counts": review.counts(), "review": review_json}},
+                                       "counts": review.counts(), **rounds}},
                              ensure_ascii=False, separators=(",", ":"))
         delivery = create_delivery(s, sub, payload)
         delivery_id = delivery.id if delivery else None

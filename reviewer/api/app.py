@@ -15,6 +15,7 @@ ROUTERS = [
     "reviewer.api.annotated",  # issue 5
     "reviewer.api.batches",  # issue 5
     "reviewer.api.admin",  # issue 11: API keys over HTTP
+    "reviewer.api.reports",  # issue 15: report versions, status, rule stats
     "reviewer.api.units",  # issue 16: units and the roster board
     "reviewer.api.references",  # issue 16: last year's reports of a unit
     "reviewer.api.feedback",  # issue 16: the feedback package of units chosen on the board

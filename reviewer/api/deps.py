@@ -53,6 +53,14 @@ def current_tenant(request: Request) -> TenantRef:
 
 
 def tenant_wide(tenant: TenantRef) -> None:
-    """Batches, units and the board are the office's: a unit's key gets the same 404 as a missing route."""
+    """Batches, units, reports and the board are the office's: a unit's key gets the same 404 as a missing
+    route."""
     if tenant.unit_id is not None:
         raise ApiError(404, "http.404", "未找到", "not found")
+
+
+def office_tenant(request: Request) -> TenantRef:
+    """``current_tenant`` for routes over every unit (a key scoped to one unit: 404)."""
+    tenant = current_tenant(request)
+    tenant_wide(tenant)
+    return tenant

@@ -7,12 +7,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reviewer.services.errors import ServiceError as ApiError  # one error type for API, web and services
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_zh: str, message_en: str, headers: dict | None = None):
-        super().__init__(code)
-        self.status, self.code, self.message_zh, self.message_en = status, code, message_zh, message_en
-        self.headers = headers
+__all__ = ["ApiError", "error_body", "install"]
 
 
 def error_body(code: str, message_zh: str, message_en: str) -> dict:

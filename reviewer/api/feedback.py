@@ -8,9 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from reviewer.api.batches import _ZIP, package_response, resubmit_date
+from reviewer.api.batches import _ZIP, package_response
 from reviewer.api.deps import TenantRef, current_tenant, tenant_wide
-from reviewer.api.errors import ApiError
 
 router = APIRouter(prefix="/v1/board", tags=["units"])
 
@@ -24,19 +23,10 @@ def units_feedback(request: Request, year: int | None = Query(None, ge=2000, le=
                    resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
                    sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
                    tenant: TenantRef = Depends(current_tenant)) -> Response:
-    tenant_wide(tenant)
-    return units_feedback_response(request.app.state.engine, tenant.id, year, unit,
-                                   (sender or "").strip() or tenant.name, resubmit_date(resubmit_by))
-
-
-def units_feedback_response(engine, tenant_id: int, year: int | None, unit_ids: list[int], sender: str,
-                            resubmit_by) -> Response:
     from reviewer.services.board import reporting_year
-    from reviewer.services.feedback import NotFound, units_package
+    from reviewer.services.feedback import resubmit_date, units_package
 
-    ids = [u for u in unit_ids if 0 < u < 2**31][:500]
-    try:
-        content = units_package(engine, tenant_id, year or reporting_year(), ids, sender, resubmit_by)
-    except NotFound as exc:
-        raise ApiError(404, "unit.not_found", "未找到所选单位", "no such unit") from exc
+    tenant_wide(tenant)
+    content = units_package(request.app.state.engine, tenant.id, year or reporting_year(), unit,
+                            (sender or "").strip() or tenant.name, resubmit_date(resubmit_by))
     return package_response(content)

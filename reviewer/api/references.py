@@ -53,7 +53,7 @@ def list_references(unit_id: int, tenant: TenantRef = Depends(_office), session:
 @router.post("/{unit_id}/references", status_code=201, openapi_extra=_BODY,
              summary="上传单位已发布的上一年度报告，或把已审核的报告标记为已发布；此后该单位下一年度的每次审核都做跨年度检查")
 async def add_reference(unit_id: int, request: Request, tenant: TenantRef = Depends(_office)) -> JSONResponse:
-    from reviewer.api.uploads import _read_capped, check_draft, clean_name
+    from reviewer.api.uploads import read_capped, check_draft, clean_name
     from reviewer.services import references
 
     settings = request.app.state.settings
@@ -62,7 +62,7 @@ async def add_reference(unit_id: int, request: Request, tenant: TenantRef = Depe
     if ctype == "application/json":
         import json
 
-        body = await _read_capped(request, 64 * 1024, 64 * 1024)
+        body = await read_capped(request, 64 * 1024, 64 * 1024)
         try:
             review_id = json.loads(body or b"{}").get("review_id")
         except (ValueError, AttributeError):
@@ -70,7 +70,7 @@ async def add_reference(unit_id: int, request: Request, tenant: TenantRef = Depe
         if not isinstance(review_id, str) or not review_id or len(review_id) > 64:
             raise ApiError(422, "request.invalid", "请给出 review_id", "review_id is required")
     elif ctype == "multipart/form-data":
-        await _read_capped(request, settings.max_upload_bytes + 64 * 1024, settings.max_upload_bytes)
+        await read_capped(request, settings.max_upload_bytes + 64 * 1024, settings.max_upload_bytes)
         form = await request.form(max_files=1, max_fields=5)
         part = form.get("file")
         if part is None or isinstance(part, str):
@@ -92,14 +92,10 @@ async def add_reference(unit_id: int, request: Request, tenant: TenantRef = Depe
 
         with session_scope(request.app.state.engine) as s:
             unit = _unit(s, tenant, unit_id)
-            try:
-                if review_id is not None:
-                    ref = references.mark_published(s, tenant.id, unit, review_id, by="apikey")
-                else:
-                    ref = references.add_upload(s, tenant.id, unit, upload[1], upload[0], year, by="apikey")
-            except references.ReferenceRefused as exc:
-                status = 404 if exc.code == "review.not_found" else 409 if exc.code == "review.not_ready" else 422
-                raise ApiError(status, exc.code, exc.message_zh, exc.message_en) from exc
+            if review_id is not None:
+                ref = references.mark_published(s, tenant.id, unit, review_id, by="apikey")
+            else:
+                ref = references.add_upload(s, tenant.id, unit, upload[1], upload[0], year, by="apikey")
             audit(s, tenant.id, "apikey", "reference.add", str(unit.id), detail={"year": ref.year, "source": ref.source})
             return references.reference_view(ref)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -15,6 +18,11 @@ from reviewer.store.models import ReviewRow, Submission
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
+_ROUND_FIELDS = {
+    "report_key": {"type": "string", "maxLength": 200,
+                   "description": "报告标识：同一标识的各次提交是同一报告的各个版本（不填则按机关名称与年度自动归并）"},
+    "previous_review_id": {"type": "string", "description": "上一稿的审核 id：本稿作为该报告的下一版本"},
+}
 _SUBMIT_BODY = {
     "requestBody": {
         "required": True,
@@ -23,12 +31,14 @@ _SUBMIT_BODY = {
                 "file": {"type": "string", "format": "binary", "description": "报告草稿（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"},
                 "callback_url": {"type": "string", "description": "审核完成后接收签名 webhook 的地址"},
                 "use_llm": {"type": "boolean", "description": "是否启用大模型审核（默认：已配置即启用）"},
+                **_ROUND_FIELDS,
             }}},
             "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                 "text": {"type": "string", "description": "报告正文"},
                 "filename": {"type": "string"},
                 "callback_url": {"type": "string"},
                 "use_llm": {"type": "boolean"},
+                **_ROUND_FIELDS,
             }}},
         },
     }
@@ -46,31 +56,6 @@ def _summary(sub: Submission) -> dict:
             "links": {"self": f"/v1/reviews/{sub.id}", "findings": f"/v1/reviews/{sub.id}/findings"}}
 
 
-def _store(engine, tenant: TenantRef, up: Upload, key: str | None):
-    from reviewer.store.db import session_scope
-    from reviewer.store.submissions import IdempotencyConflict, create_submission
-
-    try:
-        with session_scope(engine) as s:
-            sub, created = create_submission(s, tenant.id, up.data, up.filename, {"use_llm": up.use_llm},
-                                             up.callback_url, key)
-            if created and tenant.unit_id is not None:  # a unit's key submits for that unit
-                sub.unit_id = tenant.unit_id
-            return _summary(sub), created
-    except IdempotencyConflict as exc:
-        raise ApiError(409, "idempotency.conflict", "该 Idempotency-Key 已用于内容不同的请求",
-                       f"Idempotency-Key already used with a different request (submission {exc})") from exc
-
-
-def _check_callback(url: str, allowlist: str) -> None:
-    from reviewer.webhooks.ssrf import Allowlist, UnsafeURL, check_url
-
-    try:
-        check_url(url, Allowlist.parse(allowlist))
-    except UnsafeURL as exc:
-        raise ApiError(422, exc.code, exc.message_zh, exc.message_en) from exc
-
-
 @router.post("", status_code=202, summary="提交报告草稿进行审核", openapi_extra=_SUBMIT_BODY)
 async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
                  idempotency_key: str | None = Header(None, max_length=200)) -> JSONResponse:
@@ -78,13 +63,17 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
     await run_in_threadpool(check_submission_rate, settings, tenant.id)  # 429 before reading the body
     up = await read_upload(request, settings.max_upload_bytes)
     if up.callback_url:
-        await run_in_threadpool(_check_callback, up.callback_url, settings.webhook_allowlist)
-    body, created = await run_in_threadpool(_store, request.app.state.engine, tenant, up, idempotency_key)
-    if created:  # committed above; only now queued, so an accepted draft is never lost
-        from workers.celery_app import enqueue_review
+        from reviewer.services.submissions import check_callback
 
-        await run_in_threadpool(enqueue_review, body["id"])
-    return JSONResponse(body, status_code=202 if created else 200,
+        await run_in_threadpool(check_callback, up.callback_url, settings.webhook_allowlist)
+    from reviewer.services.submissions import submit as submit_draft
+
+    done = await run_in_threadpool(submit_draft, request.app.state.engine, tenant.id, up.data, up.filename,
+                                   {"use_llm": up.use_llm}, up.callback_url, idempotency_key,
+                                   report_key=up.report_key, previous_review_id=up.previous_review_id,
+                                   submitted_by=f"API（{tenant.name}）", unit_id=tenant.unit_id)
+    body = _summary(done.submission)
+    return JSONResponse(body, status_code=202 if done.created else 200,
                         headers={"Location": body["links"]["self"]})
 
 
@@ -102,11 +91,14 @@ def get_review(review_id: str, tenant: TenantRef = Depends(current_tenant),
                session: Session = Depends(db_session)) -> dict:
     from reviewer.store.deliveries import attempts_for
 
+    from reviewer.services.rounds import rounds_view
+
     sub = _load(session, tenant, review_id)
     row = session.get(ReviewRow, sub.id)
     out = _summary(sub)
+    rounds = rounds_view(session, sub, row)  # report_key, version, delta; fingerprint and decision per finding
     out.update(attempts=sub.attempts, queue_ms=sub.queue_ms, error=sub.error,
-               counts=row.counts if row else None, review=row.review if row else None,
+               counts=row.counts if row else None, **rounds,
                webhook_attempts=attempts_for(session, sub.id) if sub.callback_url else [])
     return out
 
@@ -123,9 +115,36 @@ def get_findings(review_id: str, severity: str | None = Query(None, description=
     if row is None:
         raise ApiError(409, "review.not_ready", f"审核尚未完成（当前状态：{sub.status}），请稍后再试",
                        f"review not finished yet (status {sub.status})")
-    findings = [f for f in row.review.get("findings", []) if not wanted or f.get("severity") in wanted]
+    from reviewer.services.rounds import rounds_view
+
+    rounds = rounds_view(session, sub, row)
+    findings = [f for f in rounds["review"].get("findings", []) if not wanted or f.get("severity") in wanted]
     return {"id": sub.id, "status": sub.status, "review_status": row.status, "counts": row.counts,
-            "findings": findings}
+            "open_counts": rounds["open_counts"], "findings": findings}
+
+
+class DecisionIn(BaseModel):
+    fingerprint: str = Field(max_length=200, description="意见的 fingerprint（见 GET /v1/reviews/{id}）")
+    decision: Literal["accepted", "dismissed"] | None = Field(
+        description="accepted：采纳（将修改）；dismissed：不采纳（须填写 reason）；null：撤销")
+    reason: str | None = Field(None, max_length=2000, description="不采纳的理由（dismissed 时必填）")
+    by: str | None = Field(None, max_length=200, description="处理人（默认：API 与租户名）")
+
+
+@router.post("/{review_id}/decisions", summary="处理一条意见：采纳、不采纳（附理由）或撤销",
+             responses={200: {"description": "记录的处理意见；以后各版本中同一 fingerprint 的意见沿用它"}})
+def decide(review_id: str, body: DecisionIn, tenant: TenantRef = Depends(current_tenant),
+           session: Session = Depends(db_session)) -> dict:
+    from reviewer.services.accounts import audit
+    from reviewer.services.rounds import decide as record
+
+    _load(session, tenant, review_id)  # a unit's key decides on its unit's reviews only
+    by = body.by or f"API（{tenant.name}）"
+    out = record(session, tenant.id, review_id, body.fingerprint, body.decision, body.reason, by)
+    audit(session, tenant.id, by, "decision", review_id, detail={"fingerprint": body.fingerprint,
+                                                                  "decision": body.decision})
+    session.commit()
+    return out
 
 
 @router.post("/{review_id}/redeliver", status_code=202, summary="重新投递审核完成的 webhook")

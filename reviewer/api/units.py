@@ -13,17 +13,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from reviewer.api.deps import TenantRef, current_tenant, db_session, tenant_wide
+from reviewer.api.deps import TenantRef, db_session, office_tenant
 from reviewer.api.errors import ApiError
 from reviewer.services.board import SORTS, STATUSES
 
 router = APIRouter(prefix="/v1", tags=["units"])
 MAX_TABLE_BYTES = 5 * 1024 * 1024
-
-
-def _office(tenant: TenantRef = Depends(current_tenant)) -> TenantRef:
-    tenant_wide(tenant)
-    return tenant
 
 
 class UnitBody(BaseModel):
@@ -61,7 +56,7 @@ def _year(year: int | None) -> int:
 @router.get("/units", summary="列出本租户的单位（含所选年度的截止日期）")
 def list_units(year: int | None = Query(None, ge=2000, le=2100, description="报告年度（默认：正在报送的年度）"),
                format: str = Query("json", pattern="^(json|csv|xlsx)$"),
-               tenant: TenantRef = Depends(_office), session: Session = Depends(db_session)):
+               tenant: TenantRef = Depends(office_tenant), session: Session = Depends(db_session)):
     from reviewer.services import units
 
     rows = units.list_units(session, tenant.id, _year(year))
@@ -72,13 +67,13 @@ def list_units(year: int | None = Query(None, ge=2000, le=2100, description="报
 
 
 @router.post("/units", summary="导入或更新单位（JSON 列表、CSV 正文或上传 CSV/XLSX）", openapi_extra=_UPLOAD)
-async def import_units(request: Request, tenant: TenantRef = Depends(_office)) -> dict:
+async def import_units(request: Request, tenant: TenantRef = Depends(office_tenant)) -> dict:
     from pydantic import TypeAdapter, ValidationError
 
-    from reviewer.api.uploads import _read_capped
+    from reviewer.api.uploads import read_capped
     from reviewer.services import units
 
-    body = await _read_capped(request, MAX_TABLE_BYTES + 64 * 1024, MAX_TABLE_BYTES)
+    body = await read_capped(request, MAX_TABLE_BYTES + 64 * 1024, MAX_TABLE_BYTES)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if ctype == "application/json":
@@ -122,7 +117,7 @@ def get_board(year: int | None = Query(None, ge=2000, le=2100, description="报�
               kind: str | None = Query(None, max_length=20, description="只列出该类型的单位"),
               sort: str = Query("name", description="排序：" + " / ".join(SORTS)),
               format: str = Query("json", pattern="^(json|xlsx)$"),
-              tenant: TenantRef = Depends(_office), session: Session = Depends(db_session)):
+              tenant: TenantRef = Depends(office_tenant), session: Session = Depends(db_session)):
     from reviewer.services import board
 
     if status and status not in STATUSES:
@@ -140,7 +135,7 @@ class Assign(BaseModel):
 
 
 @router.post("/reviews/{review_id}/unit", summary="把一份审核归到某个单位（名称未能自动匹配时）")
-def assign_unit(review_id: str, body: Assign, tenant: TenantRef = Depends(_office),
+def assign_unit(review_id: str, body: Assign, tenant: TenantRef = Depends(office_tenant),
                 session: Session = Depends(db_session)) -> dict:
     from reviewer.services.units import assign
 

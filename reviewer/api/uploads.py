@@ -17,9 +17,11 @@ from fastapi import Request
 from reviewer import errors
 from reviewer.api.errors import ApiError
 from reviewer.errors import InputError
+from reviewer.services.submissions import report_key_text, review_id_text
 
 _STATUS = {errors.TOO_LARGE: 413, errors.UNSUPPORTED: 415}
 _FORM_SLACK = 64 * 1024  # multipart boundaries and small fields around the file
+_FIELDS = ("callback_url", "use_llm", "report_key", "previous_review_id")
 _ALLOWED_TYPES = {
     "", "application/octet-stream", "text/plain", "text/html", "text/markdown", "text/x-markdown",
     "application/xhtml+xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -35,6 +37,8 @@ class Upload:
     filename: str
     callback_url: str | None
     use_llm: bool | None
+    report_key: str | None = None  # issue 15: the report this draft is a version of
+    previous_review_id: str | None = None
 
 
 def _refuse(code: str, zh: str, en: str) -> ApiError:
@@ -45,7 +49,7 @@ def _too_large(limit: int) -> ApiError:
     return _refuse(errors.TOO_LARGE, f"文件过大，上限为 {limit // 1024 // 1024} MB", f"upload exceeds {limit} bytes")
 
 
-async def _read_capped(request: Request, cap: int, limit: int) -> bytes:
+async def read_capped(request: Request, cap: int, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
         raise _too_large(limit)  # refused before reading the body
@@ -60,7 +64,7 @@ async def _read_capped(request: Request, cap: int, limit: int) -> bytes:
     return body
 
 
-def _flag(value) -> bool | None:
+def flag_value(value) -> bool | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -71,7 +75,7 @@ def _flag(value) -> bool | None:
 async def read_upload(request: Request, limit: int) -> Upload:
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if ctype == "multipart/form-data":
-        await _read_capped(request, limit + _FORM_SLACK, limit)
+        await read_capped(request, limit + _FORM_SLACK, limit)
         form = await request.form(max_files=1, max_fields=20)
         part = form.get("file")
         if part is None or isinstance(part, str):
@@ -86,9 +90,9 @@ async def read_upload(request: Request, limit: int) -> Upload:
                 raise _refuse(errors.UNSUPPORTED, f"不支持的文件类型 {declared}，请提交 .docx、.txt、.html 或 .md",
                               f"unsupported content type {declared}")
             data, filename = await part.read(), part.filename or "draft"
-        fields = {k: form.get(k) for k in ("callback_url", "use_llm")}
+        fields = {k: form.get(k) for k in _FIELDS}
     elif ctype == "application/json":
-        body = await _read_capped(request, limit * 2 + _FORM_SLACK, limit)  # JSON escaping can double text
+        body = await read_capped(request, limit * 2 + _FORM_SLACK, limit)  # JSON escaping can double text
         try:
             payload = json.loads(body or b"null")
         except ValueError:
@@ -97,14 +101,15 @@ async def read_upload(request: Request, limit: int) -> Upload:
             raise ApiError(422, "request.invalid_json", "JSON 请求须为对象，且包含字符串字段 text（报告正文）",
                            "JSON body must be an object with a string field 'text'")
         data, filename = text_bytes(payload["text"]), str(payload.get("filename") or "draft.txt")
-        fields = {k: payload.get(k) for k in ("callback_url", "use_llm")}
+        fields = {k: payload.get(k) for k in _FIELDS}
     else:
         raise _refuse(errors.UNSUPPORTED, "请求类型须为 multipart/form-data（上传文件）或 application/json（正文）",
                       f"unsupported request content type {ctype or '(none)'}")
     check_draft(data, filename, limit)
     callback = fields.get("callback_url")
     return Upload(data=data, filename=clean_name(filename), callback_url=callback_text(callback),
-                  use_llm=_flag(fields.get("use_llm")))
+                  use_llm=flag_value(fields.get("use_llm")), report_key=report_key_text(fields.get("report_key")),
+                  previous_review_id=review_id_text(fields.get("previous_review_id")))
 
 
 def _bad_char(ch: str) -> bool:

@@ -13,6 +13,7 @@ from reviewer.crossreport.duplicate import narrative_duplicates, submission_dupl
 from reviewer.crossreport.model import Report, slim_inputs
 from reviewer.crossreport.names import normalise_agency
 from reviewer.findings import Finding
+from reviewer.fingerprint import assign_fingerprints
 
 __all__ = ["Report", "check_reports", "normalise_agency", "previous_year_pairs", "slim_inputs"]
 
@@ -42,4 +43,6 @@ def check_reports(reports: list[Report]) -> list[tuple[Report, Finding]]:
     added.extend(narrative_duplicates(reports))
     for report, finding in added:
         report.review.findings.append(finding)
+    for report in {id(r): r for r, _ in added}.values():
+        assign_fingerprints(report.review.findings)
     return added

@@ -58,9 +58,21 @@ def _latest(s: Session, tenant_id: int, year: int) -> dict[int, tuple[Submission
     return out
 
 
-def _decisions(s: Session, rows: list[ReviewRow]) -> dict[str, dict]:
-    """Per review id: ``approved``, ``returned`` (sent back), ``dismissed_errors``/``dismissed_warnings``."""
-    return {}
+def _decisions(s: Session, latest: dict[int, tuple[Submission, ReviewRow | None]]) -> dict[str, dict]:
+    """Per latest review id, from its report (review rounds): ``approved`` / ``returned`` when a reviewer
+    set that status on this very version, and ``open`` — the counts without dismissed findings."""
+    from reviewer.services.rounds import decisions_of, open_counts
+    from reviewer.store.models import Report
+
+    out: dict[str, dict] = {}
+    for sub, row in latest.values():
+        report = s.get(Report, sub.report_id) if sub.report_id else None
+        on_this = report is not None and report.status_review_id == sub.id
+        out[sub.id] = {"approved": on_this and report.status == "approved",
+                       "returned": on_this and report.status == "changes_requested",
+                       "open": open_counts(row.review, decisions_of(s, sub.report_id))
+                       if row is not None and row.status == "ok" else None}
+    return out
 
 
 def unit_rows(s: Session, tenant_id: int, year: int, today: date | None = None) -> list[dict]:
@@ -69,14 +81,14 @@ def unit_rows(s: Session, tenant_id: int, year: int, today: date | None = None) 
     names = {u.id: u.name for u in units}
     due = deadlines(s, tenant_id, year)
     latest = _latest(s, tenant_id, year)
-    state = _decisions(s, [r for _, r in latest.values() if r is not None])
+    state = _decisions(s, latest)
     out = []
     for u in units:
         sub, row = latest.get(u.id, (None, None))
         counts = (row.counts if row else None) or {}
         info = state.get(sub.id, {}) if sub else {}
-        errors = max(0, counts.get("error", 0) - info.get("dismissed_errors", 0))
-        warnings = max(0, counts.get("warning", 0) - info.get("dismissed_warnings", 0))
+        open_ = info.get("open") or counts
+        errors, warnings = open_.get("error", 0), open_.get("warning", 0)
         if sub is None:
             status = "not_submitted"
         elif info.get("approved"):

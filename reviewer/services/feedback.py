@@ -14,13 +14,22 @@ from sqlalchemy.orm import Session
 
 from reviewer.findings import Review
 from reviewer.render.package import PackageDraft, feedback_zip
+from reviewer.services.errors import ServiceError
 
 CHINA = timezone(timedelta(hours=8))
 RESUBMIT_DAYS = 7  # default time given to resubmit
 
 
-class NotReady(Exception):
-    """The batch is still being reviewed."""
+def open_review(s: Session, sub, stored: dict) -> Review:
+    """The review as it is sent back: findings dismissed (不采纳, issue 15) are left out."""
+    from reviewer.fingerprint import ensure_fingerprints
+    from reviewer.services.rounds import decisions_of
+
+    review = ensure_fingerprints(dict(stored, findings=[dict(f) for f in stored.get("findings", [])]))
+    decided = decisions_of(s, sub.report_id)
+    review["findings"] = [f for f in review["findings"]
+                          if not (f["fingerprint"] in decided and decided[f["fingerprint"]].decision == "dismissed")]
+    return Review.model_validate(review)
 
 
 def today_in_china() -> date:
@@ -43,14 +52,21 @@ def batch_drafts(session: Session, batch) -> list[PackageDraft]:
             continue
         stored = session.get(ReviewRow, r["review_id"])
         sub = session.get(Submission, r["review_id"])
-        review = Review.model_validate(stored.review)
+        review = open_review(session, sub, stored.review)
         out.append(PackageDraft(review.report.agency or stem, r["filename"],
                                 session.get(Blob, sub.blob_sha256).data, review))
     return out
 
 
-class NotFound(Exception):
-    """No such batch for this tenant (another tenant's batch is the same)."""
+def resubmit_date(text: str | None) -> date | None:
+    """``resubmit_by`` (YYYY-MM-DD) → date; None when absent."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ServiceError(422, "request.invalid_date", "修改稿报送截止日期须为日期，如 2025-01-25",
+                           "resubmit_by must be a date such as 2025-01-25") from exc
 
 
 def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_by: date | None = None,
@@ -63,9 +79,10 @@ def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_b
     with session_scope(engine) as s:
         batch = get_batch(s, tenant_id, batch_id)
         if batch is None:
-            raise NotFound(batch_id)
+            raise ServiceError(404, "batch.not_found", "未找到该批次", "batch not found")
         if batch.status != "done":
-            raise NotReady(batch.status)
+            raise ServiceError(409, "batch.not_ready", f"批次尚未完成（当前状态：{batch.status}），完成后可下载反馈包",
+                               f"batch not finished yet (status {batch.status})")
         drafts = batch_drafts(s, batch)
     issued = issued or today_in_china()
     return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS))
@@ -90,7 +107,7 @@ def unit_drafts(s: Session, tenant_id: int, year: int, unit_ids: list[int]) -> l
         if stored is None:
             continue
         sub = s.get(Submission, u["latest_review_id"])
-        review = Review.model_validate(stored.review)
+        review = open_review(s, sub, stored.review)
         if review.status != "ok":
             code = review.error.code if review.error else None
             out.append(PackageDraft(u["name"], sub.filename, None, None,
@@ -102,13 +119,14 @@ def unit_drafts(s: Session, tenant_id: int, year: int, unit_ids: list[int]) -> l
 
 def units_package(engine, tenant_id: int, year: int, unit_ids: list[int], sender: str,
                   resubmit_by: date | None = None, issued: date | None = None) -> bytes:
-    """The zip for units chosen on the board. Raises NotFound when none of the ids is the tenant's unit."""
+    """The zip for units chosen on the board (404 when none of the ids is one of the tenant's units)."""
     from reviewer.services.units import get_unit
     from reviewer.store.db import session_scope
 
+    unit_ids = [u for u in unit_ids if 0 < u < 2**31][:500]
     with session_scope(engine) as s:
         if not any(get_unit(s, tenant_id, uid) for uid in unit_ids):
-            raise NotFound(unit_ids)
+            raise ServiceError(404, "unit.not_found", "未找到所选单位", "no such unit")
         drafts = unit_drafts(s, tenant_id, year, unit_ids)
     issued = issued or today_in_china()
     return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS), year)

@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 
 from reviewer.findings import Review
 from reviewer.formats import GOV_2021
+from reviewer.services.errors import ServiceError
 from reviewer.store.references import ReferenceReport, put_reference, reference_for
 
 log = logging.getLogger(__name__)
 
 
-class ReferenceRefused(Exception):
-    def __init__(self, code: str, zh: str, en: str):
-        super().__init__(code)
-        self.code, self.message_zh, self.message_en = code, zh, en
+def _refused(code: str, zh: str, en: str, status: int = 422) -> ServiceError:
+    return ServiceError(status, code, zh, en)
 
 
 def _label(table: str, row: str, col: str) -> str:
@@ -69,11 +68,11 @@ def _read(data: bytes, filename: str) -> Read:
     try:
         doc = read_bytes(data, filename)
     except InputError as exc:
-        raise ReferenceRefused(exc.code, exc.message_zh, exc.message_en) from exc
+        raise _refused(exc.code, exc.message_zh, exc.message_en) from exc
     review, facts = review_with_facts(doc, ReviewOptions(use_llm=False))
     if review.status != "ok" or facts is None:
         err = review.error
-        raise ReferenceRefused(err.code if err else "input.not_a_report",
+        raise _refused(err.code if err else "input.not_a_report",
                                "读不出这份报告：" + (err.message if err else "不是政府信息公开工作年度报告"),
                                "the reference could not be read as an annual report")
     return Read(doc, facts, review)
@@ -87,12 +86,12 @@ def add_upload(s: Session, tenant_id: int, unit, data: bytes, filename: str, yea
     read = _read(data, filename)
     read_year = read.review.report.year
     if year is not None and read_year is not None and year != read_year:
-        raise ReferenceRefused("reference.year_mismatch",
+        raise _refused("reference.year_mismatch",
                                f"报告标题写的是{read_year}年度，与填写的{year}年度不一致",
                                f"the report is for {read_year}, not {year}")
     year = year or read_year
     if year is None:
-        raise ReferenceRefused("reference.year_unknown", "读不出这份报告的年度，请填写年度",
+        raise _refused("reference.year_unknown", "读不出这份报告的年度，请填写年度",
                                "the report's year could not be read; give the year")
     sha = put_blob(s, data)
     return put_reference(s, tenant_id, unit.id, year, sha, filename, read.review.report.agency, "upload",
@@ -100,18 +99,24 @@ def add_upload(s: Session, tenant_id: int, unit, data: bytes, filename: str, yea
 
 
 def mark_published(s: Session, tenant_id: int, unit, submission_id: str, by: str | None = None) -> ReferenceReport:
-    """A report reviewed here (of this unit, or of no unit yet) taken as the unit's published report."""
+    """An approved report reviewed here (of this unit, or of no unit yet) taken as the unit's published report."""
     from reviewer.store.models import ReviewRow, Submission
 
     sub = s.get(Submission, submission_id)
     row = s.get(ReviewRow, submission_id) if sub is not None else None
     if sub is None or sub.tenant_id != tenant_id or (sub.unit_id is not None and sub.unit_id != unit.id):
-        raise ReferenceRefused("review.not_found", "未找到该单位的这份审核", "review not found for this unit")
+        raise _refused("review.not_found", "未找到该单位的这份审核", "review not found for this unit", 404)
     if row is None or row.status != "ok":
-        raise ReferenceRefused("review.not_ready", "这份报告尚未审核完成或无法审核", "review not finished or failed")
+        raise _refused("review.not_ready", "这份报告尚未审核完成或无法审核", "review not finished or failed", 409)
+    from reviewer.store.models import Report
+
+    report_row = s.get(Report, sub.report_id) if sub.report_id else None
+    if report_row is None or report_row.status != "approved":  # issue 15: approval is the reviewer's decision
+        raise _refused("report.not_approved", "这份报告尚未通过审核（已通过的报告才能标记为已发布）",
+                       "the report is not approved", 409)
     report = row.review.get("report") or {}
     if not report.get("year"):
-        raise ReferenceRefused("reference.year_unknown", "读不出这份报告的年度", "the report's year is unknown")
+        raise _refused("reference.year_unknown", "读不出这份报告的年度", "the report's year is unknown")
     return put_reference(s, tenant_id, unit.id, int(report["year"]), sub.blob_sha256, sub.filename,
                          report.get("agency"), "review", report.get("cells") or {}, submission_id=sub.id,
                          created_by=by)
@@ -164,7 +169,10 @@ def cross_year(s: Session, submission_id: str, data: bytes, filename: str, revie
     except Exception as exc:  # a reference that cannot be compared must not sink the review
         log.warning("cross-year checks of %s skipped: %s", submission_id, exc)
         return 0
+    from reviewer.fingerprint import assign_fingerprints
+
     review.findings.extend(added)
+    assign_fingerprints(review.findings)  # issue 15: the added findings get theirs, the others keep theirs
     return len(added)
 
 

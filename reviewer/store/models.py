@@ -61,7 +61,8 @@ class Blob(Base):
 
 class Submission(Base):
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key", name="uq_submission_idem"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key", name="uq_submission_idem"),
+                      UniqueConstraint("report_id", "version", name="uq_submission_report_version"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # also the review id
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
@@ -83,6 +84,50 @@ class Submission(Base):
     streamed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     error: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)  # issue 16
+    # issue 15: the report this draft is a version of (set when its review is stored), who sent it
+    report_id: Mapped[str | None] = mapped_column(ForeignKey("reports.id"), nullable=True, index=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    previous_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Report(Base):
+    """A report of one unit for one year (issue 15); its drafts are the submissions that point to it."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("tenant_id", "report_key", name="uq_report_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    report_key: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str | None] = mapped_column(String(500), nullable=True)  # as read from the latest draft
+    agency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)  # normalise_agency
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str | None] = mapped_column(String(32), nullable=True)  # changes_requested | approved
+    status_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    status_review_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    versions: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+
+
+class Decision(Base):
+    """A decision on one finding of a report, by fingerprint: it holds in every later version."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("report_id", "fingerprint", name="uq_decision_fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    rule_id: Mapped[str] = mapped_column(String(100), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # accepted | dismissed
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime())
+    review_id: Mapped[str] = mapped_column(String(32))  # the version it was made on
 
 
 class ReviewRow(Base):

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reviewer.api.errors import ApiError
+from reviewer.services.errors import ServiceError
 from reviewer.store.db import session_scope
 from reviewer.web import views
 from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf, staff_user
@@ -24,9 +24,11 @@ def new_batch(request: Request, user: WebUser = Depends(staff_user)) -> HTMLResp
 
 @router.post("/web/batches")
 async def create_batch_page(request: Request, user: WebUser = Depends(staff_user)) -> Response:
-    from reviewer.api.batches import MAX_BATCH_BYTES, MAX_FILES, _drafts, check_not_empty, parse_deadline
     from reviewer.api.ratelimit import check_submission_rate
-    from reviewer.api.uploads import _flag, callback_text, clean_name
+    from reviewer.api.uploads import callback_text, check_draft, clean_name, flag_value
+    from reviewer.services import batches as batch_flow
+    from reviewer.services.batches import MAX_BATCH_BYTES, MAX_FILES
+    from reviewer.services.submissions import check_callback
 
     settings = request.app.state.settings
     values: dict = {}
@@ -39,35 +41,21 @@ async def create_batch_page(request: Request, user: WebUser = Depends(staff_user
         uploads = [(clean_name(p.filename), await p.read()) for p in form.getlist("files")
                    if isinstance(p, UploadFile) and p.filename]
         if not uploads:
-            raise ApiError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
+            raise ServiceError(422, "request.missing_file", "请选择或拖入一个 zip 压缩包或多个报告文件",
                            "choose a zip or several drafts")
-        deadline = parse_deadline(values["deadline"] or None)
+        deadline = batch_flow.parse_deadline(values["deadline"] or None)
         callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
-            from reviewer.api.reviews import _check_callback
-
-            await run_in_threadpool(_check_callback, callback, settings.webhook_allowlist)
-        drafts = await run_in_threadpool(_drafts, uploads, settings.max_upload_bytes)
-        check_not_empty(drafts)
-    except ApiError as exc:
+            await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
+        drafts = await run_in_threadpool(batch_flow.drafts, uploads, settings.max_upload_bytes, check_draft,
+                                         clean_name)
+    except ServiceError as exc:
         return page(request, "new_batch.html", {"error": exc.message_zh, "values": values},
                     status=exc.status, user=user)
-    options = {"use_llm": _flag(form.get("use_llm")) if form.get("use_llm") else None}
-
-    def store():
-        from reviewer.store.batches import create_batch
-
-        with session_scope(request.app.state.engine) as s:
-            batch, queued = create_batch(s, user.tenant_id, drafts, callback, deadline, options)
-            return batch.id, queued, batch.priority
-
-    batch_id, queued, priority = await run_in_threadpool(store)
-    from workers.batch_jobs import enqueue_items, maybe_complete
-
-    await run_in_threadpool(enqueue_items, queued, priority)
-    if not queued:
-        await run_in_threadpool(maybe_complete, batch_id)
-    return RedirectResponse(f"/web/batches/{batch_id}", status_code=303)
+    options = {"use_llm": flag_value(form.get("use_llm")) if form.get("use_llm") else None}
+    batch = await run_in_threadpool(batch_flow.submit, request.app.state.engine, user.tenant_id, drafts, callback,
+                                    deadline, options)
+    return RedirectResponse(f"/web/batches/{batch.id}", status_code=303)
 
 
 def _batch(s, user: WebUser, batch_id: str):
@@ -97,8 +85,8 @@ def batch_progress(batch_id: str, request: Request, user: WebUser = Depends(curr
 
 @router.get("/web/batches/{batch_id}/summary.{fmt}")
 def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
-    from reviewer.api.batches import _reviews
     from reviewer.render.summary import csv_text, xlsx_bytes
+    from reviewer.services.batches import batch_reviews
 
     if fmt not in ("xlsx", "csv"):
         raise WebNotFound()
@@ -107,7 +95,7 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
         if batch.status != "done":
             return page(request, "error.html", {"title": "批次尚未完成", "message":
                         "全部报告审核完成后才能下载汇总，请稍候。"}, status=409, user=user)
-        reviews = _reviews(s, batch)
+        reviews = batch_reviews(s, batch)
     content = xlsx_bytes(reviews) if fmt == "xlsx" else csv_text(reviews)
     return attachment(content, fmt, f"批次汇总-{batch_id[:8]}.{fmt}")
 
@@ -116,13 +104,14 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
 @router.get("/web/batches/{batch_id}/feedback.zip")
 def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package: every unit's annotated draft and the 修改意见通知单."""
-    from reviewer.api.batches import feedback_response, resubmit_date
+    from reviewer.services.feedback import batch_package, package_name, resubmit_date
 
     try:
-        return feedback_response(request.app.state.engine, user.tenant_id, batch_id, user.tenant_name,
-                                 resubmit_date(request.query_params.get("resubmit_by")))
-    except ApiError as exc:
+        content = batch_package(request.app.state.engine, user.tenant_id, batch_id, user.tenant_name,
+                                resubmit_date(request.query_params.get("resubmit_by")))
+    except ServiceError as exc:
         if exc.status == 404:
             raise WebNotFound() from exc
         return page(request, "error.html", {"title": "无法生成反馈包", "message": exc.message_zh},
                     status=exc.status, user=user)
+    return attachment(content, "zip", package_name())

@@ -12,6 +12,6 @@ def form_text(form, name: str) -> str:
 
 async def read_body(request: Request, cap: int) -> None:
     """Read at most ``cap`` bytes (413 beyond), so the form parser never sees more."""
-    from reviewer.api.uploads import _read_capped
+    from reviewer.api.uploads import read_capped
 
-    await _read_capped(request, cap, cap)
+    await read_capped(request, cap, cap)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reviewer.api.errors import ApiError
+from reviewer.services.errors import ServiceError
 from reviewer.store.db import session_scope
 from reviewer.web.auth import WebNotFound, WebUser, require_csrf, staff_user
 from reviewer.web.forms import form_text, read_body
@@ -64,10 +64,10 @@ async def add_reference(unit_id: int, request: Request, user: WebUser = Depends(
             upload = (clean_name(part.filename), await part.read())
             check_draft(upload[1], upload[0], limit)
         elif not review_id:
-            raise ApiError(422, "request.missing_file", "请选择上一年度已发布的报告文件", "choose a file")
+            raise ServiceError(422, "request.missing_file", "请选择上一年度已发布的报告文件", "choose a file")
         if year_text and not (year_text.isdigit() and 2000 <= int(year_text) <= 2100):
-            raise ApiError(422, "request.invalid", "年度应为 2000–2100 的年份", "year must be 2000-2100")
-    except ApiError as exc:
+            raise ServiceError(422, "request.invalid", "年度应为 2000–2100 的年份", "year must be 2000-2100")
+    except ServiceError as exc:
         return page(request, "references.html", {**_context(request, user, unit_id), "error": exc.message_zh},
                     status=exc.status, user=user)
 
@@ -80,7 +80,7 @@ async def add_reference(unit_id: int, request: Request, user: WebUser = Depends(
                                                 int(year_text) if year_text else None, by=user.name)
                 else:
                     ref = references.mark_published(s, user.tenant_id, unit, review_id, by=user.name)
-            except references.ReferenceRefused as exc:
+            except ServiceError as exc:
                 return exc.message_zh
             audit(s, user.tenant_id, user.name, "reference.add", str(unit.id),
                   request.client.host if request.client else None, {"year": ref.year, "source": ref.source})

@@ -23,7 +23,7 @@ _SECURITY = {"Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "SAMEORIGIN
 _MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "pdf": "application/pdf", "html": "text/html; charset=utf-8", "json": "application/json",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          "csv": "text/csv; charset=utf-8"}
+          "csv": "text/csv; charset=utf-8", "zip": "application/zip"}
 
 
 def page(request: Request, name: str, context: dict, status: int = 200, user: WebUser | None = None) -> HTMLResponse:

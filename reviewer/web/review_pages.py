@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from reviewer.api.errors import ApiError
+from reviewer.services.errors import ServiceError
 from reviewer.store.db import session_scope
 from reviewer.web import views
 from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
@@ -27,9 +27,10 @@ def new_review(request: Request, user: WebUser = Depends(current_user)) -> HTMLR
 
 @router.post("/web/reviews")
 async def create_review(request: Request, user: WebUser = Depends(current_user)) -> Response:
-    from reviewer.api.batches import parse_deadline
     from reviewer.api.ratelimit import check_submission_rate
-    from reviewer.api.uploads import _flag, callback_text, check_draft, clean_name, text_bytes
+    from reviewer.api.uploads import callback_text, check_draft, clean_name, flag_value, text_bytes
+    from reviewer.services.batches import parse_deadline
+    from reviewer.services.submissions import check_callback, submit
 
     settings = request.app.state.settings
     limit = settings.max_upload_bytes
@@ -46,35 +47,23 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
         elif values["text"]:
             data, filename = text_bytes(values["text"]), "粘贴的正文.txt"
         else:
-            raise ApiError(422, "request.missing_file", "请选择或拖入报告文件，或粘贴报告正文",
+            raise ServiceError(422, "request.missing_file", "请选择或拖入报告文件，或粘贴报告正文",
                            "choose a file or paste the text")
         check_draft(data, filename, limit)
         deadline = parse_deadline(values["deadline"] or None)
         callback = callback_text(values["callback_url"] or None) if user.technical else None
         if callback:
-            from reviewer.api.reviews import _check_callback
-
-            await run_in_threadpool(_check_callback, callback, settings.webhook_allowlist)
-    except ApiError as exc:
+            await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
+    except ServiceError as exc:
         return page(request, "new_review.html", {"error": exc.message_zh, "values": values},
                     status=exc.status, user=user)
-    options = {"use_llm": _flag(form.get("use_llm")) if form.get("use_llm") else None}
+    options = {"use_llm": flag_value(form.get("use_llm")) if form.get("use_llm") else None}
     if deadline:  # recorded and shown; a single draft is already first in the queue
         options["deadline"] = deadline.isoformat() + "Z"
 
-    def store() -> str:
-        from reviewer.store.submissions import create_submission
-
-        with session_scope(request.app.state.engine) as s:
-            sub, _ = create_submission(s, user.tenant_id, data, filename[:500], options, callback, None)
-            sub.unit_id = user.unit_id  # a 填报单位 submits for its own unit; others are matched by name
-            return sub.id
-
-    review_id = await run_in_threadpool(store)
-    from workers.celery_app import enqueue_review
-
-    await run_in_threadpool(enqueue_review, review_id)  # stored first: never lost if the broker is down
-    return RedirectResponse(f"/web/reviews/{review_id}", status_code=303)
+    done = await run_in_threadpool(submit, request.app.state.engine, user.tenant_id, data, filename[:500], options,
+                                   callback, submitted_by=user.name, unit_id=user.unit_id)
+    return RedirectResponse(f"/web/reviews/{done.submission.id}", status_code=303)
 
 
 def _submission(s, user: WebUser, review_id: str):

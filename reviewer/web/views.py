@@ -136,13 +136,10 @@ def _finding_view(i: int, f: dict) -> dict:
 
 
 def batch_progress(s: Session, batch: Batch) -> dict:
-    from reviewer.api.batches import batch_eta
-    from reviewer.batch.rows import count_states, row
-    from reviewer.store.batches import finished_times, item_rows
+    from reviewer.services.batches import progress
 
-    rows = [row(it) for it in item_rows(s, batch.id)]
-    counts = count_states(rows)
-    eta = batch_eta(batch, counts, finished_times(s, batch.id))
+
+    rows, counts, eta = progress(s, batch)
     items = [{k: r[k] for k in ("review_id", "filename", "status", "status_zh", "counts")} for r in rows]
     return {"id": batch.id, "status": batch.status, "status_zh": STATUS_ZH.get(batch.status, batch.status),
             "total": batch.total, "counts": counts, "eta_seconds": eta, "items": items}

@@ -82,7 +82,7 @@ def test_rows_say_what_happened_and_what_to_do():
 
 
 def test_eta_counts_the_rows_still_queued():
-    from reviewer.api.batches import batch_eta
+    from reviewer.services.batches import batch_eta
 
     class B:
         status = "running"

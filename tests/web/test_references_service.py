@@ -101,7 +101,11 @@ def test_references_refuse_what_is_no_report_and_accept_a_reviewed_report(web_st
     r = httpx.post(f"{svc.url}/v1/reviews", headers=auth, timeout=30, data={"use_llm": "false"},
                    files={"file": ("教育局-2022-终稿.txt", last, "text/plain")})
     review_id = r.json()["id"]
-    _review(svc, auth, review_id)
+    done = _review(svc, auth, review_id)
+    r = httpx.post(f"{svc.url}/v1/units/{unit_id}/references", headers=auth, json={"review_id": review_id})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "report.not_approved"  # approve it first
+    r = httpx.post(f"{svc.url}/v1/reports/{done['report_key']}/status", headers=auth, json={"status": "approved"})
+    assert r.status_code == 200, r.text
     r = httpx.post(f"{svc.url}/v1/units/{unit_id}/references", headers=auth, json={"review_id": review_id})
     assert r.status_code == 201 and r.json()["source"] == "review" and r.json()["review_id"] == review_id
     listed = httpx.get(f"{svc.url}/v1/units/{unit_id}/references", headers=auth).json()["references"]

@@ -1,14 +1,14 @@
 """units, people's accounts, server-side web sessions, audit log; unit of a submission and of an API key (issue 16)
 
 Revision ID: 0004
-Revises: 0002 (re-chained onto 0003 once the review-rounds migration is merged)
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

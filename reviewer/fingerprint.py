@@ -1,0 +1,68 @@
+"""Stable finding fingerprints: the same problem keeps its fingerprint from one draft to the next.
+
+A fingerprint is ``<rule_id>:<12 hex>``. The hash covers what the finding is about and its
+substance, never where it happens to sit in this draft:
+
+* table cells by their path in the format (``table3/new/total``) and the value read there;
+* text by its normalised quote (NFKC, whitespace dropped), never block ids or character offsets;
+* ``expected`` / ``actual`` and the quoted evidence.
+
+Moving paragraphs, inserting text elsewhere or changing numbers the finding does not involve keeps
+the fingerprint; a different wrong number (the substance) gives a new one. Two findings that would
+share one (the same sentence written twice) are told apart by their order: ``…~2``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_quote(text: str | None) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def _parts(f) -> list:
+    places = []
+    for loc in f.locations:
+        if loc.table:
+            places.append(["cell", f"{loc.table}/{loc.row}/{loc.column}", normalise_quote(loc.text)])
+        elif loc.text:
+            places.append(["text", normalise_quote(loc.text)])
+    parts = [f.rule_id, places, normalise_quote(f.expected), normalise_quote(f.actual),
+             [normalise_quote(e) for e in f.evidence]]
+    if not (places or f.evidence or f.expected or f.actual):
+        parts.append(normalise_quote(f.message))  # e.g. a missing section: the message is all there is
+    return parts
+
+
+def fingerprint_of(finding) -> str:
+    canon = json.dumps(_parts(finding), ensure_ascii=False, separators=(",", ":"))
+    return f"{finding.rule_id}:{hashlib.sha256(canon.encode()).hexdigest()[:12]}"
+
+
+def assign_fingerprints(findings: Iterable) -> None:
+    """Sets ``fingerprint`` on every finding (in place), unique within the list."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        fp = fingerprint_of(f)
+        seen[fp] = seen.get(fp, 0) + 1
+        f.fingerprint = fp if seen[fp] == 1 else f"{fp}~{seen[fp]}"
+
+
+def ensure_fingerprints(review: dict) -> dict:
+    """A stored Review (JSON) from before fingerprints existed gets them on read; returns it."""
+    findings = review.get("findings") or []
+    if findings and any(not f.get("fingerprint") for f in findings):
+        from reviewer.findings import Finding
+
+        models = [Finding.model_validate(f) for f in findings]
+        assign_fingerprints(models)
+        for raw, m in zip(findings, models):
+            raw["fingerprint"] = m.fingerprint
+    return review
