@@ -19,6 +19,7 @@ ROUTERS = [
     "reviewer.api.units",  # issue 16: units and the roster board
     "reviewer.api.references",  # issue 16: last year's reports of a unit
     "reviewer.api.feedback",  # issue 16: the feedback package of units chosen on the board
+    "reviewer.api.rollup",  # issue 16: a region's report against the sum of its subordinates'
 ]
 
 

@@ -94,7 +94,10 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         from reviewer.batch.rows import advice
         from reviewer.services.references import comparison
 
+        from reviewer.services.rollup import rollup
+
         ctx.update(compare=comparison(s, user.tenant_id, sub.unit_id, review),  # issue 16: 本年 / 上年 / 差额
+                   rollup=rollup(s, user.tenant_id, sub.unit_id, review) if user.sees_all_units else None,
                    advice=advice((review.get("error") or {}).get("code")))
         ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
                    readable=row.status == "ok",

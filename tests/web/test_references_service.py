@@ -115,3 +115,29 @@ def test_references_refuse_what_is_no_report_and_accept_a_reviewed_report(web_st
     page = c.get(f"/web/units/{unit_id}/references").text
     assert "教育局-2022-终稿.txt" in page and page.count('name="csrf_token"') >= 2
     assert c.post(f"/web/units/{unit_id}/references", data={"review_id": review_id}).status_code == 403
+
+
+def test_a_city_report_is_shown_beside_its_subordinates_sum(web_stack, unit_pair):
+    """Region roll-up on the API and the review page: a warning panel, not a finding."""
+    from reportgen import consistent_spec, to_txt_flattened
+
+    svc, a, _b, _ = web_stack
+    _unit_id, _last, _this, auth = unit_pair
+    r = httpx.post(f"{svc.url}/v1/units", headers=auth, timeout=30, json=[
+        {"name": "乌海市人民政府", "aliases": ["乌海市"], "kind": "政府"},
+        {"name": "乌海市教育局", "aliases": ["市教育局"], "kind": "部门", "parent": "乌海市人民政府"}])
+    assert r.status_code == 200, r.text
+    city = to_txt_flattened(consistent_spec(agency="乌海市人民政府", year=2023, seed=5, zero_applications=False))
+    r = httpx.post(f"{svc.url}/v1/reviews", headers=auth, timeout=30, data={"use_llm": "false"},
+                   files={"file": ("乌海市-2023.txt", city, "text/plain")})
+    review_id = r.json()["id"]
+    body = _review(svc, auth, review_id)
+    assert not [f for f in body["review"]["findings"] if "rollup" in f["rule_id"]]
+    out = httpx.get(f"{svc.url}/v1/reviews/{review_id}/rollup", headers=auth).json()["rollup"]
+    assert out["unit"] == "乌海市人民政府" and out["subordinates"] == ["乌海市教育局"]
+    new = next(x for x in out["rows"] if x["path"] == "table3/new/total")
+    assert new["this"] == body["review"]["report"]["cells"]["table3/new/total"] and new["subordinates"] is not None
+    assert out["severity"] in ("warning", None)
+    page = signed_in(svc.url, a["api_key"]).get(f"/web/reviews/{review_id}").text
+    assert 'id="rollup"' in page and "下级单位之和" in page and "不作为错误" in page
+    assert httpx.get(f"{svc.url}/v1/reviews/nope/rollup", headers=auth).status_code == 404
