@@ -46,5 +46,5 @@ def create(args: argparse.Namespace) -> int:
           f"  登录地址：{url}/web/signin\n"
           f"  用户名：  {args.username}\n"
           f"  密码：    {password}" + ("（随机生成，只显示这一次）" if not args.password else "") + "\n"
-          f"登录后请在“我的账号”修改密码，再到“管理”页导入单位、创建审核员和填报单位账号。")
+          "登录后请在“我的账号”修改密码，再到“管理”页导入单位、创建审核员和填报单位账号。")
     return 0

@@ -56,6 +56,7 @@ class Principal:
     user_id: int | None = None
     csrf: str = ""
     session_id: str | None = None
+    unit_name: str | None = None
 
     @property
     def role_zh(self) -> str:
@@ -228,11 +229,15 @@ def session_principal(s: Session, token: str) -> Principal | None:
         user = s.get(User, row.user_id)
         if user is None or user.disabled_at is not None:
             return None
-        return Principal(tenant.id, tenant.name, user.role, user.username, user.unit_id, user.id, row.csrf, row.id)
+        unit = s.get(Unit, user.unit_id) if user.unit_id else None
+        return Principal(tenant.id, tenant.name, user.role, user.username, user.unit_id, user.id, row.csrf, row.id,
+                         unit.name if unit else None)
     key = s.get(ApiKey, row.api_key_id) if row.api_key_id else None
     if key is None or key.revoked_at is not None:
         return None
-    return Principal(tenant.id, tenant.name, "apikey", "apikey:" + key.prefix, key.unit_id, None, row.csrf, row.id)
+    unit = s.get(Unit, key.unit_id) if key.unit_id else None
+    return Principal(tenant.id, tenant.name, "apikey", "apikey:" + key.prefix, key.unit_id, None, row.csrf, row.id,
+                     unit.name if unit else None)
 
 
 def revoke_sessions(s: Session, session_id: str | None = None, user_id: int | None = None,
@@ -248,6 +253,3 @@ def revoke_sessions(s: Session, session_id: str | None = None, user_id: int | No
         raise ValueError("which sessions?")
     s.execute(stmt.values(revoked_at=utcnow()))
 
-
-def principal_for_key(s: Session, key: ApiKey, tenant: Tenant) -> Principal:
-    return Principal(tenant.id, tenant.name, "apikey", "apikey:" + key.prefix, key.unit_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ SORTS = ("name", "status", "days", "errors")
 
 
 def beijing_today() -> date:
-    return (datetime.utcnow() + timedelta(hours=8)).date()
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 def reporting_year(today: date | None = None) -> int:
@@ -175,8 +175,26 @@ def chart(data: dict) -> dict:
     status_bars = [{"label": STATUS_ZH[k], "value": v, "width": round(300 * v / total, 1), "color": STATUS_COLOR[k],
                     "y": 8 + i * 26} for i, (k, v) in enumerate(data["counts"].items())]
     most = max([p["units"] for p in data["problems"]] or [1])
-    problem_bars = [{"label": p["title"] if len(p["title"]) <= 18 else p["title"][:18] + "…", "value": p["units"],
-                     "rule_id": p["rule_id"], "width": round(260 * p["units"] / most, 1), "y": 8 + i * 26}
-                    for i, p in enumerate(data["problems"])]
+    problem_bars = [{"label": p["title"] if len(p["title"]) <= 34 else p["title"][:34] + "…", "value": p["units"],
+                     "rule_id": p["rule_id"], "width": round(400 * p["units"] / most, 1), "y": 4 + i * 40}
+                    for i, p in enumerate(data["problems"])]  # the title on a line of its own, the bar below
     return {"status_bars": status_bars, "status_height": 16 + 26 * len(status_bars),
-            "problem_bars": problem_bars, "problem_height": 16 + 26 * max(1, len(problem_bars))}
+            "problem_bars": problem_bars, "problem_height": 8 + 40 * max(1, len(problem_bars))}
+
+
+def approve(s: Session, tenant_id: int, review_id: str, by: str) -> bool:
+    """A reviewer approves a unit's latest version from the board: its report becomes 已通过 (review
+    rounds' report status, on this version). False when the review is not the tenant's, is not linked
+    to a report, or still has open errors."""
+    from reviewer.services.rounds import decisions_of, open_counts, set_status
+    from reviewer.store.models import Report
+
+    sub = s.get(Submission, review_id)
+    row = s.get(ReviewRow, review_id) if sub is not None else None
+    if sub is None or sub.tenant_id != tenant_id or row is None or row.status != "ok" or not sub.report_id:
+        return False
+    if open_counts(row.review, decisions_of(s, sub.report_id)).get("error", 0):
+        return False
+    report = s.get(Report, sub.report_id)
+    set_status(s, tenant_id, report.report_key, "approved", by)
+    return s.get(Report, sub.report_id).status_review_id == sub.id

@@ -124,15 +124,14 @@ def _xlsx_rows(data: bytes) -> list[list]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
         if len(infos) > 500 or sum(i.file_size for i in infos) > 50 * 1024 * 1024:  # a zip bomb, not a roster
             raise UnitError("XLSX 文件解压后过大，疑似恶意构造", "the XLSX expands too much (zip bomb?)")
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except UnitError:
-        raise
-    except Exception:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
         raise UnitError("无法读取该 XLSX 文件", "cannot read the XLSX file") from None
     ws = wb.worksheets[0]
     return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_UNITS + 2)]

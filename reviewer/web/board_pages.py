@@ -61,6 +61,24 @@ async def assign(request: Request, user: WebUser = Depends(staff_user)) -> Respo
     return RedirectResponse("/web/board", status_code=303)
 
 
+@router.post("/web/board/approve")
+async def approve(request: Request, user: WebUser = Depends(staff_user)) -> Response:
+    from reviewer.services.accounts import audit
+    from reviewer.services.board import approve as approve_report
+    from reviewer.web.forms import form_text
+
+    form = await request.form(max_files=0, max_fields=5)
+    require_csrf(form, user)
+    review_id = form_text(form, "review_id")
+    with session_scope(request.app.state.engine) as s:
+        if not approve_report(s, user.tenant_id, review_id, user.name):
+            raise WebNotFound()
+        audit(s, user.tenant_id, user.name, "report.status", review_id, request.client.host if request.client else None,
+              {"status": "approved"})
+    return RedirectResponse(f"/web/board?year={_year(request)}" if request.query_params.get("year") else "/web/board",
+                            status_code=303)
+
+
 @router.get("/web/board/feedback.zip")
 def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package of the units ticked on the board (issue 16)."""

@@ -52,3 +52,39 @@ def web_stack(tmp_path_factory):
         svc.stop()
         redis.stop()
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_web_stack(tmp_path_factory):
+    """(service, env, engine) on PostgreSQL (issue 16): a private redis-server, the API and a worker.
+    Tests using it each work in a tenant of their own."""
+    from service_support import pg_database
+
+    from reviewer.store.db import make_engine, migrate
+
+    tmp = tmp_path_factory.mktemp("pgweb")
+    redis = RedisServer(tmp)
+    with pg_database() as db_url:
+        engine = make_engine(db_url)
+        migrate(engine)
+        env = service_env(db_url, redis.url, REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
+                          REVIEWER_WEB_SESSION_SECRET="pg-web-test-secret-" + "y" * 32)
+        try:
+            svc = Service(env, tmp, concurrency=2)
+        except BaseException:
+            redis.stop()
+            raise
+        try:
+            yield svc, env, engine
+        finally:
+            svc.stop()
+            redis.stop()
+            engine.dispose()
+
+
+def reviewer_cli(env: dict, *args: str):
+    """``python -m reviewer …`` with the service's environment (its store)."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "reviewer", *args], env=env, capture_output=True, text=True,
+                          timeout=120)

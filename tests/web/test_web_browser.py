@@ -98,8 +98,9 @@ def test_review_and_batch_in_a_real_browser(web_stack, browser, artifacts, tmp_p
     d.get(svc.url + "/web/history")
     assert "/web/signin" in d.current_url
     _shot(d, artifacts, "1-signin")
+    d.find_element(By.CSS_SELECTOR, "details.keysignin summary").click()  # integrators sign in with a key
     d.find_element(By.ID, "api_key").send_keys(a["api_key"])
-    d.find_element(By.CSS_SELECTOR, "#signin-form button[type=submit]").click()
+    d.find_element(By.CSS_SELECTOR, "#key-signin-form button[type=submit]").click()
     _wait(lambda: d.current_url.endswith("/web/history"), 15, "back on the page asked for")
     assert "乌海市政务公开办" in d.find_element(By.CSS_SELECTOR, ".tenant").text
 
