@@ -153,7 +153,7 @@ def read_zip(data: bytes, _prefix: str = "", _depth: int = 0, _budget: list[int]
             continue
         if archive and (_depth >= MAX_DEPTH or not name.lower().endswith(".zip")):
             out.append(Source(shown, error=InputError(
-                NESTED, "压缩包内的压缩包未能打开：请解压后把报告文件直接放进一个 zip 重新提交",
+                NESTED, "压缩包内的压缩包未能打开（rar、7z 等格式，或 zip 嵌套超过一层）",
                 "archive inside the archive not opened (rar/7z/tar, or nested too deep): repack as one zip")))
             continue
         if info.flag_bits & 0x1:

@@ -130,12 +130,10 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _para(wd, text: str = "", font: str = BODY_FONT, size: float = BODY_PT, align=None, indent: bool = True,
-          bold: bool = False, right_chars: int = 0, keep_next: bool = False, new_page: bool = False):
+          bold: bool = False, right_chars: int = 0, keep_next: bool = False):
     from docx.shared import Pt
 
     p = wd.add_paragraph()
-    if new_page:
-        p.paragraph_format.page_break_before = True
     if align is not None:
         p.alignment = align
     if indent:
@@ -190,14 +188,27 @@ def _page_number(section) -> None:
                 run._element.append(t)
 
 
+def _restart_pages(section) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    sect = section._sectPr
+    pg = sect.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = OxmlElement("w:pgNumType")
+        sect.append(pg)
+    pg.set(qn("w:start"), "1")
+
+
 def _unit_notice(wd, notice: Notice, unit: NoticeUnit, first: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     review = unit.review
     year = (review.report.year if review and review.report.year else None) or notice.year
     year_text = f"{year}年度" if year else ""
-    _para(wd, "政府信息公开工作年度报告", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-          new_page=not first)
+    if not first:  # each unit's notice is a section of its own: a new page, page numbers from 1
+        _restart_pages(wd.add_section())
+    _para(wd, "政府信息公开工作年度报告", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(wd, "修改意见通知单", TITLE_FONT, TITLE_PT, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _para(wd)
     _para(wd, f"{unit.name or f'报送“{unit.filename}”的单位'}：", indent=False)
@@ -230,8 +241,10 @@ def _unit_notice(wd, notice: Notice, unit: NoticeUnit, first: bool) -> None:
                 _para(wd, f"另有{infos}条格式提示，见批注稿，请酌情处理。")
             _para(wd, f"请对照上述意见逐条修改，于{deadline}前将修改后的报告重新报送。对意见有不同看法的，"
                       "请在报送时一并书面说明理由。")
-    _para(wd)
-    _para(wd, notice.sender, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
+    # the 落款 never stands alone on a page: the last paragraph above it goes over with it
+    wd.paragraphs[-1].paragraph_format.keep_with_next = True
+    _para(wd, keep_next=True)
+    _para(wd, notice.sender, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4, keep_next=True)
     _para(wd, cn_date(notice.issued), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, right_chars=4)
 
 
@@ -243,6 +256,7 @@ def notice_docx(notice: Notice) -> bytes:
     section = wd.sections[0]
     _page_setup(section)
     _page_number(section)
+    _restart_pages(section)
     for i, unit in enumerate(notice.units):
         _unit_notice(wd, notice, unit, first=i == 0)
     if not notice.units:

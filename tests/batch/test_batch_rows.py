@@ -22,7 +22,7 @@ def test_every_member_of_the_zip_is_a_source():
     assert set(sources) == set(expected)  # only __MACOSX metadata is left out
     assert sources[GBK_NAME].data == draft and sources[UTF8_NAME].data is not None
     assert sources["补报.zip/民政局.txt"].data == draft  # the zip inside the zip is opened
-    assert sources["旧稿.rar"].error.code == NESTED and "重新提交" in sources["旧稿.rar"].error.message_zh
+    assert sources["旧稿.rar"].error.code == NESTED and "未能打开" in sources["旧稿.rar"].error.message_zh
     for name in ("统计表.xlsx", "README"):
         assert sources[name].skipped and sources[name].error.code == NOT_A_DRAFT
     # drafts by their type are read; the scan and the README.md are found out when read

@@ -124,7 +124,7 @@ def test_libreoffice_opens_the_notice_and_renders_its_pages(drafts, tmp_path):
     assert flat.count("修改意见通知单") == 4
     assert "乌海市工业和信息化局：" in flat and "一、必须修改的问题" in flat and "1．位置：" in flat
     assert "请提交带文字层的PDF或原始Word文件" in flat and "2024年1月27日前" in flat
-    assert "—1—" in flat  # the page number in the footer
+    assert flat.count("—1—") == 4  # page numbers in the footer, from 1 in each unit's notice
     out = ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)
     subprocess.run([PDFTOPPM, "-r", "70", "-png", str(pdf), str(out / "notice-page")], check=True, timeout=120)
