@@ -7,7 +7,8 @@ the zip, a .rar, and names written without the UTF-8 flag (GBK from Windows, UTF
 from __future__ import annotations
 
 import io
-import zipfile
+
+from batchgen import zip_files
 
 
 def scan_pdf() -> bytes:
@@ -19,14 +20,6 @@ def scan_pdf() -> bytes:
     return out.getvalue()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 # Placeholders of the same byte length as the real names, replaced in the raw zip so the names are
 # stored as bare bytes without the UTF-8 flag (zipfile would set the flag for a non-ASCII name).
 GBK_NAME, GBK_PLACEHOLDER = "财政局报告.txt", "GGGGGGGGGG.txt"  # 10 GBK bytes
@@ -34,7 +27,7 @@ UTF8_NAME, UTF8_PLACEHOLDER = "教育局.txt", "UUUUUUUUU.txt"  # 9 UTF-8 bytes
 
 
 def mixed_zip(draft: bytes, other_draft: bytes) -> tuple[bytes, dict[str, str]]:
-    inner = _zip({"民政局.txt": draft})
+    inner = zip_files({"民政局.txt": draft})
     members = {
         GBK_PLACEHOLDER: draft,
         UTF8_PLACEHOLDER: other_draft,
@@ -46,7 +39,7 @@ def mixed_zip(draft: bytes, other_draft: bytes) -> tuple[bytes, dict[str, str]]:
         "旧稿.rar": b"Rar!\x1a\x07\x00",
         "__MACOSX/._扫描件.pdf": b"\x00",
     }
-    raw = _zip(members)
+    raw = zip_files(members)
     assert len(GBK_NAME.encode("gbk")) == len(GBK_PLACEHOLDER) and len(UTF8_NAME.encode()) == len(UTF8_PLACEHOLDER)
     raw = raw.replace(GBK_PLACEHOLDER.encode(), GBK_NAME.encode("gbk")).replace(UTF8_PLACEHOLDER.encode(),
                                                                                  UTF8_NAME.encode())

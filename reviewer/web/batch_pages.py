@@ -104,14 +104,8 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
 @router.get("/web/batches/{batch_id}/feedback.zip")
 def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package: every unit's annotated draft and the 修改意见通知单."""
-    from reviewer.services.feedback import batch_package, package_name, resubmit_date
+    from reviewer.services.feedback import batch_package
+    from reviewer.web.responses import feedback_download
 
-    try:
-        content = batch_package(request.app.state.engine, user.tenant_id, batch_id, user.tenant_name,
-                                resubmit_date(request.query_params.get("resubmit_by")))
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise WebNotFound() from exc
-        return page(request, "error.html", {"title": "无法生成反馈包", "message": exc.message_zh},
-                    status=exc.status, user=user)
-    return attachment(content, "zip", package_name())
+    return feedback_download(request, user, lambda resubmit_by: batch_package(
+        request.app.state.engine, user.tenant_id, batch_id, user.tenant_name, resubmit_by))

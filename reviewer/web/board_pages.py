@@ -82,19 +82,12 @@ async def approve(request: Request, user: WebUser = Depends(staff_user)) -> Resp
 @router.get("/web/board/feedback.zip")
 def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package of the units ticked on the board (issue 16)."""
-    from reviewer.services.errors import ServiceError
-    from reviewer.services.feedback import package_name, resubmit_date, units_package
+    from reviewer.services.feedback import units_package
+    from reviewer.web.responses import feedback_download
 
     ids = [int(v) for v in request.query_params.getlist("unit") if v.isdigit() and len(v) < 10]
     if not ids:
         return page(request, "error.html", {"title": "没有选择单位", "message": "请在报送进度表中勾选要反馈的单位。"},
                     status=422, user=user)
-    try:
-        content = units_package(request.app.state.engine, user.tenant_id, _year(request), ids, user.tenant_name,
-                                resubmit_date(request.query_params.get("resubmit_by")))
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise WebNotFound() from exc
-        return page(request, "error.html", {"title": "无法生成反馈包", "message": exc.message_zh},
-                    status=exc.status, user=user)
-    return attachment(content, "zip", package_name())
+    return feedback_download(request, user, lambda resubmit_by: units_package(
+        request.app.state.engine, user.tenant_id, _year(request), ids, user.tenant_name, resubmit_by))

@@ -71,7 +71,7 @@ def test_a_stored_reference_makes_the_carry_over_check_fire_on_the_web_and_the_a
     section = section[:section.index("</section>")]
     # 上年结转（本年）↔ 结转下年度（上年）: one more this year, marked
     row = re.search(r'<tr class="mismatch"><td>上年结转（本年）↔ 结转下年度（上年）</td>\s*'
-                    r'<td class="num">(\d+)</td><td class="num">(\d+)</td>\s*<td class="num">\+1</td>', section)
+                    r'<td class="num">(\d+)</td>\s*<td class="num">(\d+)</td>\s*<td class="num">\+1</td>', section)
     assert row and int(row.group(1)) == int(row.group(2)) + 1, section
     assert "本年新收申请（总计）" in section
 
