@@ -81,6 +81,29 @@ def test_a_stored_reference_makes_the_carry_over_check_fire_on_the_web_and_the_a
     again = _review(svc, auth, r.json()["id"])
     assert [f["severity"] for f in again["review"]["findings"] if f["rule_id"] == "continuity.carry_over"]
 
+    # the board's feedback package for the unit: a finding dismissed (不采纳) is not sent back
+    import io
+    import zipfile
+
+    import docx
+
+    def notice() -> str:
+        r = httpx.get(f"{svc.url}/v1/board/feedback.zip", headers=auth, timeout=120,
+                      params={"year": 2023, "unit": unit_id})
+        assert r.status_code == 200, r.text
+        z = zipfile.ZipFile(io.BytesIO(r.content))
+        assert "乌海市教育局-2023-审核意见.docx" in z.namelist()
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(z.read("修改意见通知单.docx"))).paragraphs)
+
+    warning = next(f for f in again["review"]["findings"]
+                   if f["rule_id"] == "continuity.carry_over" and f["severity"] == "warning")
+    assert warning["message"] in notice()
+    r = httpx.post(f"{svc.url}/v1/reviews/{again['id']}/decisions", headers=auth, timeout=30,
+                   json={"fingerprint": warning["fingerprint"], "decision": "dismissed", "reason": "机构改革承接了申请"})
+    assert r.status_code == 200, r.text
+    text = notice()
+    assert warning["message"] not in text and "必须修改的问题" in text
+
     # another tenant cannot see or add the unit's references
     other = {"Authorization": f"Bearer {b['api_key']}"}
     assert httpx.get(f"{svc.url}/v1/units/{unit_id}/references", headers=other).status_code == 404
