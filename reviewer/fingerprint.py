@@ -66,3 +66,18 @@ def ensure_fingerprints(review: dict) -> dict:
         for raw, m in zip(findings, models):
             raw["fingerprint"] = m.fingerprint
     return review
+
+
+DELTA_KEYS = ("fixed", "new", "open", "dismissed")
+
+
+def compare(before: Iterable[str], current: list[str], dismissed: set[str]) -> dict:
+    """What changed from one version to the next, by fingerprint: ``fixed`` (gone), ``new``, ``open``
+    (still there) and ``dismissed`` (there, with a standing dismissal; never must-fix), with counts."""
+    before, now = set(before), set(current)
+    out = {"fixed": sorted(before - now),
+           "new": [fp for fp in current if fp not in before and fp not in dismissed],
+           "open": [fp for fp in current if fp in before and fp not in dismissed],
+           "dismissed": [fp for fp in current if fp in dismissed]}
+    out["counts"] = {k: len(out[k]) for k in DELTA_KEYS}
+    return out

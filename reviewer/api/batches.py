@@ -119,14 +119,16 @@ _MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 def summary(batch_id: str, format: str = Query("xlsx", pattern="^(xlsx|csv|html)$"),
             tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session)) -> Response:
     from reviewer.render.summary import csv_text, overview_html, xlsx_bytes
-    from reviewer.services.batches import batch_reviews
+    from reviewer.services.batches import batch_reviews, batch_rounds
 
     batch = _load(session, tenant, batch_id)
     if batch.status != "done":
         raise ApiError(409, "batch.not_ready", f"批次尚未完成（当前状态：{batch.status}），完成后可下载汇总",
                        f"batch not finished yet (status {batch.status})")
     reviews = batch_reviews(session, batch)
-    content = {"xlsx": xlsx_bytes, "csv": csv_text, "html": overview_html}[format](reviews)
+    rounds = batch_rounds(session, batch)  # each report's version, delta and decisions (issue 15)
+    content = xlsx_bytes(reviews, rounds) if format == "xlsx" else csv_text(reviews, rounds=rounds) \
+        if format == "csv" else overview_html(reviews)
     return Response(content, media_type=_MEDIA[format], headers={
         "Content-Disposition": f'attachment; filename="batch-{batch.id}.{format}"'})
 

@@ -26,7 +26,8 @@ class UnitBody(BaseModel):
     aliases: list[str] = Field(default_factory=list, max_length=20, description="草稿中可能出现的其他名称")
     kind: str = Field("部门", description="政府 / 部门 / 乡镇街道 / 其他")
     parent: str | None = Field(None, max_length=200, description="上级单位名称（须已存在或在同一请求中）")
-    deadline: date | None = Field(None, description="报送截止日期（适用于截止日期前一年的年度报告；不给则为次年 1 月 31 日）")
+    deadline: date | None = Field(None, description="报送截止日期（不给则为次年 1 月 31 日）")
+    year: int | None = Field(None, ge=2000, le=2100, description="截止日期适用的报告年度（默认：截止日期的前一年）")
 
 
 _UPLOAD = {"requestBody": {"required": True, "content": {

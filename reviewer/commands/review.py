@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--show-tables", action="store_true", help="text 输出中列出读到的各表格数值（核对读取是否正确）")
     p.add_argument("--no-llm", action="store_true", help="不调用大模型，只做规则审核")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="终端颜色")
+    p.add_argument("--baseline", metavar="上一稿.json",
+                   help="上一稿的审核结果（--format json 的输出，或网页/API 下载的 JSON，可带处理意见）："
+                        "列出已修改 / 新增 / 仍存在 / 已忽略；退出码只计未被忽略的错误")
     p.set_defaults(func=run)
 
 
@@ -30,6 +33,18 @@ def run(args: argparse.Namespace) -> int:
     if args.format in ("html", "docx", "pdf") and not args.output:
         print("错误：--format html/docx/pdf 需要用 -o 指定输出文件（usage: -o OUTPUT）", file=sys.stderr)
         return 2
+    baseline = None
+    if getattr(args, "baseline", None):
+        from reviewer.commands.baseline import BaselineError, load_baseline
+
+        if len(args.paths) != 1:
+            print("错误：--baseline 只能与一份草稿一起使用（--baseline needs exactly one draft）", file=sys.stderr)
+            return 2
+        try:
+            baseline = load_baseline(args.baseline)
+        except BaselineError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
     reviews: list[Review] = []
     failed = False
     for path in args.paths:
@@ -50,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
             except AnnotationUnavailable:
                 print(f"{path}：{AnnotationUnavailable.message_zh}（{AnnotationUnavailable.message_en}）", file=sys.stderr)
                 failed = True
+    if baseline is not None and not failed and reviews[0].status == "ok":
+        from reviewer.commands.baseline import emit_against
+
+        return emit_against(args, reviews[0], baseline)
     return _emit(args, reviews, failed)
 
 

@@ -24,6 +24,11 @@ REPORT_COLUMNS = ["序号", "文件", "机关", "年度", "状态", "错误", "�
 FINDING_COLUMNS = ["序号", "文件", "机关", "年度", "严重程度", "类别", "规则", "问题", "位置", "原文", "应为", "实为",
                    "建议", "来源"]
 RULE_COLUMNS = ["规则", "类别", "严重程度", "意见条数", "涉及报告数", "示例"]
+# review rounds (issue 15), when the summary knows each report's version: ``rounds`` maps review id →
+# {"version", "open_counts", "delta", "decisions": {fingerprint: decision}} (reviewer.services.rounds)
+ROUND_REPORT_COLUMNS = ["版本", "待改错误", "已修改", "新增", "仍存在", "已忽略"]
+ROUND_FINDING_COLUMNS = ["与上一稿相比", "处理意见"]
+_DECISION_ZH = {"accepted": "采纳", "dismissed": "不采纳"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
@@ -53,7 +58,7 @@ def top_problems(r: Review, n: int = TOP_PROBLEMS) -> list[str]:
     return seen
 
 
-def report_rows(reviews: list[Review]) -> list[list]:
+def report_rows(reviews: list[Review], rounds: dict | None = None) -> list[list]:
     rows = []
     for i, r in enumerate(reviews, 1):
         c = r.counts()
@@ -61,7 +66,28 @@ def report_rows(reviews: list[Review]) -> list[list]:
                      c["error"], c["warning"], c["info"], "；".join(top_problems(r)),
                      {"ok": "已完成", "skipped": "未启用", "failed": "失败"}.get(r.llm.status, r.llm.status),
                      r.error.message if r.error else ""])
+        if rounds is not None:
+            rows[-1].extend(_round_cells(rounds.get(r.review_id) or {}))
     return rows
+
+
+def _round_cells(info: dict) -> list:
+    delta = info.get("delta") or {}
+    counts = delta.get("counts") or {}
+    compared = bool(delta.get("previous_review_id"))
+    return [info.get("version") or "", (info.get("open_counts") or {}).get("error", ""),
+            *(counts.get(k, "") if compared else "" for k in ("fixed", "new", "open")), counts.get("dismissed", "")]
+
+
+def _finding_round_cells(f: Finding, info: dict) -> list:
+    delta = info.get("delta") or {}
+    change = ""
+    if delta.get("previous_review_id"):
+        change = "新增" if f.fingerprint in (delta.get("new") or ()) else \
+            "仍存在" if f.fingerprint in (delta.get("open") or ()) else ""
+    d = (info.get("decisions") or {}).get(f.fingerprint) or {}
+    decided = _DECISION_ZH.get(d.get("decision"), "")
+    return [change, f"{decided}：{d['reason']}" if decided and d.get("reason") else decided]
 
 
 def _where(f: Finding) -> tuple[str, str]:
@@ -71,7 +97,7 @@ def _where(f: Finding) -> tuple[str, str]:
     return "；".join(x for x in dict.fromkeys(labels) if x), "；".join(x for x in dict.fromkeys(texts) if x)
 
 
-def finding_rows(reviews: list[Review]) -> list[list]:
+def finding_rows(reviews: list[Review], rounds: dict | None = None) -> list[list]:
     rows = []
     for i, r in enumerate(reviews, 1):
         for f in r.findings:
@@ -79,6 +105,8 @@ def finding_rows(reviews: list[Review]) -> list[list]:
             rows.append([i, r.source, _agency(r), r.report.year or "", SEVERITY_ZH.get(f.severity, f.severity),
                          CATEGORY_ZH.get(f.category, f.category), f.rule_id, f.message, where, text,
                          f.expected or "", f.actual or "", f.suggestion or "", "大模型" if f.origin == "llm" else "规则"])
+            if rounds is not None:
+                rows[-1].extend(_finding_round_cells(f, rounds.get(r.review_id) or {}))
     return rows
 
 
@@ -105,15 +133,17 @@ def _safe(value):
     return value
 
 
-def xlsx_bytes(reviews: list[Review]) -> bytes:
+def xlsx_bytes(reviews: list[Review], rounds: dict | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     sheets = [
-        ("报告汇总", REPORT_COLUMNS, report_rows(reviews), [6, 28, 26, 7, 9, 6, 6, 6, 70, 10, 30]),
-        ("审核意见", FINDING_COLUMNS, finding_rows(reviews), [6, 28, 26, 7, 8, 10, 24, 60, 24, 24, 8, 8, 40, 8]),
+        ("报告汇总", _columns(REPORT_COLUMNS, ROUND_REPORT_COLUMNS, rounds), report_rows(reviews, rounds),
+         [6, 28, 26, 7, 9, 6, 6, 6, 70, 10, 30, 6, 9, 7, 7, 7, 7]),
+        ("审核意见", _columns(FINDING_COLUMNS, ROUND_FINDING_COLUMNS, rounds), finding_rows(reviews, rounds),
+         [6, 28, 26, 7, 8, 10, 24, 60, 24, 24, 8, 8, 40, 8, 12, 30]),
         ("规则统计", RULE_COLUMNS,
          [[rc.rule_id, CATEGORY_ZH.get(rc.category, rc.category), SEVERITY_ZH.get(rc.severity, rc.severity),
            rc.findings, rc.reports, rc.example] for rc in rule_counts(reviews)], [28, 12, 9, 9, 11, 70]),
@@ -140,9 +170,16 @@ def xlsx_bytes(reviews: list[Review]) -> bytes:
     return out.getvalue()
 
 
-def csv_text(reviews: list[Review], kind: str = "reports") -> str:
+def _columns(base: list[str], extra: list[str], rounds: dict | None) -> list[str]:
+    return base + extra if rounds is not None else base
+
+
+def csv_text(reviews: list[Review], kind: str = "reports", rounds: dict | None = None) -> str:
     """``reports`` (one row per report) or ``findings`` (one row per finding), UTF-8 with BOM for Excel."""
-    columns, rows = (REPORT_COLUMNS, report_rows(reviews)) if kind == "reports" else (FINDING_COLUMNS, finding_rows(reviews))
+    if kind == "reports":
+        columns, rows = _columns(REPORT_COLUMNS, ROUND_REPORT_COLUMNS, rounds), report_rows(reviews, rounds)
+    else:
+        columns, rows = _columns(FINDING_COLUMNS, ROUND_FINDING_COLUMNS, rounds), finding_rows(reviews, rounds)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(columns)

@@ -39,6 +39,18 @@ def _fmt(value, inferred: bool) -> str:
     return text + ("*" if inferred else "")
 
 
+def cell_label(path: str, format_id: str | None = None) -> str:
+    """“表名 · 行 / 列” for a cell path such as ``table3/new/total``; the path itself when unknown."""
+    table_id, _, key = path.partition("/")
+    row_key, _, col_key = key.partition("/")
+    spec = _spec(table_id, {key}, format_id)
+    if spec is None:
+        return path
+    row = next((r for r in spec.data_rows() if r.key == row_key), None)
+    col = next((c for c in spec.columns if c.key == col_key), None)
+    return f"{spec.title} · {row.full_label if row else row_key} / {col.label if col else col_key}"
+
+
 def render_tables(review: Review) -> str:
     cells = review.report.cells
     if not cells:

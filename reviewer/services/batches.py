@@ -156,3 +156,21 @@ def batch_reviews(session: Session, batch) -> list:
             out.append(Review(review_id=it.submission_id or "", source=it.filename, status="failed",
                               error=ReviewError(code=err["code"], message=err["message"])))
     return out
+
+
+def batch_rounds(session: Session, batch) -> dict:
+    """Review id → its version, open counts, delta and decisions, for the batch summaries (issue 15)."""
+    from reviewer.services.rounds import rounds_view
+    from reviewer.store.batches import items as batch_items
+    from reviewer.store.models import ReviewRow, Submission
+
+    out = {}
+    for it in batch_items(session, batch.id):
+        sub = session.get(Submission, it.submission_id) if it.submission_id else None
+        if sub is None:
+            continue
+        view = rounds_view(session, sub, session.get(ReviewRow, sub.id))
+        findings = (view["review"] or {}).get("findings", [])
+        out[sub.id] = {"version": view["version"], "open_counts": view["open_counts"], "delta": view["delta"],
+                       "decisions": {f["fingerprint"]: f["decision"] for f in findings if f.get("decision")}}
+    return out

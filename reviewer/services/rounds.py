@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reviewer.fingerprint import ensure_fingerprints
+from reviewer.fingerprint import compare, ensure_fingerprints
 from reviewer.services.errors import ServiceError
 from reviewer.store.db import utcnow
 from reviewer.store.models import Decision, Report, ReviewRow, Submission
@@ -53,7 +53,7 @@ def _find_or_create(session: Session, tenant_id: int, key: str, agency: str | No
 
 
 def _auto_key(session: Session, tenant_id: int, agency_key: str, year: int) -> str:
-    base = f"{year}-{agency_key}"[:190]
+    base = "".join(ch for ch in f"{year}-{agency_key}" if ch not in "/\\?#%")[:190]
     key, n = base, 1
     while session.scalar(select(Report.id).where(Report.tenant_id == tenant_id, Report.report_key == key)):
         n += 1
@@ -143,18 +143,10 @@ def delta(session: Session, sub: Submission, review: dict, decided: dict[str, De
     if sub.report_id is None:
         return None
     decided = decisions_of(session, sub.report_id) if decided is None else decided
-    current = _fingerprints(review)
     prev_row = session.get(ReviewRow, sub.previous_id) if sub.previous_id else None
-    before = set(_fingerprints(prev_row.review if prev_row else None))
-    now = set(current)
-    dismissed = [fp for fp in current if fp in decided and decided[fp].decision == "dismissed"]
-    out = {"previous_review_id": sub.previous_id,
-           "fixed": sorted(before - now),
-           "new": [fp for fp in current if fp not in before and fp not in dismissed],
-           "open": [fp for fp in current if fp in before and fp not in dismissed],
-           "dismissed": dismissed}
-    out["counts"] = {k: len(out[k]) for k in ("fixed", "new", "open", "dismissed")}
-    return out
+    dismissed = {fp for fp, d in decided.items() if d.decision == "dismissed"}
+    return {"previous_review_id": sub.previous_id,
+            **compare(_fingerprints(prev_row.review if prev_row else None), _fingerprints(review), dismissed)}
 
 
 def open_counts(review: dict, decided: dict[str, Decision]) -> dict[str, int]:
@@ -193,19 +185,20 @@ def after_review(session: Session, sub: Submission) -> dict:
     return {k: view[k] for k in ("report_key", "version", "previous_review_id", "delta", "open_counts", "review")}
 
 
-def _load(session: Session, tenant_id: int, review_id: str) -> Submission:
+def _load(session: Session, tenant_id: int, review_id: str, unit_id: int | None = None) -> Submission:
     from reviewer.store.submissions import get_for_tenant
 
-    sub = get_for_tenant(session, tenant_id, review_id)
+    sub = get_for_tenant(session, tenant_id, review_id, unit_id)
     if sub is None:
         raise ServiceError(404, "review.not_found", "未找到该审核", "review not found")
     return sub
 
 
 def decide(session: Session, tenant_id: int, review_id: str, fingerprint: str, decision: str | None,
-           reason: str | None, by: str) -> dict:
-    """Record (or with ``decision=None`` undo) a decision on one finding of a review's report."""
-    sub = _load(session, tenant_id, review_id)
+           reason: str | None, by: str, unit_id: int | None = None) -> dict:
+    """Record (or with ``decision=None`` undo) a decision on one finding of a review's report.
+    ``unit_id``: the unit the decider is limited to (a 填报单位): another unit's review is not found."""
+    sub = _load(session, tenant_id, review_id, unit_id)
     row = session.get(ReviewRow, sub.id)
     if row is None:
         raise ServiceError(409, "review.not_ready", "审核尚未完成，完成后才能处理意见", "review not finished yet")
@@ -249,9 +242,12 @@ def decide(session: Session, tenant_id: int, review_id: str, fingerprint: str, d
 
 # --- reports ----------------------------------------------------------------------------------------
 
-def get_report(session: Session, tenant_id: int, report_key: str) -> Report:
+def get_report(session: Session, tenant_id: int, report_key: str, unit_id: int | None = None) -> Report:
+    """``unit_id``: a 填报单位 finds only its unit's reports (issue 16)."""
+    from reviewer.services.units import report_visible
+
     report = session.scalar(select(Report).where(Report.tenant_id == tenant_id, Report.report_key == report_key))
-    if report is None:
+    if report is None or (unit_id is not None and not report_visible(session, report.id, unit_id)):
         raise ServiceError(404, "report.not_found", "未找到该报告", "report not found")
     return report
 
@@ -296,9 +292,12 @@ def set_status(session: Session, tenant_id: int, report_key: str, status: str | 
     return report_json(session, report)
 
 
-def list_reports(session: Session, tenant_id: int, query: str | None = None, limit: int = 100) -> list[dict]:
-    """The tenant's reports, newest activity first; ``query`` matches the agency (全称或简称), year or key."""
+def list_reports(session: Session, tenant_id: int, query: str | None = None, limit: int = 100,
+                 unit_id: int | None = None) -> list[dict]:
+    """The tenant's reports, newest activity first; ``query`` matches the agency (全称或简称), year or key;
+    ``unit_id``: only that unit's (a 填报单位's list)."""
     from reviewer.crossreport.names import normalise_agency
+    from reviewer.services.units import report_visible
 
     stmt = select(Report).where(Report.tenant_id == tenant_id)
     q = (query or "").strip()
@@ -313,6 +312,8 @@ def list_reports(session: Session, tenant_id: int, query: str | None = None, lim
         stmt = stmt.where(or_(*conds))
     out = []
     for report in session.scalars(stmt.order_by(Report.updated_at.desc()).limit(limit)):
+        if unit_id is not None and not report_visible(session, report.id, unit_id):
+            continue
         latest = session.scalar(select(Submission).where(Submission.report_id == report.id)
                                 .order_by(Submission.version.desc()).limit(1))
         row = session.get(ReviewRow, latest.id) if latest else None

@@ -21,10 +21,11 @@ from reviewer.store.db import utcnow
 from reviewer.store.models import Submission, Unit, UnitDeadline
 
 KINDS = ("政府", "部门", "乡镇街道", "其他")
-FIELDS = ("name", "aliases", "kind", "parent", "deadline")
+FIELDS = ("name", "aliases", "kind", "parent", "deadline")  # and, optionally, "year" the deadline is for
 # CSV/XLSX headers people write in Chinese are read too
 HEADER_ZH = {"单位名称": "name", "名称": "name", "单位": "name", "别名": "aliases", "类型": "kind", "单位类型": "kind",
-             "上级": "parent", "上级单位": "parent", "截止日期": "deadline", "截止时间": "deadline"}
+             "上级": "parent", "上级单位": "parent", "截止日期": "deadline", "截止时间": "deadline",
+             "年度": "year", "报告年度": "year"}
 MAX_UNITS = 2000
 
 
@@ -45,7 +46,8 @@ class UnitIn:
     aliases: tuple[str, ...]
     kind: str
     parent: str | None
-    deadline: date | None  # for the report of year deadline.year - 1
+    deadline: date | None
+    year: int | None = None  # the report year the deadline is for; default deadline.year - 1
 
 
 def default_deadline(year: int) -> date:
@@ -84,7 +86,14 @@ def parse_row(raw: dict, row: int | None = None) -> UnitIn:
     else:
         deadline = None
     parent = _clean(raw.get("parent")) or None
-    return UnitIn(name, tuple(dict.fromkeys(a[:200] for a in aliases if a != name))[:20], kind, parent, deadline)
+    year_text = _clean(raw.get("year")).removesuffix("年")
+    if year_text and not (year_text.isdigit() and 2000 <= int(year_text) <= 2100):
+        raise UnitError(f"年度应为四位数字：{year_text}", f"year must be four digits: {year_text}", row)
+    year = int(year_text) if year_text else None
+    if year and not deadline:
+        raise UnitError("填写了年度但没有截止日期", "a year without a deadline", row)
+    return UnitIn(name, tuple(dict.fromkeys(a[:200] for a in aliases if a != name))[:20], kind, parent, deadline,
+                  year)
 
 
 def _header(cells) -> list[str]:
@@ -162,7 +171,7 @@ def import_units(s: Session, tenant_id: int, units: list[UnitIn]) -> dict:
                 raise UnitError("单位不能是自己的上级", "a unit cannot be its own parent", i)
             row.parent_id = parent.id
         if u.deadline:
-            set_deadline(s, row.id, u.deadline.year - 1, u.deadline)
+            set_deadline(s, row.id, u.year or u.deadline.year - 1, u.deadline)
     s.flush()
     return {"created": created, "updated": updated}
 
@@ -208,9 +217,9 @@ def find_unit(s: Session, tenant_id: int, ref: str) -> Unit | None:
 def export_csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(FIELDS)
+    w.writerow([*FIELDS, "year"])
     for r in rows:
-        w.writerow([r["name"], ";".join(r["aliases"]), r["kind"], r["parent"] or "", r["deadline"]])
+        w.writerow([r["name"], ";".join(r["aliases"]), r["kind"], r["parent"] or "", r["deadline"], r["year"]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -220,9 +229,9 @@ def export_xlsx(rows: list[dict]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "单位"
-    ws.append(list(FIELDS))
+    ws.append([*FIELDS, "year"])
     for r in rows:
-        ws.append([r["name"], ";".join(r["aliases"]), r["kind"], r["parent"] or "", r["deadline"]])
+        ws.append([r["name"], ";".join(r["aliases"]), r["kind"], r["parent"] or "", r["deadline"], r["year"]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -262,6 +271,12 @@ def assign(s: Session, tenant_id: int, submission_id: str, unit_id: int) -> bool
     sub.unit_id = unit.id
     s.flush()
     return True
+
+
+def report_visible(s: Session, report_id: str, unit_id: int) -> bool:
+    """A unit sees a report (review rounds) when drafts of it are the unit's and none is another unit's."""
+    units = set(s.scalars(select(Submission.unit_id).where(Submission.report_id == report_id)))
+    return unit_id in units and not (units - {unit_id, None})
 
 
 def unassigned(s: Session, tenant_id: int, limit: int = 200) -> list[dict]:

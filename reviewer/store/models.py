@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -62,7 +63,7 @@ class Blob(Base):
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (UniqueConstraint("tenant_id", "idempotency_key", name="uq_submission_idem"),
-                      UniqueConstraint("report_id", "version", name="uq_submission_report_version"))
+                      Index("uq_submission_report_version", "report_id", "version", unique=True))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # also the review id
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)

@@ -86,7 +86,7 @@ def batch_progress(batch_id: str, request: Request, user: WebUser = Depends(curr
 @router.get("/web/batches/{batch_id}/summary.{fmt}")
 def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Depends(current_user)) -> Response:
     from reviewer.render.summary import csv_text, xlsx_bytes
-    from reviewer.services.batches import batch_reviews
+    from reviewer.services.batches import batch_reviews, batch_rounds
 
     if fmt not in ("xlsx", "csv"):
         raise WebNotFound()
@@ -95,8 +95,8 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
         if batch.status != "done":
             return page(request, "error.html", {"title": "批次尚未完成", "message":
                         "全部报告审核完成后才能下载汇总，请稍候。"}, status=409, user=user)
-        reviews = batch_reviews(s, batch)
-    content = xlsx_bytes(reviews) if fmt == "xlsx" else csv_text(reviews)
+        reviews, rounds = batch_reviews(s, batch), batch_rounds(s, batch)
+    content = xlsx_bytes(reviews, rounds) if fmt == "xlsx" else csv_text(reviews, rounds=rounds)
     return attachment(content, fmt, f"批次汇总-{batch_id[:8]}.{fmt}")
 
 

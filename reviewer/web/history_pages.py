@@ -15,8 +15,15 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/web/history")
 def history(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
+    from reviewer.services.rounds import list_reports
+
+    q = (request.query_params.get("q") or "").strip()[:200]
     with session_scope(request.app.state.engine) as s:
         ctx = views.history(s, user.tenant_id, user.unit_id)
+        ctx["reports"] = list_reports(s, user.tenant_id, q, unit_id=user.unit_id)  # issue 15: reports and their rounds
+    for r in ctx["reports"]:
+        r["updated"] = views.beijing_iso(r["updated_at"])
+    ctx["q"] = q
     return page(request, "history.html", ctx, user=user)
 
 

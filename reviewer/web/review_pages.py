@@ -61,8 +61,9 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
     if deadline:  # recorded and shown; a single draft is already first in the queue
         options["deadline"] = deadline.isoformat() + "Z"
 
-    done = await run_in_threadpool(submit, request.app.state.engine, user.tenant_id, data, filename[:500], options,
-                                   callback, submitted_by=user.name, unit_id=user.unit_id)
+    done = await run_in_threadpool(lambda: submit(request.app.state.engine, user.tenant_id, data, filename[:500],
+                                                  options, callback, submitted_by=views.who(user),
+                                                  unit_id=user.unit_id))
     return RedirectResponse(f"/web/reviews/{done.submission.id}", status_code=303)
 
 
@@ -89,19 +90,28 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
                        "error": sub.error}}
         if row is None:
             return page(request, "review_wait.html", ctx, user=user)
-        review = row.review
+        from reviewer.services.rounds import rounds_view
+
+        rounds = rounds_view(s, sub, row)  # issue 15: fingerprints, decisions, version and delta
+        review = rounds["review"]
         data = s.get(Blob, sub.blob_sha256).data
+        is_pdf = views.input_was_pdf(sub.filename, data)
+        ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review, rounds["delta"]),
+                   readable=row.status == "ok", rounds=views.rounds_header(s, sub, rounds),
+                   dismissed=views.dismissed_findings(review),
+                   pdf=is_pdf and views.pdf_renderer_available(),
+                   pdf_pages=views.pdf_page_count(data) if is_pdf and row.status == "ok" else 0,
+                   view=request.query_params.get("view", ""))
+        previous = s.get(ReviewRow, sub.previous_id) if sub.previous_id else None
+        ctx.update(fixed=views.fixed_findings(previous.review if previous else None, rounds["delta"]),
+                   changed_cells=views.changed_cells(previous.review if previous else None, review))
         from reviewer.batch.rows import advice
         from reviewer.services.references import comparison
-
         from reviewer.services.rollup import rollup
 
         ctx.update(compare=comparison(s, user.tenant_id, sub.unit_id, review),  # issue 16: 本年 / 上年 / 差额
                    rollup=rollup(s, user.tenant_id, sub.unit_id, review) if user.sees_all_units else None,
                    advice=advice((review.get("error") or {}).get("code")))
-        ctx.update(review=review, counts=row.counts, panel=views.findings_panel(review),
-                   readable=row.status == "ok",
-                   pdf=views.input_was_pdf(sub.filename, data) and views.pdf_renderer_available())
     return page(request, "review.html", ctx, user=user)
 
 
@@ -135,11 +145,24 @@ def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tup
         raise WebNotFound() from exc
 
 
+def _dismissed_indices(request: Request, user: WebUser, review_id: str) -> list[int]:
+    from reviewer.services.rounds import rounds_view
+    from reviewer.store.models import ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        review = rounds_view(s, sub, s.get(ReviewRow, sub.id))["review"] or {}
+    return [i for i, f in enumerate(review.get("findings", []))
+            if (f.get("decision") or {}).get("decision") == "dismissed"]
+
+
 @router.get("/web/reviews/{review_id}/annotated.html")
 def annotated_frame(review_id: str, request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
     """The annotated draft for the review page's frame: its own header and panel hidden (the page has them)."""
     content, _ = _annotated(request, user, review_id, "html")
-    embed = "<style>body>header,#panel{display:none}#draft{max-width:none;margin:8px}</style></head>"
+    dismissed = "".join(f'[data-anchors^="a{i}-"]{{background:#eee!important;border-color:#bbb!important;color:#777}}'
+                        for i in _dismissed_indices(request, user, review_id))  # greyed, as in the panel
+    embed = "<style>body>header,#panel{display:none}#draft{max-width:none;margin:8px}" + dismissed + "</style></head>"
     html = content.decode("utf-8").replace("</head>", embed, 1)
     return HTMLResponse(html, headers={"Content-Security-Policy": FRAMED_CSP, "X-Frame-Options": "SAMEORIGIN",
                                        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
@@ -164,3 +187,25 @@ def download(review_id: str, fmt: str, request: Request, user: WebUser = Depends
     content, filename = _annotated(request, user, review_id, fmt)
     return attachment(content, fmt, f"{PurePath(filename).stem}.审核.{fmt}")
 
+
+
+@router.get("/web/reviews/{review_id}/pages/{page_no}.png")
+def pdf_page(review_id: str, page_no: int, request: Request, user: WebUser = Depends(current_user)) -> Response:
+    """One page of a PDF draft as an image, its findings highlighted (the review page shows these)."""
+    from reviewer.render.pdf_pages import PageOutOfRange, page_png
+    from reviewer.services.rounds import rounds_view
+    from reviewer.store.models import Blob, ReviewRow
+
+    with session_scope(request.app.state.engine) as s:
+        sub = _submission(s, user, review_id)
+        row = s.get(ReviewRow, sub.id)
+        data = s.get(Blob, sub.blob_sha256).data
+        if row is None or row.status != "ok" or not views.input_was_pdf(sub.filename, data):
+            raise WebNotFound()
+        findings = rounds_view(s, sub, row)["review"]["findings"]
+    try:
+        png = page_png(data, page_no, findings)
+    except PageOutOfRange as exc:
+        raise WebNotFound() from exc
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-cache",
+                                                          "X-Content-Type-Options": "nosniff"})

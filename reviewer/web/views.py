@@ -48,6 +48,12 @@ def deadline_of(options: dict | None) -> str:
     return beijing_deadline(datetime.fromisoformat(text.rstrip("Z")))
 
 
+def who(user) -> str:
+    """Who submitted or decided: the signed-in person when accounts name one, else the unit."""
+    name = getattr(user, "display_name", None) or getattr(user, "name", None)
+    return f"{name}（{user.tenant_name}）" if name else f"网页（{user.tenant_name}）"
+
+
 def history(s: Session, tenant_id: int, unit_id: int | None = None, limit: int = 50) -> dict:
     """``unit_id``: a 填报单位's history (its unit's reports, no batches)."""
     in_batch = select(BatchItem.submission_id).where(BatchItem.submission_id.is_not(None))
@@ -98,14 +104,18 @@ def section_title(key: str | None) -> str:
     return names.get(key, f"第{key}部分") if key else "全文"
 
 
-def findings_panel(review: dict) -> list[dict]:
+def findings_panel(review: dict, delta: dict | None = None) -> list[dict]:
     """Findings grouped by section (一…六, then 全文) and, inside, by severity — with their index
-    in ``review.findings``, which the annotated HTML uses in its anchors (a<index>-<location>)."""
+    in ``review.findings``, which the annotated HTML uses in its anchors (a<index>-<location>).
+    Dismissed findings (issue 15) are left out here: ``dismissed_findings`` lists them apart."""
     from reviewer.formats import section_headings
 
     order = list(section_headings())
+    new = set((delta or {}).get("new") or ()) if (delta or {}).get("previous_review_id") else set()
     groups: dict[str | None, list[tuple[int, dict]]] = {}
     for i, f in enumerate(review.get("findings", [])):
+        if _dismissed(f):
+            continue
         key = next((loc["section"] for loc in f.get("locations", []) if loc.get("section")), None)
         groups.setdefault(key, []).append((i, f))
     # 全文 (title, period: the whole report) first, as in the terminal summary; then 一 … 六
@@ -114,25 +124,78 @@ def findings_panel(review: dict) -> list[dict]:
     for key in keys:
         by_sev = []
         for sev in ("error", "warning", "info"):
-            items = [_finding_view(i, f) for i, f in groups[key] if f["severity"] == sev]
+            items = [_finding_view(i, f, new) for i, f in groups[key] if f["severity"] == sev]
             if items:
                 by_sev.append({"severity": sev, "severity_zh": SEVERITY_ZH[sev], "findings": items})
         out.append({"section": key or "all", "title": section_title(key), "by_severity": by_sev})
     return out
 
 
-def _finding_view(i: int, f: dict) -> dict:
+def _dismissed(f: dict) -> bool:
+    return (f.get("decision") or {}).get("decision") == "dismissed"
+
+
+def dismissed_findings(review: dict) -> list[dict]:
+    """The 已忽略 group: dismissed findings, greyed, with their reasons; never counted as must-fix."""
+    return [_finding_view(i, f) for i, f in enumerate(review.get("findings", [])) if _dismissed(f)]
+
+
+def fixed_findings(previous: dict | None, delta: dict | None) -> list[dict]:
+    """Findings of the previous version that are gone in this one (已修改)."""
+    if not previous or not delta or not delta.get("fixed"):
+        return []
+    from reviewer.fingerprint import ensure_fingerprints
+
+    gone = set(delta["fixed"])
+    return [_finding_view(i, f) for i, f in enumerate(ensure_fingerprints(previous).get("findings", []))
+            if f.get("fingerprint") in gone]
+
+
+def _finding_view(i: int, f: dict, new: set[str] = frozenset()) -> dict:
     places = []
     for loc in f.get("locations", []):
         name = loc.get("label") or (loc.get("text") or "").strip()
         if name:
             flat = " ".join(name.split())
-            places.append(flat if len(flat) <= 30 else flat[:30] + "…")
+            flat = flat if len(flat) <= 30 else flat[:30] + "…"
+            places.append(f"第{loc['page']}页 {flat}" if loc.get("page") else flat)
+    decision = f.get("decision")
     return {"index": i, "rule_id": f["rule_id"], "severity": f["severity"],
             "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]), "message": f["message"],
             "category_zh": CATEGORY_ZH.get(f["category"], f["category"]), "suggestion": f.get("suggestion"),
             "expected": f.get("expected"), "actual": f.get("actual"), "origin": f.get("origin"),
-            "places": list(dict.fromkeys(places))}
+            "places": list(dict.fromkeys(places)), "fingerprint": f.get("fingerprint"),
+            "decision": decision, "decided_at": beijing_iso((decision or {}).get("at")),
+            "is_new": f.get("fingerprint") in new,
+            "pages": sorted({loc["page"] for loc in f.get("locations", []) if loc.get("page")})}
+
+
+def beijing_iso(text: str | None) -> str:
+    from datetime import datetime
+
+    return beijing(datetime.fromisoformat(text.rstrip("Z"))) if text else ""
+
+
+def changed_cells(previous: dict | None, review: dict) -> list[dict]:
+    """The table cells whose value differs between the previous version and this one, side by side."""
+    if not previous:
+        return []
+    from reviewer.render.tables_text import cell_label
+
+    before = (previous.get("report") or {}).get("cells") or {}
+    now = (review.get("report") or {}).get("cells") or {}
+    out = []
+    for path in [*now, *(p for p in before if p not in now)]:
+        if before.get(path) != now.get(path):
+            out.append({"path": path, "label": cell_label(path, review.get("format")),
+                        "before": _num(before.get(path)), "after": _num(now.get(path))})
+    return out
+
+
+def _num(v) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if float(v) == int(v) else f"{v:g}"
 
 
 def batch_progress(s: Session, batch: Batch) -> dict:
@@ -179,3 +242,34 @@ def crosscheck_lines(crosscheck: dict | None) -> list[str]:
         rule = RULES.get(rule_id)
         out.append(f"{rule.title if rule else rule_id} {n} 条")
     return out
+
+
+def rounds_header(s: Session, sub: Submission, rounds: dict) -> dict:
+    """The review page's round bar: report, version timeline, status, delta and open counts."""
+    from reviewer.services.rounds import REPORT_STATUS_ZH
+    from reviewer.store.models import Report
+
+    report = s.get(Report, sub.report_id) if sub.report_id else None
+    if report is None:
+        return {"report": None, "open_counts": rounds["open_counts"]}
+    timeline = [{"id": sid, "version": v, "created": beijing(at), "current": sid == sub.id}
+                for sid, v, at in s.execute(select(Submission.id, Submission.version, Submission.created_at)
+                                            .where(Submission.report_id == report.id).order_by(Submission.version))]
+    return {"report": {"key": report.report_key, "agency": report.agency, "year": report.year,
+                       "status": report.status, "status_zh": REPORT_STATUS_ZH.get(report.status, "待审核"),
+                       "status_by": report.status_by, "status_at": beijing(report.status_at)},
+            "version": sub.version, "timeline": timeline, "delta": rounds["delta"],
+            "previous_id": sub.previous_id, "open_counts": rounds["open_counts"]}
+
+
+def pdf_page_count(data: bytes) -> int:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()

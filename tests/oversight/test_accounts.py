@@ -8,25 +8,22 @@ import pytest
 
 from reviewer.services import accounts
 from reviewer.services.units import import_units, read_table
-from reviewer.store.db import make_engine, migrate, session_scope, utcnow
+from reviewer.store.db import session_scope, utcnow
 from reviewer.store.models import Tenant, User
 from reviewer.store.tenants import create_api_key, find_key_for_signin, revoke_api_key
 
 
 @pytest.fixture()
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/a.db")
-    migrate(engine)
-    with session_scope(engine) as s:
-        create_api_key(s, "甲")
-        t = s.query(Tenant).one().id
+def db(db):
+    with session_scope(db) as s:
+        t = _tenant(s)
         import_units(s, t, read_table("name\n甲局\n乙局\n".encode()))
         accounts.create_user(s, t, "boss", "boss-password-1", "admin")
-    return engine
+    return db
 
 
 def _tenant(s):
-    return s.query(Tenant).one().id
+    return s.query(Tenant).filter_by(name="甲").one().id
 
 
 def test_accounts_refuse_weak_passwords_duplicates_and_clerks_without_a_unit(db):

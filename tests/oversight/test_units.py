@@ -7,25 +7,14 @@ from datetime import date
 import pytest
 
 from reviewer.services import units
-from reviewer.store.db import make_engine, migrate, session_scope
+from reviewer.store.db import session_scope
 from reviewer.store.models import Submission, Tenant
 from reviewer.store.submissions import create_submission
-from reviewer.store.tenants import create_api_key
 
 CSV = ("name,aliases,kind,parent,deadline\n"
        "乌海市人民政府,,政府,,\n"
        "乌海市工业和信息化局,乌海工信局;工信局,部门,乌海市人民政府,2025-01-20\n"
        "乌海市海勃湾区人民政府,海勃湾区政府,政府,乌海市人民政府,\n")
-
-
-@pytest.fixture()
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/u.db")
-    migrate(engine)
-    with session_scope(engine) as s:
-        create_api_key(s, "甲")
-        create_api_key(s, "乙")
-    return engine
 
 
 def _tenant(s, name):
@@ -45,6 +34,10 @@ def test_csv_import_parents_deadlines_and_export_round_trip(db):
         assert units.import_units(s, t, again) == {"created": 0, "updated": 3}
         assert {r["name"]: r for r in units.list_units(s, t, 2024)} == rows
         assert units.read_table(units.export_csv(list(rows.values())))[1].aliases == ("乌海工信局", "工信局")
+        # a deadline for an explicit year (a report of 2023 handed in late)
+        units.import_units(s, t, units.read_table("单位名称,截止日期,年度\n乌海市人民政府,2025-03-31,2023年\n".encode()))
+        assert units.list_units(s, t, 2023)[0]["deadline"] == "2025-03-31"
+        assert units.list_units(s, t, 2024)[0]["deadline"] == "2025-01-31"
         # the other tenant sees none of them
         assert units.list_units(s, _tenant(s, "乙"), 2024) == []
 
@@ -55,6 +48,8 @@ def test_csv_import_parents_deadlines_and_export_round_trip(db):
     ("name,parent\n某局,不存在的政府\n", "上级单位不存在"),
     ("name,deadline\n某局,明年一月\n", "截止日期应写作"),
     ("name\n\n", "没有任何单位"),
+    ("name,year\n某局,2024\n", "没有截止日期"),
+    ("name,deadline,year\n某局,2025-01-31,明年\n", "年度应为四位数字"),
 ])
 def test_bad_rows_are_refused_with_the_row_in_chinese(db, text, zh):
     with session_scope(db) as s, pytest.raises(units.UnitError) as err:

@@ -3,6 +3,7 @@ Celery worker, on a migrated SQLite store with two tenants (A and B)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -25,29 +26,24 @@ def artifacts() -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def web_stack(tmp_path_factory):
-    """(service, tenant A, tenant B) — the same processes for every web test."""
-    from reviewer.store.db import make_engine, migrate, session_scope
-    from reviewer.store.tenants import create_api_key
+@contextlib.contextmanager
+def running_service(tmp: Path, db_url: str, secret: str):
+    """A private redis-server, the API and a Celery worker on the migrated store at ``db_url``:
+    (service, env, engine)."""
+    from reviewer.store.db import make_engine, migrate
 
-    tmp = tmp_path_factory.mktemp("web")
     redis = RedisServer(tmp)
-    db_url = f"sqlite:///{tmp}/reviewer.sqlite3"
     engine = make_engine(db_url)
     migrate(engine)
-    with session_scope(engine) as s:
-        a = create_api_key(s, "乌海市政务公开办")
-        b = create_api_key(s, "包头市政务公开办")
     env = service_env(db_url, redis.url, REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
-                      REVIEWER_WEB_SESSION_SECRET="web-test-secret-" + "x" * 32)
+                      REVIEWER_WEB_SESSION_SECRET=secret + "x" * 32)
     try:
         svc = Service(env, tmp, concurrency=2)
     except BaseException:
         redis.stop()
         raise
     try:
-        yield svc, a, b, engine
+        yield svc, env, engine
     finally:
         svc.stop()
         redis.stop()
@@ -55,31 +51,27 @@ def web_stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def web_stack(tmp_path_factory):
+    """(service, tenant A, tenant B) — the same processes for every web test."""
+    from reviewer.store.db import session_scope
+    from reviewer.store.tenants import create_api_key
+
+    tmp = tmp_path_factory.mktemp("web")
+    with running_service(tmp, f"sqlite:///{tmp}/reviewer.sqlite3", "web-test-secret-") as (svc, _env, engine):
+        with session_scope(engine) as s:
+            a = create_api_key(s, "乌海市政务公开办")
+            b = create_api_key(s, "包头市政务公开办")
+        yield svc, a, b, engine
+
+
+@pytest.fixture(scope="session")
 def pg_web_stack(tmp_path_factory):
-    """(service, env, engine) on PostgreSQL (issue 16): a private redis-server, the API and a worker.
-    Tests using it each work in a tenant of their own."""
+    """(service, env, engine) on PostgreSQL (issue 16). Tests using it each work in a tenant of their own."""
     from service_support import pg_database
 
-    from reviewer.store.db import make_engine, migrate
-
     tmp = tmp_path_factory.mktemp("pgweb")
-    redis = RedisServer(tmp)
-    with pg_database() as db_url:
-        engine = make_engine(db_url)
-        migrate(engine)
-        env = service_env(db_url, redis.url, REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
-                          REVIEWER_WEB_SESSION_SECRET="pg-web-test-secret-" + "y" * 32)
-        try:
-            svc = Service(env, tmp, concurrency=2)
-        except BaseException:
-            redis.stop()
-            raise
-        try:
-            yield svc, env, engine
-        finally:
-            svc.stop()
-            redis.stop()
-            engine.dispose()
+    with pg_database() as db_url, running_service(tmp, db_url, "pg-web-test-secret-") as stack:
+        yield stack
 
 
 def reviewer_cli(env: dict, *args: str):

@@ -255,3 +255,36 @@ def test_pages_of_clerks_and_reviewers_show_nothing_technical(office):
     admin_html = office["admin"].get("/web/").text
     assert "callback_url" in admin_html and 'href="/web/admin"' in admin_html
     assert 'href="/docs"' in office["admin"].get("/web/admin").text
+
+
+def test_units_and_board_api(office):
+    api, h = office["api"], office["hall"]
+    r = api.post("/v1/units", headers=h, json=[{"name": "包头市财政局", "aliases": ["市财政局"], "kind": "部门",
+                                                "parent": "包头市人民政府", "deadline": "2027-01-20"}])
+    assert r.status_code == 200 and r.json()["created"] == 1
+    got = {u["name"]: u for u in api.get("/v1/units", headers=h, params={"year": 2026}).json()["units"]}
+    assert got["包头市财政局"]["deadline"] == "2027-01-20" and got["包头市财政局"]["parent"] == "包头市人民政府"
+    assert got["包头市教育局"]["deadline"] == "2027-01-31"
+    r = api.post("/v1/units", headers={**h, "Content-Type": "text/csv"},
+                 content="name,kind\n包头市审计局,部门\n".encode())
+    assert r.status_code == 200 and r.json()["created"] == 1
+    r = api.post("/v1/units", headers=h, files={"file": ("u.csv", "name,kind\n某局,公司\n".encode(), "text/csv")})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "units.invalid" and "第 1 行" in r.json()["error"]["message_zh"]
+    r = api.post("/v1/units", headers=h, json=[{"name": "x", "parent": "没有的上级"}])
+    assert r.status_code == 422 and "上级单位不存在" in r.json()["error"]["message_zh"]
+    csv = api.get("/v1/units", headers=h, params={"format": "csv"})
+    assert csv.status_code == 200 and "包头市审计局" in csv.content.decode("utf-8-sig")
+    board = api.get("/v1/board", headers=h, params={"year": 2026, "status": "not_submitted", "sort": "days"}).json()
+    assert board["units"] and {u["status"] for u in board["units"]} == {"not_submitted"}
+    assert [u["days_to_deadline"] for u in board["units"]] == sorted(u["days_to_deadline"] for u in board["units"])
+    assert api.get("/v1/board", headers=h, params={"status": "done"}).status_code == 422
+    xlsx = api.get("/v1/board", headers=h, params={"year": 2026, "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # the sample is 乌海市工业和信息化局's report: no unit of this tenant answers to it; a person assigns it
+    unit = office["units"]["包头市教育局"]
+    r = api.post(f"/v1/reviews/{office['review_y']}/unit", headers=h, json={"unit_id": unit})
+    assert r.status_code == 200
+    assert api.get(f"/v1/reviews/{office['review_y']}", headers=office["hy"]).status_code == 404  # now 教育局's
+    assert api.post("/v1/reviews/nope/unit", headers=h, json={"unit_id": unit}).status_code == 404
+    schema = api.get("/openapi.json").json()["paths"]
+    assert {"/v1/units", "/v1/board", "/v1/reviews/{review_id}/unit"} <= set(schema)

@@ -74,8 +74,8 @@
       document.body.setAttribute("data-jumped", item.getAttribute("data-index"));
     };
     $all(".finding").forEach(function (item) {
-      item.addEventListener("click", function (e) { if (!e.target.closest("a")) { select(item); } });
-      item.addEventListener("keydown", function (e) { if (e.key === "Enter") { select(item); } });
+      item.addEventListener("click", function (e) { if (!e.target.closest("a,button,summary,textarea,form")) { select(item); } });
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter" && e.target === item) { select(item); } });
     });
     // A click on a mark in the draft shows its finding in the panel.
     frame.addEventListener("load", function () {
@@ -96,6 +96,22 @@
         });
       });
     }
+  }
+
+  // A PDF draft shown as its own pages (issue 15): a finding click scrolls to the page it is on.
+  var pages = $("#pdf-pages");
+  if (pages) {
+    $all(".finding[data-pages]").forEach(function (item) {
+      item.addEventListener("click", function (e) {
+        if (e.target.closest("a,button,summary,textarea,form")) { return; }
+        $all(".finding.current").forEach(function (x) { x.classList.remove("current"); });
+        item.classList.add("current");
+        var first = (item.getAttribute("data-pages") || "").split(" ")[0];
+        var target = first && document.getElementById("page-" + first);
+        $all(".pdf-page.current").forEach(function (x) { x.classList.remove("current"); });
+        if (target) { target.classList.add("current"); target.scrollIntoView({block: "start"}); }
+      });
+    });
   }
 
   // Batch page: live counts, bar and ETA; reload when the batch is done (table gets agencies, downloads).

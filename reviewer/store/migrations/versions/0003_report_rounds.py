@@ -57,21 +57,28 @@ def upgrade() -> None:
     op.create_index(op.f('ix_decisions_tenant_id'), 'decisions', ['tenant_id'], unique=False)
     op.create_index(op.f('ix_decisions_report_id'), 'decisions', ['report_id'], unique=False)
     op.create_index(op.f('ix_decisions_rule_id'), 'decisions', ['rule_id'], unique=False)
-    with op.batch_alter_table('submissions') as batch:
-        batch.add_column(sa.Column('report_id', sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column('version', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('previous_id', sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column('submitted_by', sa.String(length=200), nullable=True))
-        batch.create_foreign_key('fk_submissions_report_id', 'reports', ['report_id'], ['id'])
-        batch.create_index('ix_submissions_report_id', ['report_id'], unique=False)
-        batch.create_unique_constraint('uq_submission_report_version', ['report_id', 'version'])
+    # Plain ADD COLUMN (no table rebuild): SQLite keeps the existing rows and the foreign keys that
+    # point at submissions untouched; it takes the REFERENCES clause inline, PostgreSQL a named constraint.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        op.execute('ALTER TABLE submissions ADD COLUMN report_id VARCHAR(32) REFERENCES reports (id)')
+    else:
+        op.add_column('submissions', sa.Column('report_id', sa.String(length=32), nullable=True))
+    op.add_column('submissions', sa.Column('version', sa.Integer(), nullable=True))
+    op.add_column('submissions', sa.Column('previous_id', sa.String(length=32), nullable=True))
+    op.add_column('submissions', sa.Column('submitted_by', sa.String(length=200), nullable=True))
+    if not sqlite:
+        op.create_foreign_key('fk_submissions_report_id', 'submissions', 'reports', ['report_id'], ['id'])
+    op.create_index('ix_submissions_report_id', 'submissions', ['report_id'], unique=False)
+    op.create_index('uq_submission_report_version', 'submissions', ['report_id', 'version'], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index('uq_submission_report_version', table_name='submissions')
+    op.drop_index('ix_submissions_report_id', table_name='submissions')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_submissions_report_id', 'submissions', type_='foreignkey')
     with op.batch_alter_table('submissions') as batch:
-        batch.drop_constraint('uq_submission_report_version', type_='unique')
-        batch.drop_index('ix_submissions_report_id')
-        batch.drop_constraint('fk_submissions_report_id', type_='foreignkey')
         batch.drop_column('submitted_by')
         batch.drop_column('previous_id')
         batch.drop_column('version')
