@@ -42,6 +42,7 @@ def mixed_batch(web_stack):
 def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack, mixed_batch):
     svc, a, _b, _ = web_stack
     batch_id, expected, final, seen = mixed_batch
+    auth = {"Authorization": f"Bearer {a['api_key']}"}
     items = {it["filename"]: it for it in final["items"]}
     assert {k: v["status"] for k, v in items.items()} == expected
     assert final["counts"] == {"queued": 0, "running": 0, "done": 3, "failed": 2, "skipped": 3}
@@ -56,6 +57,10 @@ def test_every_file_of_the_zip_is_a_row_on_the_api_and_the_page(web_stack, mixed
     for body in seen:
         for it in body["items"]:
             assert (it["counts"] is None) == (it["status"] != "done"), it
+
+    csv = httpx.get(f"{svc.url}/v1/batches/{batch_id}/summary", headers=auth, params={"format": "csv"}).text
+    lines = {line.split(",")[1]: line for line in csv.splitlines()[1:]}
+    assert "已跳过" in lines["统计表.xlsx"] and "无法审核" in lines["扫描件.pdf"] and "已审核" in lines[GBK_NAME]
 
     c = signed_in(svc.url, a["api_key"])
     page = c.get(f"/web/batches/{batch_id}").text
@@ -111,6 +116,10 @@ def test_the_feedback_package_of_the_batch_from_the_api_and_the_page(web_stack, 
     assert other.status_code == 404 and other.json()["error"]["code"] == "batch.not_found"
     schema = httpx.get(f"{svc.url}/openapi.json").json()["paths"]["/v1/batches/{batch_id}/feedback.zip"]["get"]
     assert "application/zip" in schema["responses"]["200"]["content"]
+
+    csv = httpx.get(f"{svc.url}/v1/batches/{batch_id}/summary", headers=auth, params={"format": "csv"}).text
+    lines = {line.split(",")[1]: line for line in csv.splitlines()[1:]}
+    assert "已跳过" in lines["统计表.xlsx"] and "无法审核" in lines["扫描件.pdf"] and "已审核" in lines[GBK_NAME]
 
     c = signed_in(svc.url, a["api_key"])
     page = c.get(f"/web/batches/{batch_id}").text
