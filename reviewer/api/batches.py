@@ -81,7 +81,8 @@ def _summary(batch) -> dict:
     return {"id": batch.id, "status": batch.status, "total": batch.total, "deadline": _iso(batch.deadline),
             "priority": batch.priority, "created_at": _iso(batch.created_at), "finished_at": _iso(batch.finished_at),
             "callback_url": batch.callback_url,
-            "links": {"self": f"/v1/batches/{batch.id}", "summary": f"/v1/batches/{batch.id}/summary?format=xlsx"}}
+            "links": {"self": f"/v1/batches/{batch.id}", "summary": f"/v1/batches/{batch.id}/summary?format=xlsx",
+                      "feedback": f"/v1/batches/{batch.id}/feedback.zip"}}
 
 
 def _load(session: Session, tenant: TenantRef, batch_id: str):

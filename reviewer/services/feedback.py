@@ -2,7 +2,8 @@
 
 Every file of the batch that is a report — reviewed, or meant as one but unreadable — is a unit
 of the package; files skipped as not reports (an .xlsx, a README) are left out. The unit is named
-by the agency the reviewer read from the draft, else by the file name.
+as in the roster when the draft is attached to one, else by the agency the reviewer read from the
+draft, else by the file name.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def today_in_china() -> date:
 def batch_drafts(session: Session, batch) -> list[PackageDraft]:
     from reviewer.batch.rows import row
     from reviewer.store.batches import item_rows
-    from reviewer.store.models import Blob, ReviewRow, Submission
+    from reviewer.store.models import Blob, ReviewRow, Submission, Unit
 
     out = []
     for item in item_rows(session, batch.id):
@@ -53,7 +54,8 @@ def batch_drafts(session: Session, batch) -> list[PackageDraft]:
         stored = session.get(ReviewRow, r["review_id"])
         sub = session.get(Submission, r["review_id"])
         review = open_review(session, sub, stored.review)
-        out.append(PackageDraft(review.report.agency or stem, r["filename"],
+        unit = session.get(Unit, sub.unit_id) if sub.unit_id else None  # the roster's name, when attached
+        out.append(PackageDraft(unit.name if unit else review.report.agency or stem, r["filename"],
                                 session.get(Blob, sub.blob_sha256).data, review))
     return out
 

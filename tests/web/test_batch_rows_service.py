@@ -100,6 +100,7 @@ def test_the_feedback_package_of_the_batch_from_the_api_and_the_page(web_stack, 
                   params={"resubmit_by": "2099-01-25", "sender": "乌海市人民政府办公室"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/zip"
+    assert mixed_batch[2]["links"]["feedback"] == f"/v1/batches/{batch_id}/feedback.zip"
     z = zipfile.ZipFile(io.BytesIO(r.content))
     # three reports read (two with the same agency: numbered), the scan and the .rar in the notice only
     assert sorted(z.namelist()) == ["乌海市工业和信息化局-2023-审核意见-2.docx", "乌海市工业和信息化局-2023-审核意见-3.docx",
