@@ -3,7 +3,8 @@
 A fingerprint is ``<rule_id>:<12 hex>``. The hash covers what the finding is about and its
 substance, never where it happens to sit in this draft:
 
-* table cells by their path in the format (``table3/new/total``) and the value read there;
+* table cells by their path in the format (``table3/new/total``) and, for findings about numbers, the
+  value read there;
 * text by its normalised quote (NFKC, whitespace dropped), never block ids or character offsets;
 * ``expected`` / ``actual`` and the quoted evidence.
 
@@ -27,11 +28,17 @@ def normalise_quote(text: str | None) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+# findings about where things are or how they read, not about numbers: a cell they point at is a place, its value
+# is not their substance (a table found outside its section stays the same finding when a number in it changes)
+_PLACE_ONLY = {"structure", "period", "narrative", "duplicate"}
+
+
 def _parts(f) -> list:
     places = []
     for loc in f.locations:
         if loc.table:
-            places.append(["cell", f"{loc.table}/{loc.row}/{loc.column}", normalise_quote(loc.text)])
+            value = "" if f.category in _PLACE_ONLY else normalise_quote(loc.text)
+            places.append(["cell", f"{loc.table}/{loc.row}/{loc.column}", value])
         elif loc.text:
             places.append(["text", normalise_quote(loc.text)])
     parts = [f.rule_id, places, normalise_quote(f.expected), normalise_quote(f.actual),

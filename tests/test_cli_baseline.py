@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "service"))
+sys.path.append(str(ROOT / "tests" / "service"))
 from rounds_drafts import DISMISSED_RULE, REASON, REOPENED_RULE, V1, version_two  # noqa: E402
 
 

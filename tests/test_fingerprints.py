@@ -35,6 +35,11 @@ def test_moved_paragraphs_inserted_text_and_unrelated_numbers_keep_fingerprints(
     edited = "\n".join(lines)
     edited = edited.replace("发布政策解读信息1条", "发布政策解读信息3条")  # a number no finding is about
     edited = edited.replace("0473-8991998", "0473-8991999")
+    lines = edited.split("\n")
+    table4 = next(i for i, ln in enumerate(lines) if ln.strip() == "复议后起诉")
+    values = [i for i in range(table4, len(lines)) if lines[i] == "\t0"][:5]  # 行政复议: 维持 … 总计
+    lines[values[0]] = lines[values[4]] = "\t1"  # one more upheld review, total kept consistent
+    edited = "\n".join(lines)
     assert edited != text
     after = _fps(edited)
     assert after == before

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from reviewer.api.deps import TenantRef, current_tenant, db_session
 from reviewer.api.errors import ApiError
 from reviewer.api.ratelimit import check_submission_rate
-from reviewer.api.uploads import Upload, read_upload
+from reviewer.api.uploads import read_upload
 from reviewer.store.models import ReviewRow, Submission
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])

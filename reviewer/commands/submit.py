@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("--api-key", help="API 密钥（默认 REVIEWER_API_KEY）")
     p.add_argument("--idempotency-key", help="幂等键：同一键与同一内容只提交一次")
     p.add_argument("--no-llm", action="store_true", help="不使用大模型审核")
+    p.add_argument("--report-key", help="报告标识：作为该报告的新版本（不填则按机关与年度自动归并）")
+    p.add_argument("--previous", metavar="REVIEW_ID", help="上一稿的审核 id：作为该报告的下一版本")
     p.set_defaults(func=run)
 
 
@@ -49,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     data = {"use_llm": "false"} if args.no_llm else {}
     if args.callback:
         data["callback_url"] = args.callback
+    for field, value in (("report_key", args.report_key), ("previous_review_id", args.previous)):
+        if value:
+            data[field] = value
     base = (args.url or settings.api_url).rstrip("/")
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=30.0) as client:
@@ -80,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
         _print_summary(status, review)
     if review.get("status") != "ok":
         return 2
-    return 1 if (status.get("counts") or {}).get("error") else 0
+    # errors dismissed on an earlier version of the report (issue 15) do not count
+    return 1 if (status.get("open_counts") or status.get("counts") or {}).get("error") else 0
 
 
 _STATUS_ZH = {"queued": "排队中", "running": "审核中", "done": "已完成", "error": "未能完成"}

@@ -104,7 +104,7 @@ def unit_rows(s: Session, tenant_id: int, year: int, today: date | None = None) 
             status = "overdue"
         out.append({"id": u.id, "name": u.name, "kind": u.kind, "parent": names.get(u.parent_id),
                     "status": status, "status_zh": STATUS_ZH[status],
-                    "latest_review_id": sub.id if sub else None,
+                    "latest_review_id": sub.id if sub else None, "version": sub.version if sub else None,
                     "submitted_at": sub.created_at.isoformat() + "Z" if sub else None,
                     "filename": sub.filename if sub else None,
                     "open_errors": errors if row else None, "open_warnings": warnings if row else None,
@@ -156,13 +156,13 @@ def export_xlsx(data: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"{data['year']}年度报送进度"
-    ws.append(["单位", "类型", "上级单位", "状态", "错误", "警告", "截止日期", "距截止（天）", "最新提交", "审核编号"])
+    ws.append(["单位", "类型", "上级单位", "状态", "错误", "警告", "截止日期", "距截止（天）", "最新一稿", "稿次", "审核编号"])
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in data["units"]:
         ws.append([r["name"], r["kind"], r["parent"] or "", r["status_zh"], r["open_errors"], r["open_warnings"],
-                   r["deadline"], r["days_to_deadline"], r["filename"] or "", r["latest_review_id"] or ""])
-    for col, width in zip("ABCDEFGHIJ", (28, 10, 20, 8, 6, 6, 12, 12, 30, 34), strict=True):
+                   r["deadline"], r["days_to_deadline"], r["filename"] or "", r["version"], r["latest_review_id"] or ""])
+    for col, width in zip("ABCDEFGHIJK", (28, 10, 20, 8, 6, 6, 12, 12, 30, 6, 34), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)

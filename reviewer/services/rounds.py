@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -358,6 +358,3 @@ def rule_stats(session: Session, tenant_id: int) -> list[dict]:
     out.sort(key=lambda r: (-(r["dismissed_share"] or 0), -r["fired"], r["rule_id"]))
     return out
 
-
-def report_count(session: Session, tenant_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Report).where(Report.tenant_id == tenant_id)) or 0

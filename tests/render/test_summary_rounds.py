@@ -13,7 +13,7 @@ from reviewer.fingerprint import compare
 from reviewer.pipeline import ReviewOptions, review_bytes
 from reviewer.render.summary import REPORT_COLUMNS, csv_text, xlsx_bytes
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "service"))
 from rounds_drafts import DISMISSED_RULE, REASON, V1, version_two  # noqa: E402
 
 

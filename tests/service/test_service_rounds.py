@@ -4,6 +4,8 @@ verified with the ``standardwebhooks`` package, the report's status, rule stats,
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -164,3 +166,30 @@ def test_explicit_report_key_and_previous_review_id(svc):
     for p in ("/v1/reviews/{review_id}/decisions", "/v1/reports/{report_key}", "/v1/reports/{report_key}/status",
               "/v1/rules/stats"):
         assert p in paths
+
+
+def test_reviewer_submit_exits_by_open_errors(svc, tmp_path):
+    """`reviewer submit --wait` exits 1 for open errors only: once every remaining error of the report is
+    dismissed, the next version of the same draft exits 0."""
+    import subprocess
+    import sys
+
+    from service_procs import _RUN_CMD
+
+    env = dict(svc.env, REVIEWER_API_URL=svc.url, REVIEWER_API_KEY=svc.b["api_key"])
+    draft = tmp_path / "修改稿.txt"
+    draft.write_text(version_two(), encoding="utf-8")
+    cmd = [sys.executable, "-c", _RUN_CMD, "submit", str(draft), "--wait", "--no-llm", "--format", "json"]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=90)
+    assert first.returncode == 1, first.stderr
+    body = json.loads(first.stdout)
+    for f in body["review"]["findings"]:
+        r = httpx.post(f"{svc.url}/v1/reviews/{body['id']}/decisions", headers=_auth(svc.b),
+                       json={"fingerprint": f["fingerprint"], "decision": "dismissed", "reason": REASON})
+        assert r.status_code == 200, r.text
+    again = subprocess.run([*cmd, "--previous", body["id"]], env=env, capture_output=True, text=True, timeout=90)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr
+    second = json.loads(again.stdout)
+    assert second["version"] == body["version"] + 1 and second["counts"]["error"] == 2
+    assert second["previous_review_id"] == body["id"] and second["report_key"] == body["report_key"]
+    assert second["open_counts"]["error"] == 0 and second["delta"]["counts"]["dismissed"] == 2

@@ -83,8 +83,10 @@ def office(pg_web_stack):
     review_x = r.headers["location"].rsplit("/", 1)[1]
     api = httpx.Client(base_url=svc.url, timeout=30)
     hy = {"Authorization": f"Bearer {key_y['api_key']}"}
-    review_y = api.post("/v1/reviews", headers=hy,
-                        files={"file": ("民政局.txt", SAMPLE.read_bytes(), "text/plain")}).json()["id"]
+    from reportgen import consistent_spec, to_docx
+
+    draft_y = to_docx(consistent_spec(agency="包头市民政局", year=2026, seed=11))
+    review_y = api.post("/v1/reviews", headers=hy, files={"file": ("民政局.docx", draft_y)}).json()["id"]
     hall = {"Authorization": f"Bearer {key_all['api_key']}"}
     batch = api.post("/v1/batches", headers=hall, files=[("files", ("a.txt", SAMPLE.read_bytes(), "text/plain"))])
     assert batch.status_code == 202, batch.text
@@ -135,13 +137,23 @@ def test_a_clerk_and_a_unit_key_get_404_for_every_other_unit_route(office):
            *(f"/web/reviews/{rx}/download/{f}" for f in ("docx", "html", "json", "pdf")),
            f"/web/batches/{batch}", f"/web/batches/{batch}/progress.json", f"/web/batches/{batch}/summary.xlsx",
            f"/web/batches/{batch}/summary.csv", "/web/batches/new", "/web/board", "/web/board.xlsx", "/web/admin",
-           "/web/admin/units.csv", "/web/admin/units.xlsx"]
+           "/web/admin/units.csv", "/web/admin/units.xlsx", "/web/stats/rules",
+           f"/web/reports/{quote(office['report_key'], safe='')}"]
     for path in web:
         r = y.get(path)
         assert r.status_code == 404, (path, r.status_code)
         if not path.endswith(".json"):
             assert "未找到" in r.text and "包头市教育局" not in r.text and "header" in r.text, path
     assert "教育局.txt" not in y.get("/web/history").text
+    token = csrf_of(y.get("/web/").text)
+    fp = office["api"].get(f"/v1/reviews/{rx}", headers=office["hall"]).json()["review"]["findings"][0]["fingerprint"]
+    for path, data in ((f"/web/reviews/{rx}/decisions", {"fingerprint": fp, "decision": "accepted"}),
+                       (f"/web/reports/{quote(office['report_key'], safe='')}/status", {"status": "approved"}),
+                       ("/web/board/approve", {"review_id": rx}), ("/web/board/assign", {"review_id": rx, "unit_id": "1"})):
+        r = y.post(path, data={"csrf_token": token, **data})
+        assert r.status_code == 404, (path, r.status_code)
+    x_report = office["x"].get(f"/web/reports/{quote(office['report_key'], safe='')}")
+    assert x_report.status_code == 200 and 'id="status-approved"' not in x_report.text  # 填报单位 cannot approve
     api, hy = office["api"], office["hy"]
     assert api.get(f"/v1/reviews/{ry}", headers=hy).status_code == 200  # its own
     calls = [("GET", f"/v1/reviews/{rx}"), ("GET", f"/v1/reviews/{rx}/findings"),
@@ -153,7 +165,6 @@ def test_a_clerk_and_a_unit_key_get_404_for_every_other_unit_route(office):
     for method, path in calls:
         r = api.request(method, path, headers=hy)
         assert r.status_code == 404, (method, path, r.status_code, r.text[:200])
-    fp = api.get(f"/v1/reviews/{rx}", headers=office["hall"]).json()["review"]["findings"][0]["fingerprint"]
     r = api.post(f"/v1/reviews/{rx}/decisions", headers=hy, json={"fingerprint": fp, "decision": "accepted"})
     assert r.status_code == 404
     r = api.post(f"/v1/reports/{quote(office['report_key'], safe='')}/status", headers=hy, json={"status": "approved"})
@@ -280,7 +291,7 @@ def test_units_and_board_api(office):
     assert api.get("/v1/board", headers=h, params={"status": "done"}).status_code == 422
     xlsx = api.get("/v1/board", headers=h, params={"year": 2026, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    # the sample is 乌海市工业和信息化局's report: no unit of this tenant answers to it; a person assigns it
+    # a person moves 民政局's review to 教育局 (an explicit assignment wins over the name)
     unit = office["units"]["包头市教育局"]
     r = api.post(f"/v1/reviews/{office['review_y']}/unit", headers=h, json={"unit_id": unit})
     assert r.status_code == 200

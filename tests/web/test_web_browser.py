@@ -62,9 +62,16 @@ def browser(tmp_path):
 
 
 def _wait(pred, timeout: float, what: str):
+    """Poll ``pred`` until it is truthy. While the page navigates (a form posted, a redirect), the
+    elements it looks at may be gone or stale: that is “not yet”, not a failure."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = pred()
+        try:
+            value = pred()
+        except (StaleElementReferenceException, NoSuchElementException, StopIteration):
+            value = None
         if value:
             return value
         time.sleep(0.25)

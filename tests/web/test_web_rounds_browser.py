@@ -14,7 +14,7 @@ import pytest
 from conftest import SAMPLE
 from test_web_browser import _same_origin, _wait, browser  # noqa: F401 - browser: the fixture
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
+sys.path.append(str(Path(__file__).resolve().parents[1] / "service"))
 from rounds_drafts import DISMISSED_RULE, REASON, REOPENED_RULE, version_two  # noqa: E402
 
 pytestmark = pytest.mark.timeout(600)
