@@ -40,6 +40,14 @@ def run_batch(args, stdout, stderr) -> int:
         err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"
                   "（no drafts found）", highlight=False)
         return 2
+    if getattr(args, "resubmit_by", None):
+        from datetime import date
+
+        try:
+            date.fromisoformat(args.resubmit_by)
+        except ValueError:
+            err.print(f"[red]错误：[/red]--resubmit-by 须为日期，如 2025-01-25（{args.resubmit_by}）", highlight=False)
+            return 2
     for out in args.output:
         if Path(out).suffix.lower() not in (".xlsx", ".csv", ".html", ".htm"):
             err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
@@ -60,6 +68,8 @@ def run_batch(args, stdout, stderr) -> int:
         err.print(f"已写出汇总：{out}", highlight=False)
     if args.annotated:
         _write_annotated(items, {s.name: s.data for s in sources}, Path(args.annotated), args.annotated_format, err)
+    if getattr(args, "feedback", None):
+        _write_feedback(items, {s.name: s.data for s in sources}, args, err)
     if args.json:
         stdout.write(json.dumps({"reviews": [r.model_dump(mode="json") for r in reviews],
                                  "skipped": [{"file": n, "reason": why} for n, why in skipped]}, ensure_ascii=False))
@@ -107,6 +117,27 @@ def _write_annotated(items: list[Item], originals: dict[str, bytes | None], fold
         target = folder / (Path(item.name).with_suffix("").as_posix().replace("/", "_") + f".审核.{fmt}")
         target.write_bytes(annotated_bytes(fmt, original, item.doc, item.review))
     err.print(f"已写出批注文稿：{folder}", highlight=False)
+
+
+def _write_feedback(items: list[Item], originals: dict[str, bytes | None], args, err) -> None:
+    """The feedback package (issue 16): each report annotated and the 修改意见通知单."""
+    from datetime import date
+
+    from reviewer.batch.rows import advice, reason_zh
+    from reviewer.render.package import PackageDraft, feedback_zip
+
+    drafts = []
+    for item in items:
+        r = item.review
+        if r.status == "ok":
+            drafts.append(PackageDraft(r.report.agency or Path(item.name).stem, item.name, originals.get(item.name), r))
+        else:
+            code = r.error.code if r.error else None
+            drafts.append(PackageDraft("", item.name, None, None, reason=reason_zh(r.error.message if r.error else ""),
+                                       advice=advice(code)))
+    resubmit_by = date.fromisoformat(args.resubmit_by) if args.resubmit_by else None  # checked before the reviews
+    Path(args.feedback).write_bytes(feedback_zip(drafts, args.sender, date.today(), resubmit_by))
+    err.print(f"已写出反馈包：{args.feedback}", highlight=False)
 
 
 def _print_table(console, items: list[Item], added: int) -> None:

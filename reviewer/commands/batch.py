@@ -21,6 +21,10 @@ def register(subparsers) -> None:
     p.add_argument("--no-llm", action="store_true", help="不使用大模型，仅做规则审核")
     p.add_argument("--annotated", metavar="DIR", help="同时为每份报告输出带批注的文稿到该文件夹")
     p.add_argument("--annotated-format", choices=("docx", "html"), default="docx", help="批注文稿格式（默认 docx）")
+    p.add_argument("--feedback", metavar="ZIP",
+                   help="同时写出反馈包：各单位的“单位-年度-审核意见.docx/.pdf”与“修改意见通知单.docx”")
+    p.add_argument("--sender", default="政务公开办", metavar="名称", help="通知单落款（默认“政务公开办”）")
+    p.add_argument("--resubmit-by", metavar="YYYY-MM-DD", help="修改稿报送截止日期（默认 7 天后）")
     p.add_argument("--json", action="store_true", help="在标准输出打印全部审核结果 JSON（{\"reviews\": [...]}）")
     p.set_defaults(func=run)
 

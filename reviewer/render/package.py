@@ -14,13 +14,14 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from reviewer.findings import Review
 from reviewer.render.notice import Notice, NoticeUnit, notice_docx
 
 log = logging.getLogger(__name__)
 NOTICE_NAME = "修改意见通知单.docx"
+RESUBMIT_DAYS = 7  # time given to resubmit when no date is set
 _UNSAFE = re.compile(r'[\x00-\x1f\\/:*?"<>|]+')
 
 
@@ -62,8 +63,10 @@ def _annotate(draft: PackageDraft) -> tuple[str, bytes]:
     return ext, annotated_bytes(ext, draft.data, doc, draft.review)
 
 
-def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit_by: date,
+def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit_by: date | None = None,
                  year: int | None = None) -> bytes:
+    """The package's bytes; ``resubmit_by`` defaults to RESUBMIT_DAYS after ``issued``."""
+    resubmit_by = resubmit_by or issued + timedelta(days=RESUBMIT_DAYS)
     years = {d.review.report.year for d in drafts if d.review is not None and d.review.report.year}
     notice = Notice(sender=sender, issued=issued, resubmit_by=resubmit_by,
                     year=year or (years.pop() if len(years) == 1 else None))

@@ -18,7 +18,6 @@ from reviewer.render.package import PackageDraft, feedback_zip
 from reviewer.services.errors import ServiceError
 
 CHINA = timezone(timedelta(hours=8))
-RESUBMIT_DAYS = 7  # default time given to resubmit
 
 
 def open_review(s: Session, sub, stored: dict) -> Review:
@@ -86,8 +85,7 @@ def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_b
             raise ServiceError(409, "batch.not_ready", f"批次尚未完成（当前状态：{batch.status}），完成后可下载反馈包",
                                f"batch not finished yet (status {batch.status})")
         drafts = batch_drafts(s, batch)
-    issued = issued or today_in_china()
-    return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS))
+    return feedback_zip(drafts, sender, issued or today_in_china(), resubmit_by)
 
 
 def unit_drafts(s: Session, tenant_id: int, year: int, unit_ids: list[int]) -> list[PackageDraft]:
@@ -130,8 +128,7 @@ def units_package(engine, tenant_id: int, year: int, unit_ids: list[int], sender
         if not any(get_unit(s, tenant_id, uid) for uid in unit_ids):
             raise ServiceError(404, "unit.not_found", "未找到所选单位", "no such unit")
         drafts = unit_drafts(s, tenant_id, year, unit_ids)
-    issued = issued or today_in_china()
-    return feedback_zip(drafts, sender, issued, resubmit_by or issued + timedelta(days=RESUBMIT_DAYS), year)
+    return feedback_zip(drafts, sender, issued or today_in_china(), resubmit_by, year)
 
 
 def package_name(issued: date | None = None) -> str:
