@@ -122,6 +122,19 @@ def mark_published(s: Session, tenant_id: int, unit, submission_id: str, by: str
                          created_by=by)
 
 
+def approved_reports(s: Session, tenant_id: int, unit_id: int) -> list[dict]:
+    """The unit's approved reports (the version approved), newest year first: what can be marked as published."""
+    from sqlalchemy import select
+
+    from reviewer.store.models import Report, Submission
+
+    rows = s.execute(select(Report, Submission).join(Submission, Submission.id == Report.status_review_id)
+                     .where(Report.tenant_id == tenant_id, Report.status == "approved",
+                            Submission.unit_id == unit_id).order_by(Report.year.desc())).all()
+    return [{"review_id": sub.id, "year": report.year, "filename": sub.filename, "version": sub.version}
+            for report, sub in rows]
+
+
 def reference_view(ref: ReferenceReport) -> dict:
     return {"id": ref.id, "unit_id": ref.unit_id, "year": ref.year, "filename": ref.filename, "agency": ref.agency,
             "source": ref.source, "review_id": ref.submission_id, "created_by": ref.created_by,

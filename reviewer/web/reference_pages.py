@@ -28,6 +28,7 @@ def _unit(s, user: WebUser, unit_id: int):
 
 
 def _context(request: Request, user: WebUser, unit_id: int) -> dict:
+    from reviewer.services import references
     from reviewer.services.references import reference_view
     from reviewer.store.references import references_of
     from reviewer.web.views import beijing
@@ -39,7 +40,8 @@ def _context(request: Request, user: WebUser, unit_id: int) -> dict:
             view = reference_view(r)
             view["created"] = beijing(r.created_at)
             refs.append(view)
-        return {"unit": {"id": unit.id, "name": unit.name}, "references": refs}
+        return {"unit": {"id": unit.id, "name": unit.name}, "references": refs,
+                "approved": references.approved_reports(s, user.tenant_id, unit.id)}
 
 
 @router.get("/web/units/{unit_id}/references")

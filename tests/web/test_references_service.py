@@ -137,6 +137,7 @@ def test_references_refuse_what_is_no_report_and_accept_a_reviewed_report(web_st
     c = signed_in(svc.url, a["api_key"])
     page = c.get(f"/web/units/{unit_id}/references").text
     assert "教育局-2022-终稿.txt" in page and page.count('name="csrf_token"') >= 2
+    assert f'name="review_id" value="{review_id}"' in page  # the approved report offered for marking
     assert c.post(f"/web/units/{unit_id}/references", data={"review_id": review_id}).status_code == 403
 
 
