@@ -7,10 +7,9 @@ import pytest
 
 from reviewer.services import units
 from reviewer.services.rollup import rollup
-from reviewer.store.db import make_engine, migrate, session_scope, utcnow
+from reviewer.store.db import session_scope, utcnow
 from reviewer.store.models import ReviewRow, Tenant
 from reviewer.store.submissions import create_submission
-from reviewer.store.tenants import create_api_key
 
 CSV = ("name,aliases,kind,parent,deadline\n"
        "乌海市人民政府,乌海市,政府,,\n"
@@ -21,14 +20,15 @@ CSV = ("name,aliases,kind,parent,deadline\n"
 
 
 @pytest.fixture()
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/r.db")
-    migrate(engine)
-    with session_scope(engine) as s:
-        create_api_key(s, "乌海市政务公开办")
-        t = s.query(Tenant).one().id
-        units.import_units(s, t, units.read_table(CSV.encode()))
-    return engine
+def store(db):
+    """The conftest store (tenants 甲 and 乙) with 甲's units: a city, its departments and a district with its own."""
+    with session_scope(db) as s:
+        units.import_units(s, _tenant(s), units.read_table(CSV.encode()))
+    return db
+
+
+def _tenant(s) -> int:
+    return s.query(Tenant).filter_by(name="甲").one().id
 
 
 def _report(s, tenant_id: int, unit: str, cells: dict, year: int = 2023, status: str = "ok") -> dict:
@@ -47,9 +47,9 @@ def _cells(new: int, review: int) -> dict:
     return {"table3/new/total": new, "table3/results_total/total": new, "table4/counts/review_total": review}
 
 
-def test_a_city_report_beside_the_sum_of_its_direct_subordinates(db):
-    with session_scope(db) as s:
-        t = s.query(Tenant).one().id
+def test_a_city_report_beside_the_sum_of_its_direct_subordinates(store):
+    with session_scope(store) as s:
+        t = _tenant(s)
         _report(s, t, "乌海市教育局", _cells(10, 1))
         _report(s, t, "乌海市财政局", _cells(5, 0))
         _report(s, t, "乌海市海勃湾区人民政府", _cells(20, 2))  # already the district's total
@@ -66,9 +66,9 @@ def test_a_city_report_beside_the_sum_of_its_direct_subordinates(db):
         assert out["missing"] == []
 
 
-def test_equal_totals_no_warning_and_who_does_not_roll_up(db):
-    with session_scope(db) as s:
-        t = s.query(Tenant).one().id
+def test_equal_totals_no_warning_and_who_does_not_roll_up(store):
+    with session_scope(store) as s:
+        t = _tenant(s)
         _report(s, t, "乌海市教育局", _cells(10, 1))
         city = _report(s, t, "乌海市人民政府", _cells(10, 1))
         out = rollup(s, t, None, city)
