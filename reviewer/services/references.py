@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from reviewer import errors
 from reviewer.findings import Review
 from reviewer.formats import GOV_2021
 from reviewer.services.errors import ServiceError
@@ -180,6 +181,8 @@ def cross_year(s: Session, submission_id: str, data: bytes, filename: str, revie
         theirs = Report(last.doc, last_facts, last.review, reference=True)
         added = check_pair(mine, theirs) + [f for r, f in narrative_duplicates([mine, theirs]) if r is mine]
     except Exception as exc:  # a reference that cannot be compared must not sink the review
+        if isinstance(exc, tuple(errors.INTERRUPTS)):  # the worker's time limit stops this too
+            raise
         log.warning("cross-year checks of %s skipped: %s", submission_id, exc)
         return 0
     from reviewer.fingerprint import assign_fingerprints
@@ -235,6 +238,8 @@ def batch_references(s: Session, reports: list[tuple[str, object]]) -> list[obje
             seen.add(ref.id)
             last = _read(s.get(Blob, ref.blob_sha256).data, ref.filename)
         except Exception as exc:
+            if isinstance(exc, tuple(errors.INTERRUPTS)):
+                raise
             log.warning("reference for %s not read: %s", submission_id, exc)
             continue
         facts = last.facts.model_copy(update={"agency": report.facts.agency or last.facts.agency})
