@@ -174,7 +174,11 @@ def complete(batch_id: str) -> dict:
         if batch is None or batch.status != "checking":
             return {"skipped": True}
         loaded = _load_reports(s, batch_id)
-        added = check_reports([r for _, r, _ in loaded])
+        from reviewer.services.references import batch_references
+
+        # issue 16: last year's published reports of the batch's units take part as references
+        references = batch_references(s, [(row.submission_id, r) for row, r, _ in loaded])
+        added = check_reports([r for _, r, _ in loaded] + references)
         by_rule: dict[str, int] = {}
         changed = {id(r) for r, _ in added}
         for _, f in added:
@@ -219,7 +223,10 @@ def _queue_webhook(batch_id: str, countdown: float | None = None) -> None:
 
 
 def batch_payload(session, batch: Batch) -> bytes:
-    counts = status_counts(session, batch.id)
+    from reviewer.batch.rows import count_states, row
+    from reviewer.store.batches import item_rows
+
+    counts = count_states([row(it) for it in item_rows(session, batch.id)])
     tenant = session.get(Tenant, batch.tenant_id)
     body = {"type": "batch.completed", "timestamp": (batch.finished_at or utcnow()).isoformat() + "Z",
             "data": {"batch_id": batch.id, "tenant": tenant.name, "status": batch.status, "total": batch.total,

@@ -116,7 +116,9 @@ def _review(job, profile=None):
                        f"（review interrupted {job.attempt - 1} times; giving up）")
     options = ReviewOptions(use_llm=job.options.get("use_llm"), review_id=job.submission_id, profile=profile)
     try:
-        return review_bytes(job.data, job.filename, options), "done", None
+        review = review_bytes(job.data, job.filename, options)
+        _cross_year(job, review)
+        return review, "done", None
     except SoftTimeLimitExceeded:
         return _failed(job, "review.timeout", "审核超过时间上限（review exceeded its time limit）")
     except Exception:  # a bug in the core must not lose the submission: it ends as "error"
@@ -152,6 +154,14 @@ def fail_abandoned(submission_id: str, code: str, message: str) -> bool:
 
         enqueue_delivery(delivery_id)
     return True
+
+
+def _cross_year(job, review) -> None:
+    """Issue 16: the unit's published report of the year before, when there is one, is compared with."""
+    from reviewer.services.references import cross_year
+
+    with session_scope() as s:
+        cross_year(s, job.submission_id, job.data, job.filename, review)
 
 
 def _failed(job, code: str, message: str):

@@ -18,6 +18,9 @@ ROUTERS = [
     "reviewer.api.reports",  # issue 15: report versions, status, rule stats
     "reviewer.api.units",  # issue 16: units and the roster board
     "reviewer.api.profiles",  # issue 14: a tenant's rule profile
+    "reviewer.api.references",  # issue 16: last year's reports of a unit
+    "reviewer.api.feedback",  # issue 16: the feedback package of units chosen on the board
+    "reviewer.api.rollup",  # issue 16: a region's report against the sum of its subordinates'
 ]
 
 

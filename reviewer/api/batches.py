@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
 _SUBMIT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "properties": {
-        "file": {"type": "string", "format": "binary", "description": "zip 压缩包（内含各报告）或单个报告"},
+        "file": {"type": "string", "format": "binary", "description": "zip 压缩包（内含各报告；每个文件都成为一行：已审核、无法审核或已跳过）或单个报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"},
         "files": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "多个报告文件"},
         "callback_url": {"type": "string", "description": "全部审核完成后接收批次 webhook 的地址"},
         "deadline": {"type": "string", "description": "截止时间（ISO 8601；只写日期则为北京时间当日 24 时），越早越先审"},
@@ -82,7 +82,8 @@ def _summary(batch) -> dict:
     return {"id": batch.id, "status": batch.status, "total": batch.total, "deadline": _iso(batch.deadline),
             "priority": batch.priority, "created_at": _iso(batch.created_at), "finished_at": _iso(batch.finished_at),
             "callback_url": batch.callback_url,
-            "links": {"self": f"/v1/batches/{batch.id}", "summary": f"/v1/batches/{batch.id}/summary?format=xlsx"}}
+            "links": {"self": f"/v1/batches/{batch.id}", "summary": f"/v1/batches/{batch.id}/summary?format=xlsx",
+                      "feedback": f"/v1/batches/{batch.id}/feedback.zip"}}
 
 
 def _load(session: Session, tenant: TenantRef, batch_id: str):
@@ -97,21 +98,16 @@ def _load(session: Session, tenant: TenantRef, batch_id: str):
 @router.get("/{batch_id}", summary="查询批次进度（排队/审核中/完成/失败数与预计剩余时间）")
 def get(batch_id: str, tenant: TenantRef = Depends(current_tenant), session: Session = Depends(db_session),
         items: bool = Query(True, description="是否列出每份报告")) -> dict:
-    from reviewer.services.batches import eta_seconds
-    from reviewer.store.batches import finished_times, item_rows, status_counts
+    from reviewer.services.batches import progress
 
     batch = _load(session, tenant, batch_id)
-    counts = status_counts(session, batch.id)
+    rows, counts, eta = progress(session, batch)
     out = _summary(batch)
-    finished = finished_times(session, batch.id)
-    reviewable = counts["queued"] + counts["running"] + len(finished)
-    out.update(counts=counts, crosscheck=batch.crosscheck,
-               eta_seconds=eta_seconds(reviewable, finished, batch.created_at)
-               if batch.status == "running" else 0.0,
+    out.update(counts=counts, crosscheck=batch.crosscheck, eta_seconds=eta,
                webhook={"status": batch.webhook_status, "attempts": batch.webhook_attempts or []}
                if batch.callback_url else None)
     if items:
-        out["items"] = item_rows(session, batch.id)
+        out["items"] = rows
     return out
 
 
@@ -137,3 +133,33 @@ def summary(batch_id: str, format: str = Query("xlsx", pattern="^(xlsx|csv|html)
         if format == "csv" else overview_html(reviews)
     return Response(content, media_type=_MEDIA[format], headers={
         "Content-Disposition": f'attachment; filename="batch-{batch.id}.{format}"'})
+
+
+_ZIP = "application/zip"
+
+
+def package_response(content: bytes) -> Response:
+    from urllib.parse import quote
+
+    from reviewer.services.feedback import package_name
+
+    return Response(content, media_type=_ZIP, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(package_name())}", "Cache-Control": "no-store"})
+
+
+@router.get("/{batch_id}/feedback.zip",
+            summary="反馈包：各单位带批注的报告（单位-年度-审核意见.docx/.pdf）与修改意见通知单（.docx）",
+            response_class=Response,
+            responses={200: {"description": "zip 压缩包", "content": {_ZIP: {"schema": {"type": "string",
+                                                                                     "format": "binary"}}}}})
+def feedback(batch_id: str, request: Request,
+             resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
+             sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
+             tenant: TenantRef = Depends(current_tenant)) -> Response:
+    from reviewer.api.deps import tenant_wide
+
+    tenant_wide(tenant)  # the office's: a unit's key gets 404
+    from reviewer.services.feedback import batch_package, resubmit_date
+
+    return package_response(batch_package(request.app.state.engine, tenant.id, batch_id,
+                                          (sender or "").strip() or tenant.name, resubmit_date(resubmit_by)))

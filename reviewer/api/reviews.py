@@ -30,7 +30,7 @@ _SUBMIT_BODY = {
         "required": True,
         "content": {
             "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "format": "binary", "description": "报告草稿（.docx/.txt/.html/.md）"},
+                "file": {"type": "string", "format": "binary", "description": "报告草稿（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"},
                 "callback_url": {"type": "string", "description": "审核完成后接收签名 webhook 的地址"},
                 "use_llm": {"type": "boolean", "description": "是否启用大模型审核（默认：已配置即启用）"},
                 **_ROUND_FIELDS,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from reviewer.batch.runner import Item, cross_check, review_all
-from reviewer.batch.sources import other_files, read_sources
+from reviewer.batch.sources import read_sources
 from reviewer.errors import InputError
 
 
@@ -30,20 +30,30 @@ def run_batch(args, stdout, stderr) -> int:
     use_llm = False if args.no_llm else None
     try:
         sources = read_sources(args.source)
-        reference_sources = read_sources(args.reference) if args.reference else []
+        reference_sources = [s for s in read_sources(args.reference) if not s.skipped] if args.reference else []
     except InputError as exc:
         err.print(f"[red]错误：[/red]{exc.message}", highlight=False)
         return 2
+    others = [s.name for s in sources if s.skipped]
+    sources = [s for s in sources if not s.skipped]
     if not sources:
-        err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.txt/.html/.md）"
+        err.print(f"[red]错误：[/red]{args.source} 中没有可审核的报告（.docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"
                   "（no drafts found）", highlight=False)
         return 2
+    if getattr(args, "resubmit_by", None):
+        from datetime import date
+
+        try:
+            date.fromisoformat(args.resubmit_by)
+        except ValueError:
+            err.print(f"[red]错误：[/red]--resubmit-by 须为日期，如 2025-01-25（{args.resubmit_by}）", highlight=False)
+            return 2
     for out in args.output:
         if Path(out).suffix.lower() not in (".xlsx", ".csv", ".html", ".htm"):
             err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
             return 2
     items = _review(err, sources, args.jobs, use_llm, "审核")
-    items, skipped = split_skipped(items, other_files(args.source))
+    items, skipped = split_skipped(items, others)
     if not items:
         _print_skipped(err, skipped)
         err.print(f"[red]错误：[/red]{args.source} 中没有政府信息公开工作年度报告（no reports found）", highlight=False)
@@ -58,6 +68,8 @@ def run_batch(args, stdout, stderr) -> int:
         err.print(f"已写出汇总：{out}", highlight=False)
     if args.annotated:
         _write_annotated(items, {s.name: s.data for s in sources}, Path(args.annotated), args.annotated_format, err)
+    if getattr(args, "feedback", None):
+        _write_feedback(items, {s.name: s.data for s in sources}, args, err)
     if args.json:
         stdout.write(json.dumps({"reviews": [r.model_dump(mode="json") for r in reviews],
                                  "skipped": [{"file": n, "reason": why} for n, why in skipped]}, ensure_ascii=False))
@@ -69,7 +81,7 @@ def run_batch(args, stdout, stderr) -> int:
 
 
 NOT_A_REPORT_REASON = "不是政府信息公开工作年度报告（如说明文件、附件）"
-OTHER_TYPE_REASON = "不是可审核的报告文件类型（支持 .docx/.txt/.html/.md）"
+OTHER_TYPE_REASON = "不是可审核的报告文件类型（支持 .docx/.doc/.wps/.pdf/.rtf/.odt/.txt/.html/.md）"
 
 
 def split_skipped(items: list[Item], others: list[str]) -> tuple[list[Item], list[tuple[str, str]]]:
@@ -105,6 +117,27 @@ def _write_annotated(items: list[Item], originals: dict[str, bytes | None], fold
         target = folder / (Path(item.name).with_suffix("").as_posix().replace("/", "_") + f".审核.{fmt}")
         target.write_bytes(annotated_bytes(fmt, original, item.doc, item.review))
     err.print(f"已写出批注文稿：{folder}", highlight=False)
+
+
+def _write_feedback(items: list[Item], originals: dict[str, bytes | None], args, err) -> None:
+    """The feedback package (issue 16): each report annotated and the 修改意见通知单."""
+    from datetime import date
+
+    from reviewer.batch.rows import advice, reason_zh
+    from reviewer.render.package import PackageDraft, feedback_zip
+
+    drafts = []
+    for item in items:
+        r = item.review
+        if r.status == "ok":
+            drafts.append(PackageDraft(r.report.agency or Path(item.name).stem, item.name, originals.get(item.name), r))
+        else:
+            code = r.error.code if r.error else None
+            drafts.append(PackageDraft("", item.name, None, None, reason=reason_zh(r.error.message if r.error else ""),
+                                       advice=advice(code)))
+    resubmit_by = date.fromisoformat(args.resubmit_by) if args.resubmit_by else None  # checked before the reviews
+    Path(args.feedback).write_bytes(feedback_zip(drafts, args.sender, date.today(), resubmit_by))
+    err.print(f"已写出反馈包：{args.feedback}", highlight=False)
 
 
 def _print_table(console, items: list[Item], added: int) -> None:

@@ -1,10 +1,18 @@
 """The drafts of a batch: every supported file under a folder, or inside a .zip.
 
 A zip is read in memory, never extracted, so an entry named ``../../etc/x``
-cannot write anywhere; such names are refused anyway, as are encrypted entries,
-nested archives and anything over the size caps (per file, total, ratio).
-Zips made on Chinese Windows store names in GBK without the UTF-8 flag; those
-names are decoded as GBK so the summary shows the real file names.
+cannot write anywhere; such names are refused anyway, as are encrypted entries
+and anything over the size caps (per file, total, ratio).
+
+Every file is a row (issue 16): a draft to review; a file that is not one by its
+type (an .xlsx attachment, a picture) is listed as skipped (``Source.skipped``);
+a zip inside the zip is opened in turn (one level) and its files listed under its
+name; other archives and deeper nesting are rows that say to repack. Only hidden
+files, macOS metadata and Word lock files are left out.
+
+Names without the UTF-8 flag: zips made on Chinese Windows store GBK, and Linux's
+``zip`` stores the bytes of the file name as they are (UTF-8) without setting the
+flag; UTF-8 is tried first (GBK bytes are rarely valid UTF-8), then GB18030.
 """
 
 from __future__ import annotations
@@ -25,20 +33,41 @@ MAX_RATIO = 200  # uncompressed/compressed for one zip entry (docx parts are che
 _SKIP_PARTS = ("__MACOSX",)
 
 
+NOT_A_DRAFT = "batch.not_a_draft"  # a file that is no draft by its type: listed as skipped
+NESTED = "batch.nested_archive"  # an archive that is not opened (deeper nesting, rar/7z): repack
+ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+MAX_DEPTH = 1  # zips inside the uploaded zip are opened; zips inside those are not
+
+
 @dataclass
 class Source:
     name: str  # relative path as shown to the user
     data: bytes | None = None  # None: ``error`` says why it was not read
     error: InputError | None = None
 
+    @property
+    def skipped(self) -> bool:
+        """Not a draft by its type: a row that says so, never reviewed."""
+        return self.error is not None and self.error.code == NOT_A_DRAFT
+
+
+def is_draft_name(name: str) -> bool:
+    """A name without a suffix is sniffed by content later; one with another suffix is no draft."""
+    suffix = PurePosixPath(name).suffix.lower()
+    typed = suffix[1:].isascii() and suffix[1:].isalpha() and len(suffix) <= 6  # “报告.2023” has no type
+    return not typed or suffix in SUFFIXES
+
+
+def not_a_draft(name: str) -> InputError:
+    return InputError(NOT_A_DRAFT, "不是报告文件（已跳过）：支持 " + "、".join(DRAFT_TYPES_ZH),
+                      f"not a draft by its type: {PurePosixPath(name).suffix or 'no extension'}")
+
+
+DRAFT_TYPES_ZH = (".docx", ".doc", ".wps", ".pdf", ".rtf", ".odt", ".txt", ".html", ".md")
+
 
 def _wanted(rel: str) -> bool:
-    p = PurePosixPath(rel)
-    if any(part in _SKIP_PARTS or part.startswith(".") for part in p.parts):
-        return False
-    if p.name.startswith("~$"):  # Word's lock file of an open document
-        return False
-    return p.suffix.lower() in SUFFIXES
+    return not _ignored(rel) and PurePosixPath(rel).suffix.lower() in SUFFIXES
 
 
 def _limit() -> int:
@@ -48,7 +77,10 @@ def _limit() -> int:
 
 
 def read_folder(folder: Path) -> list[Source]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and _wanted(p.relative_to(folder).as_posix()))
+    every = [p for p in folder.rglob("*") if p.is_file() and not _ignored(p.relative_to(folder).as_posix())]
+    files = sorted(p for p in every if _wanted(p.relative_to(folder).as_posix()))
+    others = [Source(p.relative_to(folder).as_posix(), error=not_a_draft(p.name))
+              for p in every if not _wanted(p.relative_to(folder).as_posix())]
     if len(files) > MAX_FILES:
         raise InputError(errors.TOO_LARGE, f"文件夹内报告过多（{len(files)} 份），上限为 {MAX_FILES} 份",
                          f"too many drafts ({len(files)}; limit {MAX_FILES})")
@@ -63,7 +95,7 @@ def read_folder(folder: Path) -> list[Source]:
         if total > MAX_TOTAL_BYTES:
             raise InputError(errors.TOO_LARGE, "本批次文件总量过大", f"batch exceeds {MAX_TOTAL_BYTES} bytes")
         out.append(Source(rel, p.read_bytes()))
-    return out
+    return sorted(out + others, key=lambda s: s.name)
 
 
 def _too_large(size: int, limit: int) -> InputError:
@@ -75,9 +107,16 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     name = info.filename
     if not info.flag_bits & 0x800:  # not flagged UTF-8: zipfile decoded it as cp437
         try:
-            name = name.encode("cp437").decode("gbk")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            raw = None
+        if raw is not None and not raw.isascii():
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
     return name.replace("\\", "/")
 
 
@@ -86,8 +125,10 @@ def _unsafe(name: str) -> bool:
     return name.startswith("/") or ".." in p.parts or (len(name) > 1 and name[1] == ":")
 
 
-def read_zip(data: bytes | BinaryIO) -> list[Source]:
-    """The drafts of a zip given as bytes or as a seekable file (an upload spooled to disk)."""
+def read_zip(data: bytes | BinaryIO, _prefix: str = "", _depth: int = 0, _budget: list[int] | None = None) -> list[Source]:
+    """Every member of the zip (bytes, or a seekable file: an upload spooled to disk) as a Source (see the module doc). ``_budget``: bytes still allowed
+    for all drafts, shared with the zips inside."""
+    budget = _budget if _budget is not None else [MAX_TOTAL_BYTES]
     try:
         zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         infos = [i for i in zf.infolist() if not i.is_dir()]
@@ -101,31 +142,53 @@ def read_zip(data: bytes | BinaryIO) -> list[Source]:
     for info in infos:
         name = entry_name(info)
         if _unsafe(name):
-            out.append(Source(name, error=InputError(errors.MALICIOUS, "压缩包内含可疑路径，已跳过",
-                                                     f"unsafe path in zip: {name!r}")))
+            out.append(Source(_prefix + name, error=InputError(errors.MALICIOUS, "压缩包内含可疑路径，已跳过",
+                                                               f"unsafe path in zip: {name!r}")))
             continue
-        if not _wanted(name):
+        if _ignored(name):
+            continue
+        shown = _prefix + name
+        archive = PurePosixPath(name).suffix.lower() in ARCHIVES
+        if not archive and not _wanted(name):
+            out.append(Source(shown, error=not_a_draft(name)))
+            continue
+        if archive and (_depth >= MAX_DEPTH or not name.lower().endswith(".zip")):
+            out.append(Source(shown, error=InputError(
+                NESTED, "压缩包内的压缩包未能打开（rar、7z 等格式，或 zip 嵌套超过一层）",
+                "archive inside the archive not opened (rar/7z/tar, or nested too deep): repack as one zip")))
             continue
         if info.flag_bits & 0x1:
-            out.append(Source(name, error=InputError(errors.UNSUPPORTED, "文件已加密，无法读取", "encrypted zip entry")))
+            out.append(Source(shown, error=InputError(errors.UNSUPPORTED, "文件已加密，无法读取", "encrypted zip entry")))
             continue
-        if info.file_size > limit:
-            out.append(Source(name, error=_too_large(info.file_size, limit)))
+        cap = MAX_TOTAL_BYTES // 4 if archive else limit  # an inner zip holds many drafts
+        if info.file_size > cap:
+            out.append(Source(shown, error=_too_large(info.file_size, cap)))
             continue
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            out.append(Source(name, error=InputError(errors.MALICIOUS, "压缩比异常，疑似压缩炸弹", "zip bomb entry")))
+            out.append(Source(shown, error=InputError(errors.MALICIOUS, "压缩比异常，疑似压缩炸弹", "zip bomb entry")))
             continue
         try:
             with zf.open(info) as fh:
-                content = fh.read(limit + 1)  # never more than the cap, whatever the header says
-        except Exception as exc:  # zlib errors, bad CRC, unsupported method
-            out.append(Source(name, error=InputError(errors.CORRUPT, "压缩包内文件已损坏",
-                                                     f"cannot read {name!r}")))
+                content = fh.read(cap + 1)  # never more than the cap, whatever the header says
+        except Exception:  # zlib errors, bad CRC, unsupported method
+            out.append(Source(shown, error=InputError(errors.CORRUPT, "压缩包内文件已损坏",
+                                                      f"cannot read {name!r}")))
             continue
-        if len(content) > limit:
-            out.append(Source(name, error=_too_large(len(content), limit)))
+        if len(content) > cap:
+            out.append(Source(shown, error=_too_large(len(content), cap)))
             continue
-        out.append(Source(name, content))
+        budget[0] -= len(content)
+        if budget[0] < 0:
+            raise InputError(errors.MALICIOUS, "压缩包解压后体积过大，疑似压缩炸弹", "zip expands beyond the batch limit")
+        if archive:
+            try:
+                out.extend(read_zip(content, shown + "/", _depth + 1, budget))
+            except InputError as exc:  # the inner zip is one row that says why
+                out.append(Source(shown, error=exc))
+            continue
+        out.append(Source(shown, content))
+    if len(out) > MAX_FILES:
+        raise InputError(errors.MALICIOUS, f"压缩包内文件过多（{len(out)} 个）", f"too many zip entries ({len(out)})")
     return sorted(out, key=lambda s: s.name)
 
 
@@ -133,19 +196,6 @@ def _ignored(rel: str) -> bool:
     """Hidden files, macOS metadata and Word lock files: not even worth listing as skipped."""
     p = PurePosixPath(rel)
     return any(part in _SKIP_PARTS or part.startswith(".") for part in p.parts) or p.name.startswith("~$")
-
-
-def other_files(path: str | Path) -> list[str]:
-    """Files of the folder or zip that are not drafts by their type (e.g. 附件.xlsx, 说明.pdf), to list as skipped."""
-    p = Path(path)
-    if p.is_dir():
-        names = [f.relative_to(p).as_posix() for f in p.rglob("*") if f.is_file()]
-    else:
-        try:
-            names = [entry_name(i) for i in zipfile.ZipFile(p).infolist() if not i.is_dir()]
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return []
-    return sorted(n for n in names if not _ignored(n) and not _unsafe(n) and not _wanted(n))
 
 
 def read_sources(path: str | Path) -> list[Source]:

@@ -57,11 +57,20 @@ def top_problems(r: Review, n: int = TOP_PROBLEMS) -> list[str]:
     return seen
 
 
+def status_zh(r: Review) -> str:
+    """已审核; for a file not reviewed, 已跳过 (not a report) or 无法审核 as the batch rows word it."""
+    if r.status == "ok" or r.error is None:
+        return STATUS_ZH.get(r.status, r.status)
+    from reviewer.batch.rows import STATE_ZH, state_of
+
+    return STATE_ZH[state_of(r.error.code)]
+
+
 def report_rows(reviews: list[Review], rounds: dict | None = None) -> list[list]:
     rows = []
     for i, r in enumerate(reviews, 1):
         c = r.counts()
-        rows.append([i, r.source, _agency(r), r.report.year or "", STATUS_ZH.get(r.status, r.status),
+        rows.append([i, r.source, _agency(r), r.report.year or "", status_zh(r),
                      c["error"], c["warning"], c["info"], "；".join(top_problems(r)),
                      {"ok": "已完成", "skipped": "未启用", "failed": "失败"}.get(r.llm.status, r.llm.status),
                      r.error.message if r.error else ""])

@@ -63,7 +63,7 @@ def drafts(uploads: list[tuple[str, BinaryIO]], limit: int, check_draft: Callabl
     """Zips are opened safely from the spooled upload (path/size checks; only the entries are read
     into memory); every draft gets the submit checks
     (``check_draft``, from the entry point that read the upload). A refused draft keeps its error."""
-    from reviewer.batch.sources import read_zip
+    from reviewer.batch.sources import is_draft_name, not_a_draft, read_zip
     from reviewer.errors import InputError
 
     out: list[tuple[str, bytes | None, dict | None]] = []
@@ -76,6 +76,9 @@ def drafts(uploads: list[tuple[str, BinaryIO]], limit: int, check_draft: Callabl
                 raise ServiceError(422, exc.code, exc.message_zh, exc.message_en) from exc
             out.extend((clean_name(s.name), s.data,
                         {"code": s.error.code, "message": s.error.message} if s.error else None) for s in sources)
+        elif not is_draft_name(name):  # an .xlsx or a picture among the files: a row that says so (issue 16)
+            error = not_a_draft(name)
+            out.append((name, None, {"code": error.code, "message": error.message}))
         else:
             out.append((name, data.read(limit + 1), None))  # over the limit: refused by check_draft
     checked = []
@@ -86,9 +89,17 @@ def drafts(uploads: list[tuple[str, BinaryIO]], limit: int, check_draft: Callabl
             except ServiceError as exc:
                 data, error = None, {"code": exc.code, "message": f"{exc.message_zh}（{exc.message_en}）"}
         checked.append((name, data, error))
-    if not checked:
-        raise ServiceError(422, "batch.empty", "压缩包内没有可审核的报告（.docx/.txt/.html/.md）", "no drafts in the upload")
+    check_not_empty(checked)
     return checked
+
+
+def check_not_empty(checked) -> None:
+    """Refuse an upload without a single file that could be a report (every row would say 已跳过)."""
+    from reviewer.batch.sources import DRAFT_TYPES_ZH, NOT_A_DRAFT
+
+    if not checked or all(error and error["code"] == NOT_A_DRAFT for _, _, error in checked):
+        raise ServiceError(422, "batch.empty", "上传的文件中没有报告：支持 " + "、".join(DRAFT_TYPES_ZH) + "，或它们的 zip 压缩包",
+                           "no drafts in the upload")
 
 
 def submit(engine, tenant_id: int, checked: list, callback: str | None, deadline: datetime | None,
@@ -114,6 +125,24 @@ def eta_seconds(total_items: int, finished: list[datetime], started: datetime) -
         return None
     pace = (max(finished) - started).total_seconds() / len(finished)
     return round(remaining * pace, 1)
+
+
+def batch_eta(batch, counts: dict[str, int], finished: list[datetime]) -> float | None:
+    """Seconds left: the rows still queued or under review × the batch's own pace so far."""
+    if batch.status != "running":
+        return 0.0
+    return eta_seconds(counts["queued"] + counts["running"] + len(finished), finished, batch.created_at)
+
+
+def progress(session: Session, batch) -> tuple[list[dict], dict[str, int], float | None]:
+    """(rows as ``reviewer.batch.rows.row`` words them, counts by status, ETA) of a batch (issue 16:
+    every file a row: reviewed, 无法审核 with the reason and what to do, or 已跳过)."""
+    from reviewer.batch.rows import count_states, row
+    from reviewer.store.batches import finished_times, item_rows
+
+    rows = [row(it) for it in item_rows(session, batch.id)]
+    counts = count_states(rows)
+    return rows, counts, batch_eta(batch, counts, finished_times(session, batch.id))
 
 
 def batch_reviews(session: Session, batch) -> list:

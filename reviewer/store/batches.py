@@ -129,23 +129,32 @@ def status_counts(session: Session, batch_id: str) -> dict[str, int]:
 
 
 def item_rows(session: Session, batch_id: str) -> list[dict]:
-    """Per item: filename, review id, state and counts — without loading the reviews themselves."""
+    """Per item: filename, review id, state and counts — without loading the reviews themselves.
+    ``status`` is the store's: queued | running | done (reviewed) | failed (not reviewed: refused up
+    front, unreadable or internal error; ``error`` says which, from the item, the failed review or
+    the submission). Pages and the API word it with ``reviewer.batch.rows``."""
+    review_error = ReviewRow.review[("error", "code")].as_string()
+    review_message = ReviewRow.review[("error", "message")].as_string()
     rows = session.execute(
-        select(BatchItem.filename, BatchItem.submission_id, BatchItem.error, Submission.status,
-               ReviewRow.status, ReviewRow.counts)
+        select(BatchItem.filename, BatchItem.submission_id, BatchItem.error, Submission.status, Submission.error,
+               ReviewRow.status, ReviewRow.counts, review_error, review_message)
         .outerjoin(Submission, Submission.id == BatchItem.submission_id)
         .outerjoin(ReviewRow, ReviewRow.submission_id == BatchItem.submission_id)
         .where(BatchItem.batch_id == batch_id).order_by(BatchItem.position)
     ).all()
     out = []
-    for filename, sid, error, sub_status, review_status, counts in rows:
+    for filename, sid, error, sub_status, sub_error, review_status, counts, r_code, r_message in rows:
         if sid is None:
             state = "failed"
         elif sub_status == "done":
             state = "done" if review_status == "ok" else "failed"
+            if review_status == "failed" and r_code:
+                error = {"code": r_code, "message": r_message or ""}
         else:
             state = "failed" if sub_status == "error" else sub_status
-        out.append({"filename": filename, "review_id": sid, "status": state, "counts": counts, "error": error})
+            error = sub_error if sub_status == "error" else None
+        out.append({"filename": filename, "review_id": sid, "status": state,
+                    "counts": counts if state == "done" else None, "error": error})
     return out
 
 

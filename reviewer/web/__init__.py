@@ -20,13 +20,14 @@ NOT_FOUND = "没有找到这个页面：地址有误，或它不属于当前登�
 
 
 def mount(app: FastAPI) -> None:
-    from reviewer.web import (admin_pages, batch_pages, board_pages, history_pages, profile_pages, report_pages, review_pages,
+    from reviewer.web import (admin_pages, batch_pages, board_pages, history_pages, profile_pages, reference_pages,
+                              report_pages, review_pages,
                               signin_pages)
     from reviewer.web.auth import CsrfRefused, Forbidden, SignInRequired, WebNotFound, optional_user, signin_url
     from reviewer.web.responses import csrf_refused, page
 
-    for module in (signin_pages, review_pages, batch_pages, history_pages, profile_pages, report_pages, board_pages, admin_pages,
-                   profile_pages):
+    for module in (signin_pages, review_pages, batch_pages, history_pages, report_pages, board_pages, admin_pages,
+                   profile_pages, reference_pages):
         app.include_router(module.router)
     app.mount("/web/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="web-static")
 

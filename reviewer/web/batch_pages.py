@@ -100,3 +100,13 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
     content = xlsx_bytes(reviews, rounds) if fmt == "xlsx" else csv_text(reviews, rounds=rounds)
     return attachment(content, fmt, f"批次汇总-{batch_id[:8]}.{fmt}")
 
+
+
+@router.get("/web/batches/{batch_id}/feedback.zip")
+def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
+    """The feedback package: every unit's annotated draft and the 修改意见通知单."""
+    from reviewer.services.feedback import batch_package
+    from reviewer.web.responses import feedback_download
+
+    return feedback_download(request, user, lambda resubmit_by: batch_package(
+        request.app.state.engine, user.tenant_id, batch_id, user.tenant_name, resubmit_by))

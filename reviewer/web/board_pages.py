@@ -77,3 +77,17 @@ async def approve(request: Request, user: WebUser = Depends(staff_user)) -> Resp
               {"status": "approved"})
     return RedirectResponse(f"/web/board?year={_year(request)}" if request.query_params.get("year") else "/web/board",
                             status_code=303)
+
+
+@router.get("/web/board/feedback.zip")
+def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Response:
+    """The feedback package of the units ticked on the board (issue 16)."""
+    from reviewer.services.feedback import units_package
+    from reviewer.web.responses import feedback_download
+
+    ids = [int(v) for v in request.query_params.getlist("unit") if v.isdigit() and len(v) < 10]
+    if not ids:
+        return page(request, "error.html", {"title": "没有选择单位", "message": "请在报送进度表中勾选要反馈的单位。"},
+                    status=422, user=user)
+    return feedback_download(request, user, lambda resubmit_by: units_package(
+        request.app.state.engine, user.tenant_id, _year(request), ids, user.tenant_name, resubmit_by))

@@ -23,7 +23,7 @@ _SECURITY = {"Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "SAMEORIGIN
 _MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "pdf": "application/pdf", "html": "text/html; charset=utf-8", "json": "application/json",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          "csv": "text/csv; charset=utf-8"}
+          "csv": "text/csv; charset=utf-8", "zip": "application/zip"}
 
 
 def page(request: Request, name: str, context: dict, status: int = 200, user: WebUser | None = None) -> HTMLResponse:
@@ -41,3 +41,20 @@ def attachment(content: bytes | str, fmt: str, name: str) -> Response:
 def csrf_refused(request: Request) -> HTMLResponse:
     return page(request, "error.html", {"title": "请求被拒绝", "message":
                 "表单已过期或来源不明（缺少有效的安全令牌），请返回页面刷新后重新提交。"}, status=403)
+
+
+def feedback_download(request: Request, user: WebUser, build) -> Response:
+    """The feedback package (issue 16) as a download: ``build(resubmit_by)`` makes the zip; a refusal is
+    the 404 page (not the user's) or an error page saying why."""
+    from reviewer.services.errors import ServiceError
+    from reviewer.services.feedback import package_name, resubmit_date
+    from reviewer.web.auth import WebNotFound
+
+    try:
+        content = build(resubmit_date(request.query_params.get("resubmit_by")))
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise WebNotFound() from exc
+        return page(request, "error.html", {"title": "无法生成反馈包", "message": exc.message_zh},
+                    status=exc.status, user=user)
+    return attachment(content, "zip", package_name())

@@ -106,6 +106,13 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         previous = s.get(ReviewRow, sub.previous_id) if sub.previous_id else None
         ctx.update(fixed=views.fixed_findings(previous.review if previous else None, rounds["delta"]),
                    changed_cells=views.changed_cells(previous.review if previous else None, review))
+        from reviewer.batch.rows import advice
+        from reviewer.services.references import comparison
+        from reviewer.services.rollup import rollup
+
+        ctx.update(compare=comparison(s, user.tenant_id, sub.unit_id, review),  # issue 16: 本年 / 上年 / 差额
+                   rollup=rollup(s, user.tenant_id, sub.unit_id, review) if user.sees_all_units else None,
+                   advice=advice((review.get("error") or {}).get("code")))
     return page(request, "review.html", ctx, user=user)
 
 

@@ -219,43 +219,37 @@ def _num(v) -> str:
 
 
 def batch_progress(s: Session, batch: Batch) -> dict:
-    from reviewer.services.batches import eta_seconds
-    from reviewer.store.batches import finished_times, item_rows, status_counts
+    from reviewer.services.batches import progress
 
-    counts = status_counts(s, batch.id)
-    finished = finished_times(s, batch.id)
-    reviewable = counts["queued"] + counts["running"] + len(finished)
-    eta = eta_seconds(reviewable, finished, batch.created_at) if batch.status == "running" else 0.0
-    items = [{"review_id": it["review_id"], "filename": it["filename"], "status": it["status"],
-              "status_zh": STATUS_ZH.get(it["status"], it["status"]), "counts": it["counts"]}
-             for it in item_rows(s, batch.id)]
+
+    rows, counts, eta = progress(s, batch)
+    items = [{k: r[k] for k in ("review_id", "filename", "status", "status_zh", "counts")} for r in rows]
     return {"id": batch.id, "status": batch.status, "status_zh": STATUS_ZH.get(batch.status, batch.status),
             "total": batch.total, "counts": counts, "eta_seconds": eta, "items": items}
 
 
 def batch_table(s: Session, batch: Batch) -> list[dict]:
-    """One row per report: agency, year, errors, warnings, the most serious problems, its review."""
-    from reviewer.store.batches import items
+    """One row per file: agency, year, errors and warnings once reviewed, the most serious problems
+    (or why it was not reviewed and what to do), its review."""
+    from reviewer.batch.rows import row
+    from reviewer.store.batches import item_rows
 
     out = []
-    for it in items(s, batch.id):
-        row = s.get(ReviewRow, it.submission_id) if it.submission_id else None
-        sub = s.get(Submission, it.submission_id) if it.submission_id else None
-        review = row.review if row else {}
+    for it in item_rows(s, batch.id):
+        r = row(it)
+        stored = s.get(ReviewRow, it["review_id"]) if r["status"] == "done" else None
+        review = stored.review if stored else {}
         report = review.get("report") or {}
-        counts = (row.counts if row else None) or {"error": 0, "warning": 0, "info": 0}
         findings = sorted(review.get("findings", []), key=lambda f: SEVERITY_ORDER.get(f["severity"], 9))
-        if row is None:
-            state = "failed" if it.submission_id is None or (sub and sub.status == "error") else sub.status
-            problem = (it.error or (sub.error if sub else None) or {}).get("message", "")
-        elif row.status == "failed":
-            state, problem = "failed", (review.get("error") or {}).get("message", "")
+        counts = r["counts"]
+        if r["status"] == "done":
+            problem = "；".join(f["message"] for f in findings[:2])
         else:
-            state, problem = "done", "；".join(f["message"] for f in findings[:2])
-        out.append({"review_id": it.submission_id if row is not None else None, "filename": it.filename,
-                    "agency": report.get("agency") or "", "year": report.get("year") or "",
-                    "errors": counts.get("error", 0), "warnings": counts.get("warning", 0),
-                    "status": state, "status_zh": STATUS_ZH.get(state, state), "problems": problem})
+            problem = "；".join(x for x in (r["reason"], r["advice"]) if x)
+        out.append({"review_id": r["review_id"] if r["status"] == "done" else None, "item": r["review_id"],
+                    "filename": r["filename"], "agency": report.get("agency") or "", "year": report.get("year") or "",
+                    "errors": counts["error"] if counts else "", "warnings": counts["warning"] if counts else "",
+                    "status": r["status"], "status_zh": r["status_zh"], "problems": problem})
     return out
 
 

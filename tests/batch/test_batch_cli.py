@@ -137,3 +137,25 @@ def test_non_report_files_are_skipped_with_the_reason(batch, tmp_path):
     js = json.loads(run("batch", folder, "--json", "--no-llm", "--jobs", "1").stdout)
     assert {s["file"] for s in js["skipped"]} == {"README.md", "附件-统计表.xlsx"}
     assert [r["source"] for r in js["reviews"]] == names
+
+
+def test_feedback_package_from_the_command_line(batch, tmp_path):
+    """`reviewer batch --feedback`: the same package as the service's, for an office without a server."""
+    import docx
+
+    from batchmix import scan_pdf
+
+    names = sorted(n for n in batch.files if n.endswith("2023.txt"))[:2]
+    z = _zip({**{n: batch.files[n] for n in names}, "扫描件.pdf": scan_pdf(), "统计表.xlsx": b"PK"}, tmp_path / "报告.zip")
+    out = tmp_path / "反馈包.zip"
+    proc = run("batch", z, "--feedback", out, "--sender", "某市政务公开办", "--resubmit-by", "2099-01-25",
+               "--no-llm", "-j", "1")
+    assert proc.returncode in (0, 1), proc.stderr
+    package = zipfile.ZipFile(out)
+    agencies = {batch.specs[n].agency for n in names}
+    assert set(package.namelist()) == {f"{a}-2023-审核意见.docx" for a in agencies} | {"修改意见通知单.docx"}
+    notice = "\n".join(p.text for p in docx.Document(io.BytesIO(package.read("修改意见通知单.docx"))).paragraphs)
+    assert notice.count("修改意见通知单") == 3 and "2099年1月25日前" in notice and "某市政务公开办" in notice
+    assert "报送“扫描件.pdf”的单位：" in notice and "统计表.xlsx" not in notice
+    bad = run("batch", z, "--feedback", out, "--resubmit-by", "soon", "--no-llm")
+    assert bad.returncode == 2 and "--resubmit-by" in bad.stderr

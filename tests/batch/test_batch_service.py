@@ -85,7 +85,7 @@ def test_batch_of_200_through_the_service(stack):
         assert created["total"] == 200 and created["status"] == "running"
         progress = _wait_done(svc, tenant, created["id"], timeout=600)
         final = progress["final"]
-        assert final["counts"] == {"queued": 0, "running": 0, "done": 200, "failed": 0}
+        assert final["counts"] == {"queued": 0, "running": 0, "done": 200, "failed": 0, "skipped": 0}
         midway = [p for p in progress["seen"] if p["status"] == "running" and p["counts"]["done"]]
         assert all(p["eta_seconds"] is not None and p["eta_seconds"] >= 0 for p in midway)
         assert final["crosscheck"]["by_rule"] == {"continuity.carry_over": final["crosscheck"]["by_rule"]

@@ -247,7 +247,7 @@ def test_a_batch_of_several_files_from_the_form(web_stack):
                        interval=0.5, what="web batch")
     assert final["total"] == 3 and final["counts"]["done"] == 2 and final["counts"]["failed"] == 1
     page = c.get(url).text
-    assert "甲.txt" in page and "乙.txt" in page and "失败" in page and "download-xlsx" in page
+    assert "甲.txt" in page and "乙.txt" in page and "无法审核" in page and "download-xlsx" in page
     assert c.get(url + "/summary.csv").status_code == 200
 
 

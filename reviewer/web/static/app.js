@@ -119,15 +119,22 @@
   if (batch) {
     var bar = $("#batch-bar");
     var paint = function (p) {
-      ["queued", "running", "done", "failed"].forEach(function (k) { $("#count-" + k).textContent = p.counts[k]; });
+      ["queued", "running", "done", "failed", "skipped"].forEach(function (k) { $("#count-" + k).textContent = p.counts[k]; });
       var total = Math.max(1, p.total);
       $(".done", bar).style.width = (100 * p.counts.done / total) + "%";
       $(".failed", bar).style.width = (100 * p.counts.failed / total) + "%";
+      $(".skipped", bar).style.width = (100 * p.counts.skipped / total) + "%";
       $("#eta").textContent = p.status === "done" ? "0 秒" : seconds(p.eta_seconds);
       $("#batch-status").textContent = p.status_zh;
       p.items.forEach(function (it) {
-        var row = it.review_id && $('tr[data-review="' + it.review_id + '"]');
-        if (row) { $(".state", row).textContent = it.status_zh; }
+        var row = it.review_id && $('tr[data-item="' + it.review_id + '"]');
+        if (row) {
+          $(".state", row).textContent = it.status_zh;
+          row.setAttribute("data-status", it.status);
+          // counts only once reviewed: a queued row shows no 0 errors
+          $(".errors", row).textContent = it.counts ? it.counts.error : "";
+          $(".warnings", row).textContent = it.counts ? it.counts.warning : "";
+        }
       });
     };
     var poll = function () {
@@ -219,4 +226,15 @@
         }).catch(function () { checked = true; form.submit(); });
     });
   });
+
+  // Board: tick every unit shown (after filtering) for the feedback package.
+  var selectAll = $("#select-all");
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      $all("#reports tbody tr").forEach(function (r) {
+        var box = $("input[name=unit]", r);
+        if (box && !r.classList.contains("hidden")) { box.checked = selectAll.checked; }
+      });
+    });
+  }
 })();
