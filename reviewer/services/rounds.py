@@ -150,9 +150,15 @@ def delta(session: Session, sub: Submission, review: dict, decided: dict[str, De
 
 
 def open_counts(review: dict, decided: dict[str, Decision]) -> dict[str, int]:
-    """Counts by severity of the findings that are not dismissed: what must still be fixed."""
+    """Counts by severity of the findings that are not dismissed: what must still be fixed. A relation
+    failure folded under its root cause (``derived_from``) is fixed with it, so it is not counted apart
+    (the pages show one card per root cause; the JSON keeps both)."""
     out = {"error": 0, "warning": 0, "info": 0}
-    for f in ensure_fingerprints(review).get("findings", []):
+    findings = ensure_fingerprints(review).get("findings", [])
+    ids = {f.get("id") for f in findings if f.get("id")}
+    for f in findings:
+        if f.get("derived_from") in ids:
+            continue
         d = decided.get(f["fingerprint"])
         if not (d and d.decision == "dismissed"):
             out[f["severity"]] = out.get(f["severity"], 0) + 1

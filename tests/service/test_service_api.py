@@ -237,7 +237,7 @@ def test_submit_command_waits_for_the_review(svc, tmp_path):
                          env=env, capture_output=True, text=True, timeout=90)
     assert out.returncode == 1, out.stderr  # like `reviewer review`: 1 = error-level findings
     # the same Chinese summary as `reviewer review`, without internal block ids
-    assert "错误 11 · 警告 0 · 提示 1" in out.stdout and "【三、收到和处理政府信息公开申请情况】" in out.stdout
+    assert "错误 8 · 警告 0 · 提示 0（另有4条由根因导致的勾稽关系不成立，已并入根因）" in out.stdout and "【三、收到和处理政府信息公开申请情况】" in out.stdout
     assert "（b" not in out.stdout
     out = subprocess.run([sys.executable, "-c", _RUN_CMD, "submit", str(SAMPLE), "--wait", "--no-llm",
                           "--format", "json"], env=env, capture_output=True, text=True, timeout=90)
@@ -301,7 +301,9 @@ def test_pdf_and_doc_drafts_through_the_service_and_the_annotated_pdf(svc):
     assert ann.status_code == 200 and ann.headers["content-type"] == "application/pdf"
     highlights = [a.get_object() for p in PdfReader(io.BytesIO(ann.content)).pages for a in (p.get("/Annots") or [])
                   if a.get_object()["/Subtype"] == "/Highlight"]
-    assert len(highlights) == len(done["草稿.pdf"]["review"]["findings"])
+    findings = done["草稿.pdf"]["review"]["findings"]
+    ids = {f["id"] for f in findings}
+    assert len(highlights) == len([f for f in findings if f.get("derived_from") not in ids])  # one per card
     refused = httpx.get(f"{svc.url}/v1/reviews/{ids['草稿.doc']}/annotated", params={"format": "pdf"},
                         headers=_auth(svc.a), timeout=60)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "annotated.unavailable"

@@ -82,7 +82,7 @@ def test_two_rounds_of_the_seed_report(svc):
         assert ok.json()["decision"] == "dismissed" and ok.json()["reason"] == REASON and ok.json()["by"] == "张三"
         after = httpx.get(f"{svc.url}/v1/reviews/{v1['id']}", headers=_auth(svc.a)).json()
         assert _by_rule(after["review"], DISMISSED_RULE)["decision"]["reason"] == REASON
-        assert after["open_counts"]["error"] == v1["counts"]["error"] - 1
+        assert after["open_counts"]["error"] == v1["open_counts"]["error"] - 1
 
         # version 2: linked by agency and year alone (no report_key in the request)
         r2 = httpx.post(svc.url + "/v1/reviews", headers=_auth(svc.a),

@@ -68,7 +68,7 @@ def test_review_rounds_in_a_real_browser(web_stack, browser, artifacts, tmp_path
     v1_url = d.current_url
     _shot(d, artifacts, "1-version1")
     assert d.find_element(By.ID, "rounds").text.count("稿") == 1  # 第1稿 only
-    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "11"
+    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "8"  # one per card: 4 relations fold under the root cause
     assert not d.find_elements(By.ID, "delta")
 
     # 不采纳 with a reason: the finding folds into 已忽略 and stops counting
@@ -80,15 +80,15 @@ def test_review_rounds_in_a_real_browser(web_stack, browser, artifacts, tmp_path
     _wait(lambda: d.find_elements(By.ID, "dismissed-group"), 15, "the 已忽略 group")
     group = d.find_element(By.ID, "dismissed-group")
     assert "已忽略（1）" in group.text and REASON in group.text
-    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "10"
+    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "7"
     d.execute_script("arguments[0].scrollIntoView()", group)
     _shot(d, artifacts, "3-dismissed")
 
     # 采纳 another: recorded with who and when, 撤销 offered
-    item = _finding(d, "table3.balance")
+    item = _finding(d, "arithmetic.root_cause")
     item.find_element(By.CSS_SELECTOR, "button.accept").click()
-    _wait(lambda: "已采纳" in _finding(d, "table3.balance").text, 15, "the acceptance")
-    assert "撤销" in _finding(d, "table3.balance").text
+    _wait(lambda: "已采纳" in _finding(d, "arithmetic.root_cause").text, 15, "the acceptance")
+    assert "撤销" in _finding(d, "arithmetic.root_cause").text
 
     # --- version 2: the corrected copy with two errors put back ---------------------------------------
     v2_path = tmp_path / "乌海市工信局2023年报告（修改稿）.txt"
@@ -146,7 +146,7 @@ def test_review_rounds_in_a_real_browser(web_stack, browser, artifacts, tmp_path
     undo = d.find_element(By.CSS_SELECTOR, "#dismissed-group button.undo")
     undo.click()
     _wait(lambda: not d.find_elements(By.ID, "dismissed-group"), 15, "the undo")
-    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "11"
+    assert d.find_element(By.CSS_SELECTOR, "#open-errors b").text == "8"  # one per card: 4 relations fold under the root cause
 
 
 def test_a_pdf_draft_shows_its_own_pages(web_stack, browser, artifacts):  # noqa: F811
