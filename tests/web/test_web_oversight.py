@@ -159,7 +159,7 @@ def test_oversight_in_a_real_browser(pg_web_stack, browser, artifacts, tmp_path)
     _wait(lambda: "/web/reviews/" in d.current_url, 20, "the review's page")
     _wait(lambda: d.find_elements(By.ID, "findings"), 120, "the review to finish")
     gxj_review = d.current_url
-    assert int(d.find_element(By.CSS_SELECTOR, '[data-count="error"]').text) >= 2
+    assert int(d.find_element(By.CSS_SELECTOR, '[data-count="error"]').text) >= 1  # one card per root cause
     _no_technical_bits(d)
     _shot(d, artifacts, "04-clerk-review")
     _sign_out(d)
@@ -227,5 +227,5 @@ def test_oversight_in_a_real_browser(pg_web_stack, browser, artifacts, tmp_path)
         "乌海市人民政府": "not_submitted", "乌海市工业和信息化局": "needs_changes",
         "乌海市海勃湾区人民政府": "approved", "乌海市教育局": "not_submitted",
         "乌海市海勃湾区千里山镇人民政府": "not_submitted"}
-    assert by_name["乌海市工业和信息化局"]["open_errors"] >= 2 and by_name["乌海市工业和信息化局"]["latest_review_id"]
+    assert by_name["乌海市工业和信息化局"]["open_errors"] >= 1 and by_name["乌海市工业和信息化局"]["latest_review_id"]
     assert by_name["乌海市人民政府"]["deadline"] == "2027-01-31"
