@@ -302,8 +302,8 @@ def test_pdf_and_doc_drafts_through_the_service_and_the_annotated_pdf(svc):
     highlights = [a.get_object() for p in PdfReader(io.BytesIO(ann.content)).pages for a in (p.get("/Annots") or [])
                   if a.get_object()["/Subtype"] == "/Highlight"]
     findings = done["草稿.pdf"]["review"]["findings"]
-    ids = {f["id"] for f in findings}
-    assert len(highlights) == len([f for f in findings if f.get("derived_from") not in ids])  # one per card
+    finding_ids = {f["id"] for f in findings}
+    assert len(highlights) == len([f for f in findings if f.get("derived_from") not in finding_ids])  # one per card
     refused = httpx.get(f"{svc.url}/v1/reviews/{ids['草稿.doc']}/annotated", params={"format": "pdf"},
                         headers=_auth(svc.a), timeout=60)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "annotated.unavailable"
