@@ -224,17 +224,20 @@ _PAGE_PENDING = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="12
 async def pdf_page(review_id: str, page_no: int, request: Request, user: WebUser = Depends(current_user)) -> Response:
     """One page of a PDF draft as an image, its findings highlighted (the review page shows these).
     The worker renders it (reviewer.services.annotated, kind ``p<n>``); while it does, a placeholder."""
-    from reviewer.services.annotated import page_kind, wait_for_output
+    from reviewer.services.annotated import page_kind, page_of, wait_for_output
 
     def owned() -> str:
         with session_scope(request.app.state.engine) as s:
             return _submission(s, user, review_id).id
 
     sub_id = await run_in_threadpool(owned)
-    if not 1 <= page_no <= 9_999_999:
+    if page_of(page_kind(page_no)) is None:
         raise WebNotFound()
-    outcome = await wait_for_output(request.app.state.engine, sub_id, page_kind(page_no),
-                                    request.app.state.settings.annotate_wait)
+    wait = request.app.state.settings.annotate_wait
+    count = await wait_for_output(request.app.state.engine, sub_id, "pages", wait)  # cached after the first
+    if count.status == "failed" or (count.status == "done" and not 1 <= page_no <= int(count.data)):
+        raise WebNotFound()  # not reviewed, not a PDF, no such page: no task asked of the worker
+    outcome = await wait_for_output(request.app.state.engine, sub_id, page_kind(page_no), wait)
     if outcome.status == "pending":
         return Response(_PAGE_PENDING, status_code=202, media_type="image/svg+xml",
                         headers={"Retry-After": "2", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
