@@ -112,6 +112,12 @@ def enqueue_review(submission_id: str) -> bool:
     return send_review(submission_id)
 
 
+def enqueue_annotate(submission_id: str, kind: str) -> None:
+    """Ask a worker for an output made from the draft (reviewer.services.annotated); raises when the
+    broker is down. Priority 0, as a single review: someone is waiting for it."""
+    app.send_task("reviewer.annotate", args=[submission_id, kind], queue=REVIEW_QUEUE, priority=0)
+
+
 def message_started(submission_id: str) -> None:
     """The task of this submission started: its message is no longer waiting."""
     try:

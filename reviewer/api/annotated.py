@@ -1,7 +1,7 @@
 """GET /v1/reviews/{id}/annotated?format=docx|html|pdf — the draft with its findings marked.
 
 The API never parses the draft (issue 17): the worker produces the annotated draft under its time
-and memory limits and caches it in the store (workers/annotate.py). A draft the worker refused,
+and memory limits and caches it in the store (reviewer.services.annotated). A draft the worker refused,
 or a PDF asked of a draft that is not one, is answered at once (409); a cached output at once
 (200); otherwise the request waits up to ``REVIEWER_ANNOTATE_WAIT`` seconds for the worker, then
 answers 202 with ``Retry-After`` (ask again). A .docx draft keeps the original with Word comments
@@ -51,7 +51,7 @@ async def annotated(review_id: str, request: Request, format: str = Query("docx"
     if found is None:
         raise ApiError(404, "review.not_found", "未找到该审核", "review not found")
     sub_id, sub_status, filename = found
-    from workers.annotate import wait_for_output
+    from reviewer.services.annotated import wait_for_output
 
     outcome = await wait_for_output(request.app.state.engine, sub_id, format, request.app.state.settings.annotate_wait)
     if outcome.status == "not_ready":

@@ -147,19 +147,40 @@ def package_response(content: bytes) -> Response:
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(package_name())}", "Cache-Control": "no-store"})
 
 
+async def package_download(request: Request, build, ident: str | None = None) -> Response:
+    """``build()`` once the worker has annotated every draft (waits up to REVIEWER_ANNOTATE_WAIT
+    seconds), else 202 with Retry-After and how many are ready (issue 17: no draft parsed here)."""
+    from reviewer.services.feedback import PackagePending, package_when_ready
+
+    try:
+        content = await package_when_ready(build, request.app.state.settings.annotate_wait)
+    except PackagePending as exc:
+        return JSONResponse({"id": ident, "status": "pending", "ready": exc.ready, "total": exc.total,
+                             "message": f"{exc.message_zh}（{exc.message_en}）"},
+                            status_code=202, headers=exc.headers)
+    return package_response(content)
+
+
+_PENDING = {202: {"description": "worker 正在生成各单位的批注稿：按 Retry-After 秒后重试",
+                  "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                  "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
 @router.get("/{batch_id}/feedback.zip",
             summary="反馈包：各单位带批注的报告（单位-年度-审核意见.docx/.pdf）与修改意见通知单（.docx）",
             response_class=Response,
             responses={200: {"description": "zip 压缩包", "content": {_ZIP: {"schema": {"type": "string",
-                                                                                     "format": "binary"}}}}})
-def feedback(batch_id: str, request: Request,
-             resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
-             sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
-             tenant: TenantRef = Depends(current_tenant)) -> Response:
+                                                                                     "format": "binary"}}}},
+                       **_PENDING})
+async def feedback(batch_id: str, request: Request,
+                   resubmit_by: str | None = Query(None, description="修改稿报送截止日期（YYYY-MM-DD），默认 7 天后"),
+                   sender: str | None = Query(None, max_length=100, description="通知单落款，默认为本租户名称"),
+                   tenant: TenantRef = Depends(current_tenant)) -> Response:
     from reviewer.api.deps import tenant_wide
 
     tenant_wide(tenant)  # the office's: a unit's key gets 404
     from reviewer.services.feedback import batch_package, resubmit_date
 
-    return package_response(batch_package(request.app.state.engine, tenant.id, batch_id,
-                                          (sender or "").strip() or tenant.name, resubmit_date(resubmit_by)))
+    due = resubmit_date(resubmit_by)
+    return await package_download(request, lambda: batch_package(
+        request.app.state.engine, tenant.id, batch_id, (sender or "").strip() or tenant.name, due), batch_id)

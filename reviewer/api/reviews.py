@@ -188,7 +188,7 @@ def redeliver(review_id: str, tenant: TenantRef = Depends(current_tenant),
     if delivery is None:
         raise ApiError(409, "review.not_ready", "审核尚未完成，完成后会自动投递", "review not finished yet")
     session.commit()
-    from workers.celery_app import enqueue_delivery
+    from reviewer.services.submissions import send_delivery
 
-    enqueue_delivery(delivery.id)
+    send_delivery(delivery.id)
     return {"id": sub.id, "delivery_id": delivery.id, "webhook_id": delivery.message_id, "status": "pending"}

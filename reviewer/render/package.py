@@ -36,6 +36,9 @@ class PackageDraft:
     reason: str | None = None
     advice: str | None = None
     missing: bool = False  # the unit has not submitted a report at all
+    annotated: tuple[str, bytes] | None = None  # (extension, bytes) as the worker made them (the service)
+    review_id: str | None = None  # with ``ext`` (docx | pdf): what the service asks the worker for
+    ext: str | None = None
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -54,7 +57,10 @@ def annotated_name(unit: str, year: int | None, ext: str, taken: set[str]) -> st
 
 
 def _annotate(draft: PackageDraft) -> tuple[str, bytes]:
-    """(extension, annotated bytes) of a reviewed draft, read again from its bytes."""
+    """(extension, annotated bytes) of a reviewed draft: the worker's (``annotated``), else read again
+    from its bytes (the command line, which has no worker)."""
+    if draft.annotated is not None:
+        return draft.annotated
     from reviewer.ingest import read_bytes
     from reviewer.render import annotated_bytes
 
@@ -74,11 +80,11 @@ def feedback_zip(drafts: list[PackageDraft], sender: str, issued: date, resubmit
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for d in drafts:
-            reviewed = d.review is not None and d.review.status == "ok" and d.data is not None
+            reviewed = d.review is not None and d.review.status == "ok"
             unit = NoticeUnit(d.unit, d.filename, d.review if reviewed else None,
                               reason=d.reason or (d.review.error.message if d.review and d.review.error else None),
                               advice=d.advice, missing=d.missing)
-            if reviewed:
+            if reviewed and (d.annotated is not None or d.data is not None):  # neither: the worker failed
                 try:
                     ext, content = _annotate(d)
                 except Exception as exc:  # read once by the worker, so unexpected: the notice still lists it

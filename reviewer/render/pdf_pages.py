@@ -48,3 +48,17 @@ def page_png(data: bytes, page_no: int, findings: list[dict], scale: float = SCA
     out = io.BytesIO()
     Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG", optimize=False)
     return out.getvalue()
+
+
+def page_count(data: bytes) -> int:
+    """The number of pages of a PDF draft (0 when PDFium cannot open it)."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()

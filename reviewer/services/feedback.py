@@ -1,5 +1,10 @@
 """The feedback package of a batch (issue 16): what goes in it, read from the store for one tenant.
 
+The annotated drafts in it are the worker's (kinds ``fb.docx`` / ``fb.pdf`` of
+reviewer.services.annotated, cached): the API and web processes never parse a draft (issue 17).
+While some are being produced the package is not built: ``PackagePending`` (202, ask again);
+only the notice .docx, made from the stored reviews, is built in the request.
+
 Every file of the batch that is a report — reviewed, or meant as one but unreadable — is a unit
 of the package; files skipped as not reports (an .xlsx, a README) are left out. The unit is named
 as in the roster when the draft is attached to one, else by the agency the reviewer read from the
@@ -18,6 +23,67 @@ from reviewer.render.package import PackageDraft, feedback_zip
 from reviewer.services.errors import ServiceError
 
 CHINA = timezone(timedelta(hours=8))
+RETRY_AFTER_SECONDS = 2
+
+
+class PackagePending(ServiceError):
+    """Some annotated drafts of the package are still being produced by the worker."""
+
+    def __init__(self, ready: int, total: int):
+        super().__init__(202, "package.pending", f"反馈包中的批注稿正在由后台生成（已完成 {ready}/{total}），请稍后重试",
+                         f"the package's annotated drafts are being produced ({ready}/{total} ready); retry",
+                         headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        self.ready, self.total = ready, total
+
+
+def _reviewed_draft(unit: str, sub, data: bytes, review: Review) -> PackageDraft:
+    """A reviewed draft whose annotated copy the worker makes (``attach_annotated``)."""
+    from reviewer.services.annotated import is_pdf
+
+    return PackageDraft(unit, sub.filename, None, review, review_id=sub.id, ext="pdf" if is_pdf(data) else "docx")
+
+
+def attach_annotated(engine, drafts: list[PackageDraft]) -> None:
+    """Each reviewed draft's annotated copy from the worker's cache (asked for when missing or stale);
+    raises PackagePending while any is being produced. One the worker could not make is left out of
+    the zip (the notice still lists the unit)."""
+    import logging
+
+    from reviewer.services.annotated import request_output
+
+    asked = [d for d in drafts if d.review_id]
+    pending = 0
+    for d in asked:
+        outcome = request_output(engine, d.review_id, f"fb.{d.ext}")
+        if outcome.status == "done":
+            d.annotated = (d.ext, outcome.data)
+        elif outcome.status == "pending":
+            pending += 1
+        else:
+            logging.getLogger(__name__).warning("feedback package: no annotated %s for %s: %s", d.ext, d.review_id,
+                                                (outcome.error or {}).get("code"))
+    if pending:
+        raise PackagePending(len(asked) - pending, len(asked))
+
+
+async def package_when_ready(build, wait: float) -> bytes:
+    """``build()`` (blocking, raises PackagePending) asked again every second for up to ``wait``
+    seconds while the worker produces; the last PackagePending is raised after that."""
+    from reviewer.services.annotated import Outcome, poll
+
+    last: dict = {}
+
+    def ask() -> Outcome:
+        try:
+            return Outcome("done", data=build())
+        except PackagePending as exc:
+            last["pending"] = exc
+            return Outcome("pending")
+
+    outcome = await poll(ask, wait, every=1.0)
+    if outcome.status == "pending":
+        raise last["pending"]
+    return outcome.data
 
 
 def open_review(s: Session, sub, stored: dict) -> Review:
@@ -54,8 +120,8 @@ def batch_drafts(session: Session, batch) -> list[PackageDraft]:
         sub = session.get(Submission, r["review_id"])
         review = open_review(session, sub, stored.review)
         unit = session.get(Unit, sub.unit_id) if sub.unit_id else None  # the roster's name, when attached
-        out.append(PackageDraft(unit.name if unit else review.report.agency or stem, r["filename"],
-                                session.get(Blob, sub.blob_sha256).data, review))
+        out.append(_reviewed_draft(unit.name if unit else review.report.agency or stem, sub,
+                                   session.get(Blob, sub.blob_sha256).data, review))
     return out
 
 
@@ -72,8 +138,7 @@ def resubmit_date(text: str | None) -> date | None:
 
 def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_by: date | None = None,
                   issued: date | None = None) -> bytes:
-    """The zip for a finished batch. The drafts are read in one short session; annotating them
-    (reading each draft again) happens after it is closed."""
+    """The zip for a finished batch (raises PackagePending while the worker annotates drafts)."""
     from reviewer.store.batches import get_batch
     from reviewer.store.db import session_scope
 
@@ -85,6 +150,7 @@ def batch_package(engine, tenant_id: int, batch_id: str, sender: str, resubmit_b
             raise ServiceError(409, "batch.not_ready", f"批次尚未完成（当前状态：{batch.status}），完成后可下载反馈包",
                                f"batch not finished yet (status {batch.status})")
         drafts = batch_drafts(s, batch)
+    attach_annotated(engine, drafts)
     return feedback_zip(drafts, sender, issued or today_in_china(), resubmit_by)
 
 
@@ -113,7 +179,7 @@ def unit_drafts(s: Session, tenant_id: int, year: int, unit_ids: list[int]) -> l
             out.append(PackageDraft(u["name"], sub.filename, None, None,
                                     reason=reason_zh(review.error.message if review.error else ""), advice=advice(code)))
             continue
-        out.append(PackageDraft(u["name"], sub.filename, s.get(Blob, sub.blob_sha256).data, review))
+        out.append(_reviewed_draft(u["name"], sub, s.get(Blob, sub.blob_sha256).data, review))
     return out
 
 
@@ -128,6 +194,7 @@ def units_package(engine, tenant_id: int, year: int, unit_ids: list[int], sender
         if not any(get_unit(s, tenant_id, uid) for uid in unit_ids):
             raise ServiceError(404, "unit.not_found", "未找到所选单位", "no such unit")
         drafts = unit_drafts(s, tenant_id, year, unit_ids)
+    attach_annotated(engine, drafts)
     return feedback_zip(drafts, sender, issued or today_in_china(), resubmit_by, year)
 
 

@@ -87,3 +87,10 @@ def submit(engine, tenant_id: int, data: bytes, filename: str, options: dict, ca
 
         enqueue_review(sub.id)
     return Submitted(sub, created)
+
+
+def send_delivery(delivery_id: int) -> None:
+    """Queue a webhook delivery (after ``POST /v1/reviews/{id}/redeliver`` committed it)."""
+    from workers.celery_app import enqueue_delivery
+
+    enqueue_delivery(delivery_id)

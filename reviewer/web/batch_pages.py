@@ -103,10 +103,10 @@ def batch_summary(batch_id: str, fmt: str, request: Request, user: WebUser = Dep
 
 
 @router.get("/web/batches/{batch_id}/feedback.zip")
-def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
+async def batch_feedback(batch_id: str, request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package: every unit's annotated draft and the 修改意见通知单."""
     from reviewer.services.feedback import batch_package
     from reviewer.web.responses import feedback_download
 
-    return feedback_download(request, user, lambda resubmit_by: batch_package(
+    return await feedback_download(request, user, lambda resubmit_by: batch_package(
         request.app.state.engine, user.tenant_id, batch_id, user.tenant_name, resubmit_by))

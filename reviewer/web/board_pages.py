@@ -80,7 +80,7 @@ async def approve(request: Request, user: WebUser = Depends(staff_user)) -> Resp
 
 
 @router.get("/web/board/feedback.zip")
-def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Response:
+async def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Response:
     """The feedback package of the units ticked on the board (issue 16)."""
     from reviewer.services.feedback import units_package
     from reviewer.web.responses import feedback_download
@@ -89,5 +89,5 @@ def board_feedback(request: Request, user: WebUser = Depends(staff_user)) -> Res
     if not ids:
         return page(request, "error.html", {"title": "没有选择单位", "message": "请在报送进度表中勾选要反馈的单位。"},
                     status=422, user=user)
-    return feedback_download(request, user, lambda resubmit_by: units_package(
+    return await feedback_download(request, user, lambda resubmit_by: units_package(
         request.app.state.engine, user.tenant_id, _year(request), ids, user.tenant_name, resubmit_by))

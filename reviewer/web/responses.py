@@ -43,15 +43,29 @@ def csrf_refused(request: Request) -> HTMLResponse:
                 "表单已过期或来源不明（缺少有效的安全令牌），请返回页面刷新后重新提交。"}, status=403)
 
 
-def feedback_download(request: Request, user: WebUser, build) -> Response:
-    """The feedback package (issue 16) as a download: ``build(resubmit_by)`` makes the zip; a refusal is
-    the 404 page (not the user's) or an error page saying why."""
+PENDING_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
+                "<title>正在生成</title></head><body><p>{what}正在生成，请稍候，本页会自动刷新……</p></body></html>")
+
+
+def pending_page(what: str = "带批注的文稿") -> HTMLResponse:
+    """The worker is still producing what was asked: a page that asks again every 2 s (202)."""
+    return HTMLResponse(PENDING_PAGE.format(what=what), status_code=202,
+                        headers={"Retry-After": "2", "Cache-Control": "no-store"})
+
+
+async def feedback_download(request: Request, user: WebUser, build) -> Response:
+    """The feedback package (issue 16) as a download: ``build(resubmit_by)`` makes the zip once the
+    worker has annotated every draft (else the auto-refreshing 正在生成 page); a refusal is the 404
+    page (not the user's) or an error page saying why."""
     from reviewer.services.errors import ServiceError
-    from reviewer.services.feedback import package_name, resubmit_date
+    from reviewer.services.feedback import PackagePending, package_name, package_when_ready, resubmit_date
     from reviewer.web.auth import WebNotFound
 
     try:
-        content = build(resubmit_date(request.query_params.get("resubmit_by")))
+        due = resubmit_date(request.query_params.get("resubmit_by"))
+        content = await package_when_ready(lambda: build(due), request.app.state.settings.annotate_wait)
+    except PackagePending as exc:
+        return pending_page(f"反馈包（各单位的批注稿，已完成 {exc.ready}/{exc.total}）")
     except ServiceError as exc:
         if exc.status == 404:
             raise WebNotFound() from exc

@@ -14,7 +14,7 @@ from reviewer.store.db import session_scope
 from reviewer.web import views
 from reviewer.web.auth import WebNotFound, WebUser, current_user, require_csrf
 from reviewer.web.forms import form_text, read_body
-from reviewer.web.responses import FRAMED_CSP, attachment, page
+from reviewer.web.responses import FRAMED_CSP, attachment, page, pending_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,7 +101,7 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
                    rounds=views.rounds_header(s, sub, rounds),
                    dismissed=views.dismissed_findings(review),
                    pdf=is_pdf and views.pdf_renderer_available(),
-                   pdf_pages=views.pdf_page_count(data) if is_pdf and row.status == "ok" else 0,
+                   pdf_pages=0,
                    view=request.query_params.get("view", ""))
         previous = s.get(ReviewRow, sub.previous_id) if sub.previous_id else None
         ctx.update(fixed=views.fixed_findings(previous.review if previous else None, rounds["delta"]),
@@ -113,6 +113,8 @@ def review_page(review_id: str, request: Request, user: WebUser = Depends(curren
         ctx.update(compare=comparison(s, user.tenant_id, sub.unit_id, review),  # issue 16: 本年 / 上年 / 差额
                    rollup=rollup(s, user.tenant_id, sub.unit_id, review) if user.sees_all_units else None,
                    advice=advice((review.get("error") or {}).get("code")))
+    if is_pdf and ctx["readable"]:  # after the session: no connection held while the worker counts
+        ctx["pdf_pages"] = _page_count(request, ctx["sub"]["id"])
     return page(request, "review.html", ctx, user=user)
 
 
@@ -129,7 +131,7 @@ class AnnotatedPending(Exception):
 
 async def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) -> tuple[bytes, str]:
     """The annotated draft as the worker produced it (the web process never parses a draft)."""
-    from workers.annotate import wait_for_output
+    from reviewer.services.annotated import wait_for_output
 
     def owned() -> tuple[str, str]:
         with session_scope(request.app.state.engine) as s:
@@ -143,14 +145,6 @@ async def _annotated(request: Request, user: WebUser, review_id: str, fmt: str) 
     if outcome.status != "done":  # not reviewed yet, unreadable draft, or a PDF of a non-PDF: nothing to offer
         raise WebNotFound()
     return outcome.data, filename
-
-
-_PENDING_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">'
-                 "<title>正在生成批注文稿</title></head><body><p>正在生成带批注的文稿，请稍候，本页会自动刷新……</p></body></html>")
-
-
-def _pending() -> HTMLResponse:
-    return HTMLResponse(_PENDING_PAGE, status_code=202, headers={"Retry-After": "2", "Cache-Control": "no-store"})
 
 
 def _dismissed_indices(request: Request, user: WebUser, review_id: str) -> list[int]:
@@ -170,7 +164,7 @@ async def annotated_frame(review_id: str, request: Request, user: WebUser = Depe
     try:
         content, _ = await _annotated(request, user, review_id, "html")
     except AnnotatedPending:
-        return _pending()
+        return pending_page()
     indices = await run_in_threadpool(_dismissed_indices, request, user, review_id)
     dismissed = "".join(f'[data-anchors^="a{i}-"]{{background:#eee!important;border-color:#bbb!important;color:#777}}'
                         for i in indices)  # greyed, as in the panel
@@ -203,28 +197,51 @@ async def download(review_id: str, fmt: str, request: Request, user: WebUser = D
     try:
         content, filename = await _annotated(request, user, review_id, fmt)
     except AnnotatedPending:
-        return _pending()
+        return pending_page()
     return attachment(content, fmt, f"{PurePath(filename).stem}.审核.{fmt}")
 
 
 
-@router.get("/web/reviews/{review_id}/pages/{page_no}.png")
-def pdf_page(review_id: str, page_no: int, request: Request, user: WebUser = Depends(current_user)) -> Response:
-    """One page of a PDF draft as an image, its findings highlighted (the review page shows these)."""
-    from reviewer.render.pdf_pages import PageOutOfRange, page_png
-    from reviewer.services.rounds import rounds_view
-    from reviewer.store.models import Blob, ReviewRow
+def _page_count(request: Request, sub_id: str) -> int | None:
+    """A PDF draft's page count as the worker read it (cached; waited for a few seconds the first
+    time); None while the worker is busy (the page then says so and shows the text view)."""
+    import asyncio
 
-    with session_scope(request.app.state.engine) as s:
-        sub = _submission(s, user, review_id)
-        row = s.get(ReviewRow, sub.id)
-        data = s.get(Blob, sub.blob_sha256).data
-        if row is None or row.status != "ok" or not views.input_was_pdf(sub.filename, data):
-            raise WebNotFound()
-        findings = rounds_view(s, sub, row)["review"]["findings"]
-    try:
-        png = page_png(data, page_no, findings)
-    except PageOutOfRange as exc:
-        raise WebNotFound() from exc
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-cache",
-                                                          "X-Content-Type-Options": "nosniff"})
+    from reviewer.services.annotated import wait_for_output
+
+    wait = min(request.app.state.settings.annotate_wait, 5.0)
+    outcome = asyncio.run(wait_for_output(request.app.state.engine, sub_id, "pages", wait))
+    if outcome.status == "pending":
+        return None
+    return int(outcome.data) if outcome.status == "done" else 0
+
+
+_PAGE_PENDING = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="120"><rect width="100%" height="100%" '
+                 'fill="#f4f4f4"/><text x="20" y="65" font-size="20" fill="#555">正在生成本页图像，请稍后刷新页面……</text></svg>')
+
+
+@router.get("/web/reviews/{review_id}/pages/{page_no}.png")
+async def pdf_page(review_id: str, page_no: int, request: Request, user: WebUser = Depends(current_user)) -> Response:
+    """One page of a PDF draft as an image, its findings highlighted (the review page shows these).
+    The worker renders it (reviewer.services.annotated, kind ``p<n>``); while it does, a placeholder."""
+    from reviewer.services.annotated import page_kind, page_of, wait_for_output
+
+    def owned() -> str:
+        with session_scope(request.app.state.engine) as s:
+            return _submission(s, user, review_id).id
+
+    sub_id = await run_in_threadpool(owned)
+    if page_of(page_kind(page_no)) is None:
+        raise WebNotFound()
+    wait = request.app.state.settings.annotate_wait
+    count = await wait_for_output(request.app.state.engine, sub_id, "pages", wait)  # cached after the first
+    if count.status == "failed" or (count.status == "done" and not 1 <= page_no <= int(count.data)):
+        raise WebNotFound()  # not reviewed, not a PDF, no such page: no task asked of the worker
+    outcome = await wait_for_output(request.app.state.engine, sub_id, page_kind(page_no), wait)
+    if outcome.status == "pending":
+        return Response(_PAGE_PENDING, status_code=202, media_type="image/svg+xml",
+                        headers={"Retry-After": "2", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    if outcome.status != "done":  # not reviewed, not a PDF, no such page
+        raise WebNotFound()
+    return Response(outcome.data, media_type="image/png", headers={"Cache-Control": "private, no-cache",
+                                                                   "X-Content-Type-Options": "nosniff"})

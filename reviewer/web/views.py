@@ -282,17 +282,6 @@ def rounds_header(s: Session, sub: Submission, rounds: dict) -> dict:
             "previous_id": sub.previous_id, "open_counts": rounds["open_counts"]}
 
 
-def pdf_page_count(data: bytes) -> int:
-    import pypdfium2
-
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        return 0
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
 _FAILURE_TITLE = {
     "input.not_a_report": "这不是政府信息公开工作年度报告",
     "input.empty": "文件是空的", "input.binary": "文件不是文本", "input.encoding": "无法识别文件的文字编码",

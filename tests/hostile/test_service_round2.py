@@ -66,7 +66,8 @@ def svc(tmp_path_factory):
                           REVIEWER_LARGE_UPLOAD_BYTES=str(LARGE), REVIEWER_HEADER_TIMEOUT="1",
                           REVIEWER_BODY_TIMEOUT="5", REVIEWER_BODY_MIN_RATE="10000000",
                           REVIEWER_SUBMIT_RATE_PER_MINUTE="0", REVIEWER_LLM_BASE_URL="", REVIEWER_LLM_API_KEY="",
-                          REVIEWER_WEB_SESSION_SECRET="round2-secret-" + "x" * 32)
+                          REVIEWER_WEB_SESSION_SECRET="round2-secret-" + "x" * 32,
+                          REVIEWER_ANNOTATE_WAIT="0")  # a download not cached yet answers 202 at once
         api = Api(env, tmp)
         api.env, api.tenant = env, make_tenant(engine, "甲单位")
         try:
@@ -318,8 +319,83 @@ def test_a_refused_300_page_pdf_answers_at_once_without_a_parse(svc):
         r = httpx.get(f"{svc.url}/v1/reviews/{rid}/annotated", params={"format": fmt}, headers=_auth(svc), timeout=60)
         assert r.status_code == 409, r.text
         assert r.json()["error"]["code"] == "input.too_large"
+    web = signed_in(svc.url, svc.tenant["api_key"])
+    assert web.get(f"/web/reviews/{rid}/pages/1.png").status_code == 404  # no page image of a refused draft
+    assert "/pages/1.png" not in web.get(f"/web/reviews/{rid}").text
     assert f"of {rid}" not in svc.worker.text()  # answered without reading the draft again
     txt = _submit_and_wait(svc, "草稿2.txt", SAMPLE.encode() + b"\n")
     r = httpx.get(f"{svc.url}/v1/reviews/{txt}/annotated", params={"format": "pdf"}, headers=_auth(svc), timeout=60)
     assert r.status_code == 409 and r.json()["error"]["code"] == "annotated.unavailable"
     assert f"annotated pdf of {txt}" not in svc.worker.text()
+
+
+def test_pdf_page_images_are_rendered_by_the_worker_and_cached(svc):
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "huaian-2024.pdf"
+    rid = _submit_and_wait(svc, "淮安-页面.pdf", real.read_bytes())
+    web = signed_in(svc.url, svc.tenant["api_key"])
+    assert 'id="pages-pending"' in web.get(f"/web/reviews/{rid}").text  # not counted yet: the text view first
+    wait_until(lambda: "/pages/1.png" in web.get(f"/web/reviews/{rid}").text, 60, interval=0.5, what="page list")
+    assert svc.worker.text().count(f"annotated pages of {rid}") == 1  # the worker counted the pages
+
+    def image(n: int):
+        r = web.get(f"/web/reviews/{rid}/pages/{n}.png")
+        if r.status_code == 202:  # the worker is busy: a placeholder that says so
+            assert r.headers["Retry-After"].isdigit() and "正在生成" in r.text
+            return None
+        return r
+    assert image(1) is None  # nothing cached yet: the placeholder (202), the worker asked
+    first = wait_until(lambda: image(1), 120, interval=0.5, what="page 1")
+    assert first.status_code == 200 and first.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert svc.worker.text().count(f"annotated p1 of {rid}") == 1  # rendered in the worker
+    again = image(1)
+    assert again.status_code == 200 and again.content == first.content
+    assert svc.worker.text().count(f"annotated p1 of {rid}") == 1  # served from the store
+    assert image(9999).status_code == 404  # past the page count the worker read: no task at all
+    assert f"annotated p9999 of {rid}" not in svc.worker.text()
+
+
+def test_the_feedback_package_holds_the_drafts_the_worker_annotated(svc):
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "huaian-2024.pdf"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("甲.txt", SAMPLE.encode())
+        zf.writestr("淮安.pdf", real.read_bytes())
+    r = httpx.post(svc.url + "/v1/batches", headers=_auth(svc), files={"file": ("两份.zip", buf.getvalue())},
+                   data={"use_llm": "false"}, timeout=60)
+    assert r.status_code == 202, r.text
+    bid = r.json()["id"]
+    wait_until(lambda: httpx.get(f"{svc.url}/v1/batches/{bid}", headers=_auth(svc), timeout=30).json()["status"]
+               == "done", 180, interval=0.5, what="batch")
+    polls = []
+
+    def package():
+        r = httpx.get(f"{svc.url}/v1/batches/{bid}/feedback.zip", headers=_auth(svc), timeout=60)
+        polls.append(r.status_code)
+        if r.status_code == 202:
+            body = r.json()
+            assert r.headers["Retry-After"].isdigit() and body["status"] == "pending" and body["total"] == 2
+            return None
+        return r
+    assert package() is None  # not built in the request: the worker annotates the drafts first (202)
+    first = wait_until(package, 180, interval=0.5, what="feedback package")
+    assert first.status_code == 200, first.text
+    names = zipfile.ZipFile(io.BytesIO(first.content)).namelist()
+    assert "修改意见通知单.docx" in names and sum(n.endswith("-审核意见.pdf") for n in names) == 1
+    assert sum(n.endswith("-审核意见.docx") for n in names) == 1
+    log = svc.worker.text()
+    made = re.findall(r"annotated fb\.(docx|pdf) of [0-9a-f-]+: \d+ bytes", log)
+    assert sorted(made) == ["docx", "pdf"]  # each draft annotated once, by the worker
+    again = package()
+    assert again.status_code == 200 and svc.worker.text().count("annotated fb.") == 2  # from the store
+    # a finding set aside (不采纳) leaves the package: that draft is annotated again, the other comes from the store
+    items = httpx.get(f"{svc.url}/v1/batches/{bid}", headers=_auth(svc), timeout=30).json()["items"]
+    txt = next(i["review_id"] for i in items if i["filename"] == "甲.txt")
+    finding = httpx.get(f"{svc.url}/v1/reviews/{txt}", headers=_auth(svc), timeout=30).json()["review"]["findings"][0]
+    r = httpx.post(f"{svc.url}/v1/reviews/{txt}/decisions", headers=_auth(svc), timeout=30,
+                   json={"fingerprint": finding["fingerprint"], "decision": "dismissed", "reason": "测试"})
+    assert r.status_code == 200, r.text
+    assert package() is None  # stale: produced again by the worker
+    third = wait_until(package, 180, interval=0.5, what="feedback package after a dismissal")
+    assert third.status_code == 200
+    assert svc.worker.text().count(f"annotated fb.docx of {txt}") == 2
+    assert len(re.findall(r"annotated fb\.pdf of ", svc.worker.text())) == 1

@@ -132,3 +132,21 @@ def test_libreoffice_opens_the_notice_and_renders_its_pages(drafts, tmp_path):
     subprocess.run([PDFTOPPM, "-r", "70", "-png", str(pdf), str(out / "notice-page")], check=True, timeout=120)
     pages = sorted(out.glob("notice-page-*.png"))
     assert len(pages) >= 4  # one notice a unit, each from a new page
+
+
+def test_the_workers_annotated_drafts_go_in_as_they_are_without_reading_a_draft(drafts, monkeypatch):
+    """The service passes the worker's bytes (issue 17): the package neither reads nor renders a draft."""
+    import reviewer.ingest
+    import reviewer.render
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a draft was read or rendered while building the package")
+
+    monkeypatch.setattr(reviewer.ingest, "read_bytes", refuse)
+    monkeypatch.setattr(reviewer.render, "annotated_bytes", refuse)
+    made = PackageDraft("乌海市工业和信息化局", "gxj.txt", None, drafts[0].review, annotated=("docx", b"PK-made-by-worker"))
+    failed = PackageDraft("乌海市财政局", "财政局.docx", None, drafts[1].review)  # the worker could not annotate it
+    z = zipfile.ZipFile(io.BytesIO(feedback_zip([made, failed], "乌海市人民政府办公室", date(2024, 1, 20))))
+    assert sorted(z.namelist()) == ["乌海市工业和信息化局-2023-审核意见.docx", NOTICE_NAME]
+    assert z.read("乌海市工业和信息化局-2023-审核意见.docx") == b"PK-made-by-worker"
+    assert "乌海市财政局" in _text(z.read(NOTICE_NAME))  # still in the notice
