@@ -49,7 +49,7 @@ def _place(loc: Location, doc: Document, sections, paragraphs, starts, by_id) ->
     section = next((s for s in reversed(sections) if s.start <= pos < s.end), None)
     i = bisect.bisect_right(starts, pos) - 1
     if section is not None and i >= 0 and paragraphs[i].span[0] >= section.start:
-        n = sum(1 for p in paragraphs[: i + 1] if p.span[0] > section.start)
+        n = i + 1 - bisect.bisect_right(starts, section.start)  # paragraphs after the heading, up to this one
         name = f"第{section.key}部分第{n}段" if n else f"第{section.key}部分标题"
         if n == 0 and section.start <= pos < section.start + len(section.heading) + 2:
             name = f"第{section.key}部分标题"
