@@ -141,7 +141,9 @@ def top_problems(rows: list[dict], n: int = 8) -> list[dict]:
 
     per_rule: Counter = Counter()
     for r in rows:
-        per_rule.update({f["rule_id"] for f in r["_findings"] if f.get("severity") in ("error", "warning")})
+        ids = {f.get("id") for f in r["_findings"] if f.get("id")}
+        per_rule.update({f["rule_id"] for f in r["_findings"] if f.get("severity") in ("error", "warning")
+                         and f.get("derived_from") not in ids})  # a relation folded under its root cause: one problem
     out = []
     for rule_id, units in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:n]:
         rule = RULES.get(rule_id)
