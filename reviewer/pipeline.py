@@ -101,13 +101,16 @@ def _review_document(doc: Document, options: ReviewOptions):
 
 
 def apply_profile(review: Review, profile: RuleProfile) -> None:
+    """Idempotent on findings already filtered: a second pass (the batch's cross-report findings) adds
+    what it hides to the count of the first."""
     from reviewer.findings import ProfileInfo
 
     before = review.findings
     after = profile.apply(before)
     regraded = sum(1 for f in after if f.declared_severity)
+    hidden = (review.profile.hidden if review.profile else 0) + len(before) - len(after)
     review.findings = after
-    review.profile = ProfileInfo(**profile.summary(), hidden=len(before) - len(after), regraded=regraded)
+    review.profile = ProfileInfo(**profile.summary(), hidden=hidden, regraded=regraded)
 
 
 def _cells(facts) -> dict:

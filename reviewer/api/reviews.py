@@ -25,6 +25,8 @@ _ROUND_FIELDS = {
                    "description": "报告标识：同一标识的各次提交是同一报告的各个版本（不填则按机关名称与年度自动归并）"},
     "previous_review_id": {"type": "string", "description": "上一稿的审核 id：本稿作为该报告的下一版本"},
 }
+_UNIT_FIELD = {"description": "报告所属单位（单位编号或完整名称）：优先于按草稿中的机关名称自动匹配；"
+                              "未知单位返回 422。限定单位的密钥只能为本单位提交（可省略）"}
 _SUBMIT_BODY = {
     "requestBody": {
         "required": True,
@@ -34,6 +36,7 @@ _SUBMIT_BODY = {
                 "callback_url": {"type": "string", "description": "审核完成后接收签名 webhook 的地址"},
                 "use_llm": {"type": "boolean", "description": "是否启用大模型审核（默认：已配置即启用）"},
                 **_ROUND_FIELDS,
+                "unit": {"type": "string", "maxLength": 200, **_UNIT_FIELD},
             }}},
             "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                 "text": {"type": "string", "description": "报告正文"},
@@ -41,6 +44,7 @@ _SUBMIT_BODY = {
                 "callback_url": {"type": "string"},
                 "use_llm": {"type": "boolean"},
                 **_ROUND_FIELDS,
+                "unit": {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 200}], **_UNIT_FIELD},
             }}},
         },
     }
@@ -73,7 +77,7 @@ async def submit(request: Request, tenant: TenantRef = Depends(current_tenant),
     done = await run_in_threadpool(submit_draft, request.app.state.engine, tenant.id, up.data, up.filename,
                                    {"use_llm": up.use_llm}, up.callback_url, idempotency_key,
                                    report_key=up.report_key, previous_review_id=up.previous_review_id,
-                                   submitted_by=f"API（{tenant.name}）", unit_id=tenant.unit_id)
+                                   submitted_by=f"API（{tenant.name}）", unit_id=tenant.unit_id, unit=up.unit)
     body = _summary(done.submission)
     return JSONResponse(body, status_code=202 if done.created else 200,
                         headers={"Location": body["links"]["self"]})

@@ -39,11 +39,22 @@ _UPLOAD = {"requestBody": {"required": True, "content": {
 }}}
 
 
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _table_responses(description: str, *formats: str) -> dict:
+    """The 200 of a route that answers JSON, or a file when ``format`` asks for one."""
+    media = {"csv": "text/csv", "xlsx": _XLSX}
+    return {200: {"description": description, "content": {
+        "application/json": {"schema": {"type": "object"}}, **{media[f]: _BINARY for f in formats}}}}
+
+
 def attachment_response(content: bytes, fmt: str, name: str) -> Response:
     from urllib.parse import quote
 
     media = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+             "xlsx": _XLSX}[fmt]
     return Response(content, media_type=media,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
@@ -54,7 +65,8 @@ def _year(year: int | None) -> int:
     return year or reporting_year()
 
 
-@router.get("/units", summary="列出本租户的单位（含所选年度的截止日期）")
+@router.get("/units", summary="列出本租户的单位（含所选年度的截止日期）",
+            responses=_table_responses("单位列表（format=csv / xlsx 时为文件）", "csv", "xlsx"))
 def list_units(year: int | None = Query(None, ge=2000, le=2100, description="报告年度（默认：正在报送的年度）"),
                format: str = Query("json", pattern="^(json|csv|xlsx)$"),
                tenant: TenantRef = Depends(office_tenant), session: Session = Depends(db_session)):
@@ -112,7 +124,8 @@ async def import_units(request: Request, tenant: TenantRef = Depends(office_tena
         raise ApiError(422, "units.invalid", exc.message_zh, exc.message_en) from exc
 
 
-@router.get("/board", summary="报送进度：每个单位该年度报告的状态、错误与警告数、截止日期")
+@router.get("/board", summary="报送进度：每个单位该年度报告的状态、错误与警告数、截止日期",
+            responses=_table_responses("报送进度（format=xlsx 时为文件）", "xlsx"))
 def get_board(year: int | None = Query(None, ge=2000, le=2100, description="报告年度"),
               status: str | None = Query(None, description="只列出该状态：" + " / ".join(STATUSES)),
               kind: str | None = Query(None, max_length=20, description="只列出该类型的单位"),

@@ -19,7 +19,7 @@ from reviewer.services.submissions import report_key_text, review_id_text
 
 _STATUS = {errors.TOO_LARGE: 413, errors.UNSUPPORTED: 415}
 _FORM_SLACK = 64 * 1024  # multipart boundaries and small fields around the file
-_FIELDS = ("callback_url", "use_llm", "report_key", "previous_review_id")
+_FIELDS = ("callback_url", "use_llm", "report_key", "previous_review_id", "unit")
 _ALLOWED_TYPES = {
     "", "application/octet-stream", "text/plain", "text/html", "text/markdown", "text/x-markdown",
     "application/xhtml+xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,6 +37,7 @@ class Upload:
     use_llm: bool | None
     report_key: str | None = None  # issue 15: the report this draft is a version of
     previous_review_id: str | None = None
+    unit: str | None = None  # issue 16: the unit (id or name) the draft is for
 
 
 def _refuse(code: str, zh: str, en: str) -> ApiError:
@@ -135,7 +136,19 @@ async def read_upload(request: Request, limit: int) -> Upload:
     callback = fields.get("callback_url")
     return Upload(data=data, filename=clean_name(filename), callback_url=callback_text(callback),
                   use_llm=flag_value(fields.get("use_llm")), report_key=report_key_text(fields.get("report_key")),
-                  previous_review_id=review_id_text(fields.get("previous_review_id")))
+                  previous_review_id=review_id_text(fields.get("previous_review_id")), unit=unit_text(fields.get("unit")))
+
+
+def unit_text(value) -> str | None:
+    """The optional ``unit`` field: a unit id (a JSON number or digits) or its name."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ApiError(422, "request.invalid", "unit 应为单位编号或名称", "unit must be a unit id or name")
+    text = str(value).strip()
+    if len(text) > 200:
+        raise ApiError(422, "request.invalid", "unit 过长（最多 200 个字符）", "unit is too long (200 characters at most)")
+    return text or None
 
 
 def _bad_char(ch: str) -> bool:

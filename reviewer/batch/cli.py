@@ -17,10 +17,11 @@ def _progress(console, label: str):
                     TextColumn("剩余"), TimeRemainingColumn(), console=console, transient=False)
 
 
-def _review(console, sources, jobs, use_llm, label: str) -> list[Item]:
+def _review(console, sources, jobs, use_llm, label: str, profile=None) -> list[Item]:
     with _progress(console, label) as progress:
         task = progress.add_task(label, total=len(sources))
-        return review_all(sources, jobs=jobs, use_llm=use_llm, on_done=lambda _: progress.advance(task))
+        return review_all(sources, jobs=jobs, use_llm=use_llm, on_done=lambda _: progress.advance(task),
+                          profile=profile)
 
 
 def run_batch(args, stdout, stderr) -> int:
@@ -28,6 +29,13 @@ def run_batch(args, stdout, stderr) -> int:
 
     err = Console(file=stderr)
     use_llm = False if args.no_llm else None
+    from reviewer.commands.review import load_profile_or_explain
+
+    try:
+        profile = load_profile_or_explain(args)
+    except ValueError as exc:
+        err.print(f"[red]错误：[/red]{exc}", highlight=False)
+        return 2
     try:
         sources = read_sources(args.source)
         reference_sources = [s for s in read_sources(args.reference) if not s.skipped] if args.reference else []
@@ -52,14 +60,14 @@ def run_batch(args, stdout, stderr) -> int:
         if Path(out).suffix.lower() not in (".xlsx", ".csv", ".html", ".htm"):
             err.print(f"[red]错误：[/red]不支持的汇总格式：{out}（请用 .xlsx、.csv 或 .html）", highlight=False)
             return 2
-    items = _review(err, sources, args.jobs, use_llm, "审核")
+    items = _review(err, sources, args.jobs, use_llm, "审核", profile)
     items, skipped = split_skipped(items, others)
     if not items:
         _print_skipped(err, skipped)
         err.print(f"[red]错误：[/red]{args.source} 中没有政府信息公开工作年度报告（no reports found）", highlight=False)
         return 2
     reference = _review(err, reference_sources, args.jobs, False, "参考报告") if reference_sources else []
-    added = cross_check(items, reference)
+    added = cross_check(items, reference, profile)
     reviews = [i.review for i in items]
     from reviewer.render.summary import write_summary
 
@@ -143,9 +151,11 @@ def _write_feedback(items: list[Item], originals: dict[str, bytes | None], args,
 def _print_table(console, items: list[Item], added: int) -> None:
     from rich.table import Table
 
-    from reviewer.render.summary import STATUS_ZH, top_problems
+    from reviewer.render.summary import STATUS_ZH, profile_note, top_problems
 
-    table = Table(title=f"批量审核结果：{len(items)} 份报告，跨报告意见 {added} 条")
+    title = f"批量审核结果：{len(items)} 份报告，跨报告意见 {added} 条"
+    note = profile_note([i.review for i in items])
+    table = Table(title=f"{title}\n{note}" if note else title)
     for col in ("文件", "机关", "年度", "状态", "错误", "警告", "主要问题"):
         table.add_column(col, overflow="fold")
     for item in items:

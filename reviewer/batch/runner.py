@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from reviewer.batch.sources import Source
+from reviewer.checks.profile import RuleProfile
 from reviewer.document import Document
 from reviewer.extract.facts import ReportFacts
 from reviewer.findings import Review, ReviewError
@@ -35,7 +36,8 @@ def _failed(name: str, code: str, message: str) -> Item:
                              error=ReviewError(code=code, message=message)))
 
 
-def review_source(name: str, data: bytes | None, use_llm: bool | None = None, error=None) -> Item:
+def review_source(name: str, data: bytes | None, use_llm: bool | None = None, error=None,
+                  profile: RuleProfile | None = None) -> Item:
     """One draft → Item. Never raises: unreadable input and internal failures give a failed Review."""
     from reviewer.errors import InputError
     from reviewer.extract import extract
@@ -49,7 +51,7 @@ def review_source(name: str, data: bytes | None, use_llm: bool | None = None, er
     except InputError as exc:
         return _failed(name, exc.code, exc.message)
     try:
-        review, facts = review_with_facts(doc, ReviewOptions(use_llm=use_llm))
+        review, facts = review_with_facts(doc, ReviewOptions(use_llm=use_llm, profile=profile))
         facts = facts or extract(doc)  # a review that failed internally: the cross checks still try
     except Exception as exc:  # a bug on one draft must not sink the other 499
         log.exception("review of %s failed", name)
@@ -66,9 +68,9 @@ def default_jobs() -> int:
 
 
 def review_all(sources: list[Source], jobs: int | None = None, use_llm: bool | None = None,
-               on_done: Callable[[Item], None] | None = None) -> list[Item]:
+               on_done: Callable[[Item], None] | None = None, profile: RuleProfile | None = None) -> list[Item]:
     jobs = jobs or default_jobs()
-    tasks = [(s.name, s.data, use_llm, s.error) for s in sources]
+    tasks = [(s.name, s.data, use_llm, s.error, profile) for s in sources]
     results: list[Item | None] = [None] * len(tasks)
     if jobs == 1 or len(tasks) <= 1:
         for i, t in enumerate(tasks):
@@ -89,11 +91,18 @@ def review_all(sources: list[Source], jobs: int | None = None, use_llm: bool | N
     return results  # type: ignore[return-value]
 
 
-def cross_check(items: list[Item], reference: list[Item] = ()) -> int:
-    """Runs the cross-report checks; appends findings to the items' reviews; returns how many."""
+def cross_check(items: list[Item], reference: list[Item] = (), profile: RuleProfile | None = None) -> int:
+    """Runs the cross-report checks; appends findings to the items' reviews; returns how many the rule
+    profile (if any) kept: its select / ignore / severity apply to these findings as to the others."""
     from reviewer.crossreport import Report, check_reports
+    from reviewer.pipeline import apply_profile
 
     reports = [Report(i.doc, i.facts, i.review) for i in items if i.doc is not None and i.facts is not None]
     reports += [Report(i.doc, i.facts, i.review, reference=True) for i in reference
                 if i.doc is not None and i.facts is not None]
-    return len(check_reports(reports))
+    added = check_reports(reports)
+    if profile is None or profile.is_default:
+        return len(added)
+    for review in {id(r.review): r.review for r, _ in added}.values():
+        apply_profile(review, profile)
+    return sum(1 for r, f in added if any(g.id == f.id for g in r.review.findings))

@@ -25,6 +25,9 @@ def register(subparsers) -> None:
                    help="同时写出反馈包：各单位的“单位-年度-审核意见.docx/.pdf”与“修改意见通知单.docx”")
     p.add_argument("--sender", default="政务公开办", metavar="名称", help="通知单落款（默认“政务公开办”）")
     p.add_argument("--resubmit-by", metavar="YYYY-MM-DD", help="修改稿报送截止日期（默认 7 天后）")
+    from reviewer.commands.review import add_profile_arguments
+
+    add_profile_arguments(p)  # the same rule profile as `reviewer review`, on every report and the cross-report findings
     p.add_argument("--json", action="store_true", help="在标准输出打印全部审核结果 JSON（{\"reviews\": [...]}）")
     p.set_defaults(func=run)
 

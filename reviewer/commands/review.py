@@ -20,13 +20,18 @@ def register(sub) -> None:
     p.add_argument("--baseline", metavar="上一稿.json",
                    help="上一稿的审核结果（--format json 的输出，或网页/API 下载的 JSON，可带处理意见）："
                         "列出已修改 / 新增 / 仍存在 / 已忽略；退出码只计未被忽略的错误")
+    add_profile_arguments(p)
+    p.add_argument("--statistics", action="store_true", help="只输出每条规则的发现数（所有草稿合计）")
+    p.set_defaults(func=run)
+
+
+def add_profile_arguments(p) -> None:
+    """--select / --ignore / --config: the rule profile of `reviewer review` and `reviewer batch`."""
     p.add_argument("--select", metavar="规则", help="只运行这些规则（编号或前缀，逗号分隔，如 table3,period.title_vs_period）；"
                    "取代配置文件的 select")
     p.add_argument("--ignore", metavar="规则", help="不运行这些规则（编号或前缀，逗号分隔）；加在配置文件的 ignore 之后")
     p.add_argument("--config", metavar="文件", help="规则配置文件（reviewer.toml，或含 [tool.reviewer] 的 pyproject.toml）；"
                    "默认从当前目录向上查找")
-    p.add_argument("--statistics", action="store_true", help="只输出每条规则的发现数（所有草稿合计）")
-    p.set_defaults(func=run)
 
 
 CONFIG_FILES = ("reviewer.toml", "pyproject.toml")
@@ -82,23 +87,31 @@ def load_profile(args):
     return from_mapping(data, name)
 
 
+def load_profile_or_explain(args):
+    """load_profile, with every failure (bad rule id, unreadable or broken file) as a ValueError whose
+    text is the Chinese/English message for the user."""
+    import tomllib
+
+    from reviewer.checks.profile import ProfileError
+
+    try:
+        return load_profile(args)
+    except ProfileError:
+        raise
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"无法读取规则配置文件（cannot read the rule configuration: {exc}）") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     from reviewer.errors import InputError
     from reviewer.findings import Review, ReviewError
     from reviewer.ingest import read_path
     from reviewer.pipeline import ReviewOptions, new_review_id, review_document
 
-    import tomllib
-
-    from reviewer.checks.profile import ProfileError
-
     try:
-        profile = load_profile(args)
-    except ProfileError as exc:
+        profile = load_profile_or_explain(args)
+    except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        print(f"错误：无法读取规则配置文件（cannot read the rule configuration: {exc}）", file=sys.stderr)
         return 2
     options = ReviewOptions(use_llm=False if args.no_llm else None, profile=profile)
     if args.format in ("html", "docx", "pdf") and not args.output:

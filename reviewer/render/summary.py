@@ -142,6 +142,29 @@ def _safe(value):
     return value
 
 
+def profile_note(reviews: list[Review]) -> str | None:
+    """One line naming the rule profile the reviews applied and what it hid or re-graded; None without one."""
+    profiles = [r.profile for r in reviews if r.profile]
+    if not profiles:
+        return None
+    parts = ["规则配置：" + "、".join(sorted({p.name for p in profiles}))]
+    hidden, regraded = sum(p.hidden for p in profiles), sum(p.regraded for p in profiles)
+    if hidden:
+        parts.append(f"按配置未显示{hidden}条")
+    if regraded:
+        parts.append(f"调整级别{regraded}条")
+    return "；".join(parts)
+
+
+def _profile_rows(reviews: list[Review]) -> list[list]:
+    profiles = {p.name: p for p in (r.profile for r in reviews) if p}
+    rows = []
+    for p in profiles.values():
+        rows += [["配置", p.name], ["只运行", "、".join(p.select)], ["不运行", "、".join(p.ignore)],
+                 ["调整级别", "、".join(f"{k}→{SEVERITY_ZH.get(v, v)}" for k, v in p.severity.items())]]
+    return rows + [["说明", profile_note(reviews) or ""]]
+
+
 def xlsx_bytes(reviews: list[Review], rounds: dict | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -157,6 +180,8 @@ def xlsx_bytes(reviews: list[Review], rounds: dict | None = None) -> bytes:
          [[rc.rule_id, CATEGORY_ZH.get(rc.category, rc.category), SEVERITY_ZH.get(rc.severity, rc.severity),
            rc.findings, rc.reports, rc.example] for rc in rule_counts(reviews)], [28, 12, 9, 9, 11, 70]),
     ]
+    if any(r.profile for r in reviews):
+        sheets.append(("规则配置", ["项目", "内容"], _profile_rows(reviews), [12, 90]))
     head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="34495E")
     for k, (title, columns, rows, widths) in enumerate(sheets):
         ws = wb.active if k == 0 else wb.create_sheet()
@@ -254,6 +279,7 @@ def overview_html(reviews: list[Review], title: str = "政府信息公开工作�
         f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1>"
         f"<p>共 {len(reviews)} 份报告；{n_err} 份有错误；{n_failed} 份无法审核。</p>"
+        + (f'<p class="profile">{escape(note)}</p>' if (note := profile_note(reviews)) else "") +
         f"<h2>最常见的问题（涉及报告数）</h2>{_chart(counts)}"
         f'<h2>各报告情况（点击表头排序）</h2><table class="sortable" id="reports"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"

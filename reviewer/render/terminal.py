@@ -64,13 +64,9 @@ def render_text(review: Review, colour: bool = False) -> str:
 
 
 def profile_line(review: Review) -> str:
-    p = review.profile
-    parts = [f"规则配置：{p.name}"]
-    if p.hidden:
-        parts.append(f"按配置未显示{p.hidden}条")
-    if p.regraded:
-        parts.append(f"调整级别{p.regraded}条")
-    return "；".join(parts)
+    from reviewer.render.summary import profile_note
+
+    return profile_note([review]) or ""
 
 
 def _where(f: Finding) -> str:

@@ -51,16 +51,27 @@ class Submitted:
     created: bool  # False: the same Idempotency-Key and request were seen before
 
 
+def _unit_for(s, tenant_id: int, ref: str | None, own_unit_id: int | None) -> int | None:
+    from reviewer.services.units import UnitError, submission_unit
+
+    try:
+        return submission_unit(s, tenant_id, ref, own_unit_id)
+    except UnitError as exc:
+        raise ServiceError(422, "unit.invalid", exc.message_zh, exc.message_en) from None
+
+
 def submit(engine, tenant_id: int, data: bytes, filename: str, options: dict, callback_url: str | None,
            idempotency_key: str | None = None, *, report_key: str | None = None,
            previous_review_id: str | None = None, submitted_by: str | None = None,
-           unit_id: int | None = None) -> Submitted:
+           unit_id: int | None = None, unit: str | None = None) -> Submitted:
     """Store the draft, then queue its review (an accepted draft is never lost if the broker is down).
 
     ``report_key`` / ``previous_review_id`` name the report this draft is a new version of; without
     them the worker links it by the agency and year it reads from the draft. ``unit_id``: the unit the
     submitter is limited to (a 填报单位 or a unit's API key): the draft is that unit's, and only that
-    unit's reviews can be named as its previous version.
+    unit's reviews can be named as its previous version. ``unit``: the unit the draft is for, named by
+    id or name (issue 16); it wins over the agency name read from the draft (422 when unknown, or when a
+    unit-limited submitter names another unit).
     """
     from reviewer.store.submissions import IdempotencyConflict, create_submission, get_for_tenant
 
@@ -74,11 +85,12 @@ def submit(engine, tenant_id: int, data: bytes, filename: str, options: dict, ca
             if previous_review_id and get_for_tenant(s, tenant_id, previous_review_id, unit_id) is None:
                 raise ServiceError(404, "review.not_found", "未找到 previous_review_id 指定的审核",
                                    "previous_review_id: review not found")
+            target = _unit_for(s, tenant_id, unit, unit_id)
             sub, created = create_submission(s, tenant_id, data, filename, options, callback_url, idempotency_key)
             if created and submitted_by:
                 sub.submitted_by = submitted_by[:200]
-            if created and unit_id is not None:
-                sub.unit_id = unit_id
+            if created and target is not None:
+                sub.unit_id = target
     except IdempotencyConflict as exc:
         raise ServiceError(409, "idempotency.conflict", "该 Idempotency-Key 已用于内容不同的请求",
                            f"Idempotency-Key already used with a different request (submission {exc})") from exc

@@ -56,7 +56,8 @@ def default_deadline(year: int) -> date:
 
 
 def _clean(text) -> str:
-    return " ".join(str(text or "").split())
+    # control characters (a NUL, which PostgreSQL refuses in text) are never part of a unit's name
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text or "")).split())
 
 
 def parse_row(raw: dict, row: int | None = None) -> UnitIn:
@@ -119,7 +120,10 @@ def read_table(data: bytes, filename: str = "") -> list[UnitIn]:
                 continue
         else:
             raise UnitError("无法识别文件编码，请另存为 UTF-8 的 CSV", "cannot decode the CSV; save it as UTF-8")
-        rows = list(csv.reader(io.StringIO(text)))
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise UnitError(f"CSV 格式有误：{exc}", f"malformed CSV: {exc}") from None
     rows = [r for r in rows if any(_clean(c) for c in r)]
     if len(rows) < 2:
         raise UnitError("文件中没有任何单位", "no units in the file")
@@ -142,8 +146,12 @@ def _xlsx_rows(data: bytes) -> list[list]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
         raise UnitError("无法读取该 XLSX 文件", "cannot read the XLSX file") from None
-    ws = wb.worksheets[0]
-    return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_UNITS + 2)]
+    if not wb.worksheets:
+        raise UnitError("该 XLSX 文件没有工作表", "the XLSX has no worksheet")
+    try:
+        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_UNITS + 2)]
+    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile):
+        raise UnitError("无法读取该 XLSX 文件", "cannot read the XLSX file") from None
 
 
 def import_units(s: Session, tenant_id: int, units: list[UnitIn]) -> dict:
@@ -184,6 +192,30 @@ def set_deadline(s: Session, unit_id: int, year: int, deadline: date) -> None:
         row.deadline = deadline
 
 
+def change_deadline(s: Session, tenant_id: int, unit_ref: str, year_text: str, deadline_text: str) -> dict:
+    """A person sets one unit's deadline for reports of one year (the admin page). Returns what changed,
+    for the audit log; bad input is a UnitError in Chinese and English."""
+    unit = find_unit(s, tenant_id, unit_ref) if _clean(unit_ref) else None
+    if unit is None:
+        raise UnitError("请选择单位", "choose a unit")
+    year_text = _clean(year_text)
+    if not (year_text.isdigit() and 2000 <= int(year_text) <= 2100):
+        raise UnitError("报告年度应为 2000–2100 之间的年份", "the year must be between 2000 and 2100")
+    year = int(year_text)
+    try:
+        deadline = date.fromisoformat(_clean(deadline_text))
+    except ValueError:
+        raise UnitError("截止日期应写作 2025-01-31", "the deadline must be YYYY-MM-DD") from None
+    if not year < deadline.year <= year + 2:
+        raise UnitError(f"{year} 年度报告的截止日期应在 {year + 1} 年或其后一年",
+                        f"a deadline for year {year} reports falls in {year + 1} or {year + 2}")
+    before = deadlines(s, tenant_id, year).get(unit.id)
+    set_deadline(s, unit.id, year, deadline)
+    s.flush()
+    return {"unit": unit.name, "unit_id": unit.id, "year": year, "deadline": deadline.isoformat(),
+            "previous": before.isoformat() if before else None}
+
+
 def deadlines(s: Session, tenant_id: int, year: int) -> dict[int, date]:
     """Every unit's deadline for reports of ``year`` (the default where none was set)."""
     units = s.scalars(select(Unit.id).where(Unit.tenant_id == tenant_id)).all()
@@ -212,6 +244,21 @@ def find_unit(s: Session, tenant_id: int, ref: str) -> Unit | None:
     if ref.isdigit():
         return get_unit(s, tenant_id, int(ref))
     return s.scalar(select(Unit).where(Unit.tenant_id == tenant_id, Unit.name == ref))
+
+
+def submission_unit(s: Session, tenant_id: int, ref: str | None, own_unit_id: int | None) -> int | None:
+    """The unit a new draft is submitted for. A unit's key or a 填报单位 always submits for its own unit
+    (naming it again is fine, naming any other — known or not — is refused alike); others may name a
+    unit by id or name, which then wins over matching the agency name read from the draft."""
+    ref = _clean(ref)[:200] if ref is not None else ""
+    unit = find_unit(s, tenant_id, ref) if ref else None
+    if own_unit_id is not None:
+        if ref and (unit is None or unit.id != own_unit_id):
+            raise UnitError("只能为本单位提交报告", "a unit's key or account submits for its own unit only")
+        return own_unit_id
+    if ref and unit is None:
+        raise UnitError(f"未找到单位：{ref}（请填写单位编号或完整名称）", f"unknown unit: {ref} (give its id or name)")
+    return unit.id if unit else None
 
 
 def export_csv(rows: list[dict]) -> bytes:

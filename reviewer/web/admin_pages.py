@@ -19,13 +19,13 @@ router = APIRouter(include_in_schema=False)
 AUDIT_ZH = {"signin.ok": "登录", "signin.failed": "登录失败", "signin.locked": "登录被拒（账号锁定）",
             "signin.throttled": "登录被拒（失败过多）", "signout": "退出登录", "password.change": "修改密码",
             "password.reset": "重置密码", "account.create": "创建账号", "units.import": "导入单位",
-            "unit.assign": "指定单位", "decision": "审核意见处理", "report.status": "报告状态"}
+            "unit.assign": "指定单位", "unit.deadline": "修改截止日期", "decision": "审核意见处理", "report.status": "报告状态"}
 
 
-def _context(s, user: WebUser) -> dict:
+def _context(s, user: WebUser, year: int | None = None) -> dict:
     from reviewer.services import accounts, board, units
 
-    year = board.reporting_year()
+    year = year or board.reporting_year()
     log = [{**e, "at": views.beijing(e["at"]), "action_zh": AUDIT_ZH.get(e["action"], e["action"])}
            for e in accounts.audit_log(s, user.tenant_id, 100)]
     users = [{**u, "created_at": views.beijing(u["created_at"])} for u in accounts.list_users(s, user.tenant_id)]
@@ -33,16 +33,21 @@ def _context(s, user: WebUser) -> dict:
             "roles": accounts.ROLES, "kinds": units.KINDS}
 
 
+def _page_year(request: Request) -> int | None:
+    text = request.query_params.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+
+
 def _admin_page(request: Request, user: WebUser, error: str | None = None, notice: str | None = None,
-                status: int = 200) -> HTMLResponse:
+                status: int = 200, year: int | None = None) -> HTMLResponse:
     with session_scope(request.app.state.engine) as s:
-        ctx = _context(s, user)
+        ctx = _context(s, user, year or _page_year(request))
     return page(request, "admin.html", {**ctx, "error": error, "notice": notice}, status=status, user=user)
 
 
 @router.get("/web/admin")
 def admin_page(request: Request, user: WebUser = Depends(admin_user)) -> HTMLResponse:
-    notice = {"units": "单位名单已导入。", "account": "账号已创建。", "reset": "密码已重置，该账号的所有登录已退出。"}
+    notice = {"units": "单位名单已导入。", "deadline": "截止日期已修改。", "account": "账号已创建。", "reset": "密码已重置，该账号的所有登录已退出。"}
     return _admin_page(request, user, notice=notice.get(request.query_params.get("done", "")))
 
 
@@ -71,6 +76,31 @@ async def import_units(request: Request, user: WebUser = Depends(admin_user)) ->
     except units.UnitError as exc:
         return _admin_page(request, user, f"单位名单未导入：{exc.message_zh}", status=422)
     return RedirectResponse("/web/admin?done=units", status_code=303)
+
+
+@router.post("/web/admin/units/deadline")
+async def change_deadline(request: Request, user: WebUser = Depends(admin_user)) -> Response:
+    """One unit's deadline for one year's reports (issue 16), beside the CSV/XLSX import; audited."""
+    from reviewer.services import units
+
+    form = await request.form(max_files=0, max_fields=10)
+    require_csrf(form, user)
+    unit, year, deadline = form_text(form, "unit_id"), form_text(form, "year"), form_text(form, "deadline")
+
+    def run() -> dict:
+        from reviewer.services.accounts import audit
+
+        with session_scope(request.app.state.engine) as s:
+            out = units.change_deadline(s, user.tenant_id, unit, year, deadline)
+            audit(s, user.tenant_id, user.name, "unit.deadline", out["unit"], client_ip(request), out)
+            return out
+
+    try:
+        out = await run_in_threadpool(run)
+    except units.UnitError as exc:
+        return _admin_page(request, user, f"截止日期未修改：{exc.message_zh}", status=422,
+                           year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None)
+    return RedirectResponse(f"/web/admin?done=deadline&year={out['year']}", status_code=303)
 
 
 @router.get("/web/admin/units.{fmt}")

@@ -19,9 +19,24 @@ from reviewer.web.responses import FRAMED_CSP, attachment, page, pending_page
 router = APIRouter(include_in_schema=False)
 
 
+def _form(request: Request, user: WebUser, error: str | None, values: dict, status: int = 200) -> HTMLResponse:
+    """The form; staff (every unit in sight) also choose the unit the draft is for (issue 16)."""
+    units = []
+    if user.sees_all_units:
+        from sqlalchemy import select
+
+        from reviewer.store.models import Unit
+
+        with session_scope(request.app.state.engine) as s:
+            units = [{"id": i, "name": n} for i, n in s.execute(
+                select(Unit.id, Unit.name).where(Unit.tenant_id == user.tenant_id).order_by(Unit.name))]
+    return page(request, "new_review.html", {"error": error, "values": values, "units": units},
+                status=status, user=user)
+
+
 @router.get("/web/")
 def new_review(request: Request, user: WebUser = Depends(current_user)) -> HTMLResponse:
-    return page(request, "new_review.html", {"error": None, "values": {}}, user=user)
+    return _form(request, user, None, {})
 
 
 
@@ -40,7 +55,7 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
         await read_body(request, limit + 64 * 1024)
         form = await request.form(max_files=1, max_fields=20)
         require_csrf(form, user)
-        values = {k: form_text(form, k) for k in ("text", "deadline", "callback_url")}
+        values = {k: form_text(form, k) for k in ("text", "deadline", "callback_url", "unit")}
         part = form.get("file")
         if isinstance(part, UploadFile) and part.filename:
             data, filename = await part.read(), clean_name(part.filename)
@@ -55,15 +70,17 @@ async def create_review(request: Request, user: WebUser = Depends(current_user))
         if callback:
             await run_in_threadpool(check_callback, callback, settings.webhook_allowlist)
     except ServiceError as exc:
-        return page(request, "new_review.html", {"error": exc.message_zh, "values": values},
-                    status=exc.status, user=user)
+        return _form(request, user, exc.message_zh, values, exc.status)
     options = {"use_llm": flag_value(form.get("use_llm")) if form.get("use_llm") else None}
     if deadline:  # recorded and shown; a single draft is already first in the queue
         options["deadline"] = deadline.isoformat() + "Z"
 
-    done = await run_in_threadpool(lambda: submit(request.app.state.engine, user.tenant_id, data, filename[:500],
-                                                  options, callback, submitted_by=views.who(user),
-                                                  unit_id=user.unit_id))
+    try:
+        done = await run_in_threadpool(lambda: submit(request.app.state.engine, user.tenant_id, data, filename[:500],
+                                                      options, callback, submitted_by=views.who(user),
+                                                      unit_id=user.unit_id, unit=values.get("unit") or None))
+    except ServiceError as exc:
+        return _form(request, user, exc.message_zh, values, exc.status)
     return RedirectResponse(f"/web/reviews/{done.submission.id}", status_code=303)
 
 

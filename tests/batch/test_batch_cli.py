@@ -159,3 +159,37 @@ def test_feedback_package_from_the_command_line(batch, tmp_path):
     assert "报送“扫描件.pdf”的单位：" in notice and "统计表.xlsx" not in notice
     bad = run("batch", z, "--feedback", out, "--resubmit-by", "soon", "--no-llm")
     assert bad.returncode == 2 and "--resubmit-by" in bad.stderr
+
+
+def test_rule_profile_applies_to_every_report_and_to_the_cross_report_findings(batch, tmp_path):
+    """The same reviewer.toml / --select / --ignore as `reviewer review`: the cross-report findings are
+    re-graded or hidden like the others, and the summaries and the table name the profile."""
+    z = _zip(batch.files, tmp_path / "报告.zip")
+    (tmp_path / "reviewer.toml").write_text('name = "本市规范"\nseverity = { "continuity.carry_over" = "warning" }\n',
+                                             encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    proc = run("batch", z, "-o", out, "-o", tmp_path / "summary.html", "--no-llm", "-j", "2",
+               "--ignore", "duplicate.narrative", cwd=tmp_path)
+    assert "Traceback" not in proc.stderr
+    wb = openpyxl.load_workbook(out)
+    findings = _rows(wb, "审核意见")
+    carry = [r for r in findings if r["规则"] == "continuity.carry_over"]
+    assert {r["文件"] for r in carry} == batch.carry_breaks and {r["严重程度"] for r in carry} == {"警告"}
+    assert not [r for r in findings if r["规则"] == "duplicate.narrative"]
+    assert proc.returncode == (1 if [r for r in findings if r["严重程度"] == "错误"] else 0), proc.stderr
+    note = dict(_row[:2] for _row in wb["规则配置"].iter_rows(values_only=True))
+    assert note["配置"] == "本市规范" and note["不运行"] == "duplicate.narrative"
+    assert "按配置未显示2条" in note["说明"]  # the two copied narratives
+    assert "规则配置：本市规范" in (tmp_path / "summary.html").read_text("utf-8")
+    assert "规则配置：本市规范" in proc.stdout
+
+    proc = run("batch", z, "--no-llm", "-j", "2", "--json", "--select", "continuity", cwd=tmp_path)
+    reviews = json.loads(proc.stdout)["reviews"]
+    assert {f["rule_id"] for r in reviews for f in r["findings"]} == {"continuity.carry_over"}
+    assert all(r["profile"]["select"] == ["continuity"] for r in reviews)
+
+
+def test_bad_rule_profile_exit_2(batch, tmp_path):
+    z = _zip(dict(list(batch.files.items())[:1]), tmp_path / "one.zip")
+    proc = run("batch", z, "--no-llm", "--select", "no.such.rule")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "no.such.rule" in proc.stderr

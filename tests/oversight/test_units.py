@@ -92,3 +92,40 @@ def test_a_review_attaches_its_submission_and_unmatched_ones_are_listed(db):
 
 def test_deadline_default():
     assert units.default_deadline(2024) == date(2025, 1, 31)
+
+
+@pytest.mark.parametrize("data", [
+    b"name,kind\n" + b"a" * 200_000 + b",\xe9\x83\xa8\xe9\x97\xa8\n",  # a field over the csv module's limit
+    b"name\n\"unterminated\nx",  # strict quoting is not required, but no traceback either way
+    b"PK\x03\x04garbage",  # looks like an XLSX, is not one
+])
+def test_garbage_tables_are_a_unit_error_never_an_exception(data):
+    try:
+        units.read_table(data, "units.csv")
+    except units.UnitError as exc:
+        assert exc.message_zh and exc.message_en
+
+
+def test_control_characters_never_reach_a_name(db):
+    (u,) = units.read_table("name,aliases\n某市\x00教育局,市\x07教育局\n".encode("utf-8"))
+    assert u.name == "某市 教育局" and list(u.aliases) == ["市 教育局"]
+
+
+def test_a_submission_names_its_unit_and_a_unit_limited_submitter_only_its_own(db):
+    with session_scope(db) as s:
+        t = _tenant(s, "甲")
+        units.import_units(s, t, units.read_table("name\n甲市教育局\n甲市民政局\n".encode("utf-8")))
+        edu = units.find_unit(s, t, "甲市教育局").id
+        civ = units.find_unit(s, t, "甲市民政局").id
+        assert units.submission_unit(s, t, None, None) is None
+        assert units.submission_unit(s, t, " 甲市教育局 ", None) == edu
+        assert units.submission_unit(s, t, str(civ), None) == civ
+        assert units.submission_unit(s, t, None, edu) == edu
+        assert units.submission_unit(s, t, str(edu), edu) == edu
+        with pytest.raises(units.UnitError, match="unknown unit"):
+            units.submission_unit(s, t, "乙市教育局", None)
+        with pytest.raises(units.UnitError, match="unknown unit"):
+            units.submission_unit(s, _tenant(s, "乙"), "甲市教育局", None)  # another tenant's unit
+        for other in ("甲市民政局", "乙市教育局"):
+            with pytest.raises(units.UnitError, match="own unit only"):
+                units.submission_unit(s, t, other, edu)

@@ -86,22 +86,26 @@ def upgrade() -> None:
     op.create_index(op.f('ix_audit_events_at'), 'audit_events', ['at'], unique=False)
     op.create_index(op.f('ix_audit_events_action'), 'audit_events', ['action'], unique=False)
     op.create_index(op.f('ix_audit_events_ip'), 'audit_events', ['ip'], unique=False)
-    with op.batch_alter_table('api_keys') as batch:
-        batch.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key('fk_api_keys_unit', 'units', ['unit_id'], ['id'])
-    with op.batch_alter_table('submissions') as batch:
-        batch.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key('fk_submissions_unit', 'units', ['unit_id'], ['id'])
-        batch.create_index('ix_submissions_unit_id', ['unit_id'], unique=False)
+    # Plain ADD COLUMN, never a table rebuild (as in 0003): rebuilding submissions or api_keys on SQLite
+    # drops the old table, which the foreign keys of reviews, batch items, decisions … forbid while rows
+    # point at it. SQLite takes the REFERENCES clause inline, PostgreSQL a named constraint.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    for table, fk in (('api_keys', 'fk_api_keys_unit'), ('submissions', 'fk_submissions_unit')):
+        if sqlite:
+            op.execute(f'ALTER TABLE {table} ADD COLUMN unit_id INTEGER REFERENCES units (id)')
+        else:
+            op.add_column(table, sa.Column('unit_id', sa.Integer(), nullable=True))
+            op.create_foreign_key(fk, table, 'units', ['unit_id'], ['id'])
+    op.create_index('ix_submissions_unit_id', 'submissions', ['unit_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('submissions') as batch:
-        batch.drop_index('ix_submissions_unit_id')
-        batch.drop_constraint('fk_submissions_unit', type_='foreignkey')
-        batch.drop_column('unit_id')
-    with op.batch_alter_table('api_keys') as batch:
-        batch.drop_constraint('fk_api_keys_unit', type_='foreignkey')
-        batch.drop_column('unit_id')
+    op.drop_index('ix_submissions_unit_id', table_name='submissions')
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    for table, fk in (('submissions', 'fk_submissions_unit'), ('api_keys', 'fk_api_keys_unit')):
+        with op.batch_alter_table(table) as batch:
+            if not sqlite:  # SQLite's inline REFERENCES has no name; the rebuild leaves it out with the column
+                batch.drop_constraint(fk, type_='foreignkey')
+            batch.drop_column('unit_id')
     for table in ('audit_events', 'web_sessions', 'users', 'unit_deadlines', 'units'):
         op.drop_table(table)

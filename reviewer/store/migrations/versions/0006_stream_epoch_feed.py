@@ -14,12 +14,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('submissions') as batch:
-        batch.add_column(sa.Column('stream_epoch', sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column('feed_seq', sa.BigInteger(), nullable=True))
-        batch.create_index('ix_submissions_stream_epoch', ['stream_epoch'], unique=False)
-        batch.create_index('ix_submissions_feed_seq', ['feed_seq'], unique=True)
-        batch.create_index('ix_submissions_tenant_feed', ['tenant_id', 'feed_seq'], unique=False)
+    # Plain ADD COLUMN, never a table rebuild: on SQLite a rebuild drops submissions, which the foreign
+    # keys pointing at it forbid once it has rows (see 0003/0004).
+    op.add_column('submissions', sa.Column('stream_epoch', sa.String(length=32), nullable=True))
+    op.add_column('submissions', sa.Column('feed_seq', sa.BigInteger(), nullable=True))
+    op.create_index('ix_submissions_stream_epoch', 'submissions', ['stream_epoch'], unique=False)
+    op.create_index('ix_submissions_feed_seq', 'submissions', ['feed_seq'], unique=True)
+    op.create_index('ix_submissions_tenant_feed', 'submissions', ['tenant_id', 'feed_seq'], unique=False)
 
 
 def downgrade() -> None:
