@@ -25,7 +25,8 @@ def report_cells(facts: ReportFacts) -> tuple[dict[str, int | float | None], lis
             continue
         spec = _spec(facts, table_id)
         keys = [f"{r.key}/{c.key}" for r in spec.data_rows() for c in spec.columns] if spec else list(table.cells)
-        keys += [k for k in table.cells if k not in keys]  # a group printed as one row (“（六）其他处理”)
+        known = set(keys)
+        keys += [k for k in table.cells if k not in known]  # a group printed as one row (“（六）其他处理”)
         for key in keys:
             cell = table.cells.get(key)
             path = f"{table_id}/{key}"
