@@ -1,10 +1,11 @@
 """A Redis database of the shared test server that no other test run uses at the same time.
 
-Tests that need the shared server (REVIEWER_TEST_REDIS, default redis://127.0.0.1:6379) and empty
-their database claim one: ``SET reviewer-tests:db-claim:<n> <owner> NX EX`` in database 0 for the
-first free n (1–15), released when the run ends (a crashed run's claim expires after a few hours).
-Two test runs on one server therefore never empty each other's database; the claimed one is this
-run's own, so emptying it is safe.
+Tests that need the shared server (REVIEWER_TEST_REDIS, default redis://127.0.0.1:6379) claim one:
+``SET reviewer-tests:db-claim:<n> <owner> NX EX`` in database 0 for the first free n (1–15) that is
+also empty, released when the run ends (a crashed run's claim expires after a few hours). A database
+that holds keys is never claimed, so a test run never takes over data it did not write (another run's,
+or a service's on the same server); nothing here uses FLUSHDB: ``clear_own`` deletes the keys of the
+run's own database, which held nothing when it was claimed, and the run leaves it empty when it ends.
 """
 
 from __future__ import annotations
@@ -37,26 +38,44 @@ def claimed_url(purpose: str) -> str:
     except redis.ResponseError:  # CONFIG disabled on this server
         databases = 16
     for n in range(1, databases):
-        key = f"reviewer-tests:db-claim:{n}"
-        if admin.set(key, f"{_OWNER}:{purpose}", nx=True, ex=CLAIM_SECONDS):
-            atexit.register(_release, key, f"{_OWNER}:{purpose}")
-            return f"{TEST_REDIS}/{n}"
-    raise NoFreeDatabase(f"all {databases - 1} Redis databases of {TEST_REDIS} are claimed by other test runs")
+        key, owner = f"reviewer-tests:db-claim:{n}", f"{_OWNER}:{purpose}"
+        if not admin.set(key, owner, nx=True, ex=CLAIM_SECONDS):
+            continue  # another run's
+        if redis.Redis.from_url(f"{TEST_REDIS}/{n}", socket_connect_timeout=3).dbsize():
+            admin.eval(_RELEASE, 1, key, owner)  # holds data this run did not write: not ours to use
+            continue
+        atexit.register(_release, n, key, owner)
+        return f"{TEST_REDIS}/{n}"
+    raise NoFreeDatabase(f"none of the {databases - 1} Redis databases of {TEST_REDIS} is both unclaimed and empty")
 
 
-def _release(key: str, owner: str) -> None:
+def clear_own(client) -> None:
+    """Delete every key of this run's claimed database (empty when claimed: all of them are this run's)."""
+    batch = []
+    for key in client.scan_iter(count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            client.unlink(*batch)
+            batch.clear()
+    if batch:
+        client.unlink(*batch)
+
+
+def _release(n: int, key: str, owner: str) -> None:
     import redis
 
     try:
-        client = redis.Redis.from_url(f"{TEST_REDIS}/0", socket_connect_timeout=3)
-        client.eval(_RELEASE, 1, key, owner)
+        admin = redis.Redis.from_url(f"{TEST_REDIS}/0", socket_connect_timeout=3)
+        if admin.get(key) == owner.encode():  # still ours: leave the database empty for the next run
+            clear_own(redis.Redis.from_url(f"{TEST_REDIS}/{n}", socket_connect_timeout=3))
+        admin.eval(_RELEASE, 1, key, owner)
     except redis.RedisError:
         pass  # the claim expires by itself
 
 
 def claimed_client(purpose: str):
-    """A client for this run's database for ``purpose``, emptied; the test is skipped when the
-    shared server is down or has no free database."""
+    """A client for this run's database for ``purpose``, emptied of what earlier tests of this run left;
+    the test is skipped when the shared server is down or has no free database."""
     import pytest
     import redis
 
@@ -68,5 +87,5 @@ def claimed_client(purpose: str):
         pytest.skip(f"Redis not reachable at {TEST_REDIS} ({exc}); .ci/run starts it")
     except NoFreeDatabase as exc:
         pytest.skip(str(exc))
-    client.flushdb()  # this run's own database
+    clear_own(client)  # this run's own database: only its own keys are there
     return client

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from redis_db import clear_own
 from service_support import SHARED_REDIS, make_tenant
 from reviewer.store.db import make_engine, migrate
 from reviewer.store.models import Submission
@@ -36,7 +37,7 @@ def svc(tmp_path_factory):
         finally:
             service.stop()
             engine.dispose()
-            client.flushdb()
+            clear_own(client)  # this run's claimed database (tests/redis_db.py)
             client.close()
 
 

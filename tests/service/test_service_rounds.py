@@ -11,6 +11,7 @@ import pytest
 
 from rounds_drafts import DISMISSED_RULE, REASON, REOPENED_RULE, V1, version_two
 from service_procs import Receiver, Service, service_env, wait_until
+from redis_db import clear_own
 from service_support import SHARED_REDIS, make_tenant
 from reviewer.store.db import make_engine, migrate
 
@@ -34,7 +35,7 @@ def svc(tmp_path_factory):
         finally:
             service.stop()
             engine.dispose()
-            client.flushdb()
+            clear_own(client)  # this run's claimed database (tests/redis_db.py)
             client.close()
 
 
