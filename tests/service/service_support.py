@@ -64,3 +64,29 @@ def make_tenant(engine, name: str) -> dict:
 
     with session_scope(engine) as s:
         return create_api_key(s, name)
+
+
+@contextlib.contextmanager
+def running_service(tmp_dir):
+    """uvicorn + worker processes on a fresh PostgreSQL database and this run's Redis database, with
+    tenants ``a`` (甲单位) and ``b`` (乙单位); stopped and cleaned up afterwards."""
+    from redis_db import clear_own
+    from service_procs import Service, service_env
+
+    from reviewer.store.db import make_engine, migrate
+
+    client = redis_or_skip()
+    with pg_database() as db_url:
+        engine = make_engine(db_url)
+        migrate(engine)
+        service = Service(service_env(db_url, SHARED_REDIS), tmp_dir)
+        service.engine, service.redis = engine, client
+        service.a = make_tenant(engine, "甲单位")
+        service.b = make_tenant(engine, "乙单位")
+        try:
+            yield service
+        finally:
+            service.stop()
+            engine.dispose()
+            clear_own(client)  # this run's claimed database (tests/redis_db.py)
+            client.close()

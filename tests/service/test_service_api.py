@@ -10,35 +10,20 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from redis_db import clear_own
-from service_support import SHARED_REDIS, make_tenant
-from reviewer.store.db import make_engine, migrate
+from service_support import SHARED_REDIS
 from reviewer.store.models import Submission
 from reviewer.webhooks import verify
-from service_procs import SAMPLE, Receiver, Service, service_env, wait_until
+from service_procs import SAMPLE, Receiver, service_env, wait_until
 
 pytestmark = pytest.mark.timeout(180)
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory):
-    from service_support import pg_database, redis_or_skip
+    from service_support import running_service
 
-    client = redis_or_skip()
-    with pg_database() as db_url:
-        engine = make_engine(db_url)
-        migrate(engine)
-        service = Service(service_env(db_url, SHARED_REDIS), tmp_path_factory.mktemp("svc"))
-        service.engine, service.redis = engine, client
-        service.a = make_tenant(engine, "甲单位")
-        service.b = make_tenant(engine, "乙单位")
-        try:
-            yield service
-        finally:
-            service.stop()
-            engine.dispose()
-            clear_own(client)  # this run's claimed database (tests/redis_db.py)
-            client.close()
+    with running_service(tmp_path_factory.mktemp("svc")) as service:
+        yield service
 
 
 def _auth(tenant: dict) -> dict:
